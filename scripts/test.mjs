@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, lint, build (the browser tests load the built renderer), then the whole vitest
+// suite. Each step prints its name; the first failing step's exit code is the result.
+import { spawnSync } from 'node:child_process';
+
+const steps = [
+  ['typecheck', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
+  ['build', 'node', ['scripts/build.mjs']],
+  ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)]],
+];
+
+for (const [name, cmd, args] of steps) {
+  process.stdout.write(`\n== ${name} ==\n`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
+  process.stdout.write(`== ${name}: ${r.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s ==\n`);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

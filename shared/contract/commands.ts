@@ -1,0 +1,107 @@
+/**
+ * Every command a host can send to the engine: name → request and reply schemas. Preload, WebSocket
+ * client, engine host and renderer all derive their types from this one map (nothing is typed twice), and
+ * every boundary validates with these schemas.
+ */
+import { z } from 'zod';
+import { ConnectionConfigSchema, MigrationConfigSchema } from './config';
+import { SourceSummarySchema } from './source';
+import { JOB_STATUSES, ProgressSchema, TimelineEntrySchema, MemorySampleSchema } from './run';
+import { StateViewSchema } from './state';
+import { CollectionInfoViewSchema, PayloadFilterChipSchema, PointIdStringSchema, PointViewSchema } from './qdrant';
+import { REPORT_FORMATS, VerificationResultSchema, VerifyOptionsSchema } from './verify';
+
+const Empty = z.object({}).strict();
+
+/** Connection settings plus the collection, for commands that read Qdrant/Redis outside a run. */
+export const TargetSchema = ConnectionConfigSchema.extend({
+  collection: MigrationConfigSchema.shape.collection,
+  stateKey: MigrationConfigSchema.shape.stateKey,
+});
+
+export const EngineSnapshotSchema = z.object({
+  status: z.enum(JOB_STATUSES),
+  runId: z.string().nullable(),
+  progress: ProgressSchema.nullable(),
+  lastMemory: MemorySampleSchema.nullable(),
+  /** Redacted config of the current or last run. */
+  config: z.record(z.string(), z.unknown()).nullable(),
+  source: SourceSummarySchema.nullable(),
+  timeline: z.array(TimelineEntrySchema),
+  lastError: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+export type EngineSnapshot = z.infer<typeof EngineSnapshotSchema>;
+
+export const ConnectionTestResultSchema = z.object({
+  qdrant: z.object({ ok: z.boolean(), version: z.string().nullable(), message: z.string() }),
+  redis: z.object({ ok: z.boolean(), version: z.string().nullable(), message: z.string() }),
+});
+
+export const Commands = {
+  /** Read a FAISS file or RAG folder and summarise it (no Qdrant, no Redis). */
+  inspectSource: { request: z.object({ path: z.string().min(1) }), reply: SourceSummarySchema },
+  testConnections: { request: ConnectionConfigSchema, reply: ConnectionTestResultSchema },
+  startRun: { request: z.object({ config: MigrationConfigSchema }), reply: z.object({ runId: z.string() }) },
+  pauseRun: { request: Empty, reply: z.object({ status: z.enum(JOB_STATUSES) }) },
+  resumeRun: { request: Empty, reply: z.object({ status: z.enum(JOB_STATUSES) }) },
+  cancelRun: { request: Empty, reply: z.object({ status: z.enum(JOB_STATUSES) }) },
+  /** Re-send the points recorded as failed in the Redis state. */
+  retryFailed: { request: z.object({ config: MigrationConfigSchema }), reply: z.object({ runId: z.string() }) },
+  getSnapshot: { request: Empty, reply: EngineSnapshotSchema },
+  getState: { request: TargetSchema, reply: StateViewSchema },
+  resetState: { request: TargetSchema, reply: z.object({ deleted: z.boolean() }) },
+  getCollectionInfo: { request: TargetSchema, reply: CollectionInfoViewSchema },
+  scrollPoints: {
+    request: TargetSchema.extend({
+      limit: z.number().int().min(1).max(1000).default(25),
+      offset: PointIdStringSchema.nullable().default(null),
+      filter: z.array(PayloadFilterChipSchema).default([]),
+      withVector: z.boolean().default(false),
+    }),
+    reply: z.object({ points: z.array(PointViewSchema), nextOffset: z.string().nullable() }),
+  },
+  getPoint: {
+    request: TargetSchema.extend({ id: PointIdStringSchema }),
+    reply: z.object({
+      point: PointViewSchema.nullable(),
+      /** The same vector read from the FAISS source, when the run's source is known and readable. */
+      sourceVector: z.array(z.number()).nullable(),
+      sourceNote: z.string().nullable(),
+    }),
+  },
+  findSimilar: {
+    request: TargetSchema.extend({ id: PointIdStringSchema, limit: z.number().int().min(1).max(100).default(10) }),
+    reply: z.object({ points: z.array(PointViewSchema) }),
+  },
+  verify: {
+    request: z.object({ config: MigrationConfigSchema, options: VerifyOptionsSchema }),
+    reply: VerificationResultSchema,
+  },
+  buildReport: {
+    request: TargetSchema.extend({ format: z.enum(REPORT_FORMATS) }),
+    reply: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
+  },
+} as const;
+
+export type CommandName = keyof typeof Commands;
+export type CommandRequest<K extends CommandName> = z.input<(typeof Commands)[K]['request']>;
+export type CommandRequestParsed<K extends CommandName> = z.output<(typeof Commands)[K]['request']>;
+export type CommandReply<K extends CommandName> = z.output<(typeof Commands)[K]['reply']>;
+
+/** What the renderer calls: one async function per command, whatever the transport. */
+export type EngineApi = { [K in CommandName]: (request: CommandRequest<K>) => Promise<CommandReply<K>> };
+/** What the engine implements: handlers receive the parsed (defaults applied) request. */
+export type EngineHandlers = { [K in CommandName]: (request: CommandRequestParsed<K>) => Promise<CommandReply<K>> };
+
+export const COMMAND_NAMES = Object.keys(Commands) as CommandName[];
+
+/** Wire messages shared by every transport (MessagePort, WebSocket, process IPC). */
+export const RequestMessageSchema = z.object({ kind: z.literal('request'), id: z.number().int(), name: z.string(), payload: z.unknown() });
+export const ReplyMessageSchema = z.discriminatedUnion('ok', [
+  z.object({ kind: z.literal('reply'), id: z.number().int(), ok: z.literal(true), payload: z.unknown() }),
+  z.object({ kind: z.literal('reply'), id: z.number().int(), ok: z.literal(false), error: z.object({ message: z.string(), exitCode: z.number().int() }) }),
+]);
+export const EventMessageSchema = z.object({ kind: z.literal('event'), event: z.unknown() });
+export type RequestMessage = z.infer<typeof RequestMessageSchema>;
+export type ReplyMessage = z.infer<typeof ReplyMessageSchema>;

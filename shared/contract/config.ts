@@ -1,0 +1,92 @@
+/**
+ * Migration configuration: the seed's environment variables (see ../shared/DESIGN.md) plus the settings
+ * a user of the desktop app or CLI can change. One schema validates env, config file, flags and the
+ * renderer's form, so a bad value gets the same one-line reason everywhere.
+ */
+import { z } from 'zod';
+
+export const DISTANCES = ['Cosine', 'Euclid', 'Dot', 'Manhattan'] as const;
+export type Distance = (typeof DISTANCES)[number];
+
+export const PAYLOAD_LAYOUTS = ['auto', 'langchain', 'llamaindex', 'raw'] as const;
+export type PayloadLayout = (typeof PAYLOAD_LAYOUTS)[number];
+
+export const WRITE_ORDERINGS = ['weak', 'medium', 'strong'] as const;
+
+/** The Redis key the seed defined; kept so existing XNAi tooling (`redis-cli get ...`) keeps working. */
+export const SEED_STATE_KEY = 'xnai:migration:faiss_to_qdrant';
+export const DEFAULT_COLLECTION = 'xnai_knowledge';
+
+export const ConnectionConfigSchema = z.object({
+  qdrantUrl: z.string().url({ message: 'must be a URL such as http://localhost:6333' }).default('http://localhost:6333'),
+  /** Secret: never logged, reported, stored in Redis or sent to the renderer's storage. */
+  qdrantApiKey: z.string().optional(),
+  redisHost: z.string().min(1, 'must not be empty').default('localhost'),
+  redisPort: z.number().int().min(1).max(65535).default(6379),
+  /** Secret, as qdrantApiKey. */
+  redisPassword: z.string().optional(),
+  redisDb: z.number().int().min(0).max(15).default(0),
+});
+export type ConnectionConfig = z.infer<typeof ConnectionConfigSchema>;
+
+export const MigrationConfigSchema = ConnectionConfigSchema.extend({
+  faissIndexPath: z.string().min(1, 'must name a FAISS index file or a LangChain/LlamaIndex folder'),
+  collection: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[A-Za-z0-9_.-]+$/, 'may only contain letters, digits, "_", "-" and "."')
+    .default(DEFAULT_COLLECTION),
+  /** Checked against the index's dimension when set (the seed's VECTOR_SIZE). */
+  vectorSize: z.number().int().min(1).max(65536).optional(),
+  batchSize: z.number().int().min(1).max(10_000).default(500),
+  maxMemoryPercent: z.number().gt(0).max(1).default(0.6),
+  resumeMode: z.boolean().default(true),
+  /** Batches in flight at once (the seed's CONCURRENCY_FACTOR). */
+  concurrency: z.number().int().min(1).max(32).default(2),
+  distance: z.enum(DISTANCES).default('Cosine'),
+  payloadLayout: z.enum(PAYLOAD_LAYOUTS).default('auto'),
+  shardNumber: z.number().int().min(1).max(1024).optional(),
+  replicationFactor: z.number().int().min(1).max(16).optional(),
+  writeConsistencyFactor: z.number().int().min(1).max(16).optional(),
+  writeOrdering: z.enum(WRITE_ORDERINGS).default('weak'),
+  stateKey: z.string().min(1).default(SEED_STATE_KEY),
+  logDir: z.string().min(1).default('logs'),
+});
+export type MigrationConfig = z.infer<typeof MigrationConfigSchema>;
+export type MigrationConfigInput = z.input<typeof MigrationConfigSchema>;
+
+/** Environment variable → config field. The first eleven are the seed's names. */
+export const ENV_NAMES = {
+  QDRANT_URL: 'qdrantUrl',
+  QDRANT_API_KEY: 'qdrantApiKey',
+  REDIS_HOST: 'redisHost',
+  REDIS_PORT: 'redisPort',
+  REDIS_PASSWORD: 'redisPassword',
+  REDIS_DB: 'redisDb',
+  FAISS_INDEX_PATH: 'faissIndexPath',
+  VECTOR_SIZE: 'vectorSize',
+  BATCH_SIZE: 'batchSize',
+  MAX_MEMORY_PERCENT: 'maxMemoryPercent',
+  RESUME_MODE: 'resumeMode',
+  QDRANT_COLLECTION: 'collection',
+  CONCURRENCY_FACTOR: 'concurrency',
+  DISTANCE: 'distance',
+  PAYLOAD_LAYOUT: 'payloadLayout',
+  SHARD_NUMBER: 'shardNumber',
+  REPLICATION_FACTOR: 'replicationFactor',
+  WRITE_CONSISTENCY_FACTOR: 'writeConsistencyFactor',
+  MIGRATION_STATE_KEY: 'stateKey',
+  LOG_DIR: 'logDir',
+} as const satisfies Record<string, keyof MigrationConfig>;
+
+export const SECRET_FIELDS = ['qdrantApiKey', 'redisPassword'] as const;
+
+/** A copy safe to log, report, store in Redis or show: secrets replaced by a marker saying whether one was set. */
+export function redactConfig<T extends Partial<MigrationConfig>>(config: T): T {
+  const out: Record<string, unknown> = { ...config };
+  for (const f of SECRET_FIELDS) {
+    if (out[f] !== undefined && out[f] !== '') out[f] = '(set)';
+  }
+  return out as T;
+}

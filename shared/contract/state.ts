@@ -1,0 +1,97 @@
+/**
+ * The Redis state under the seed's key. The seed's fields come first and keep their names and meaning;
+ * the rest is what exact resume, fingerprinting and failure tracking need.
+ */
+import { z } from 'zod';
+import { SourceFingerprintSchema } from './source';
+
+export const SEED_STATUSES = ['in_progress', 'paused', 'completed', 'failed', 'cancelled'] as const;
+
+export const FailedPointSchema = z.object({
+  /** Exact FAISS label as a decimal string. */
+  faissId: z.string(),
+  /** Qdrant point id as a decimal string or UUID. */
+  pointId: z.string(),
+  batch: z.number().int(),
+  reason: z.string(),
+});
+export type FailedPoint = z.infer<typeof FailedPointSchema>;
+
+export const MigrationStateSchema = z.object({
+  // --- the seed's fields ---
+  status: z.enum(SEED_STATUSES),
+  started_at: z.string(),
+  total_vectors: z.number().int(),
+  processed_vectors: z.number().int(),
+  failed_vectors: z.number().int(),
+  batches_processed: z.number().int(),
+  last_batch_id: z.number().int(),
+  last_checkpoint: z.string(),
+  completed_at: z.string().nullable(),
+  // --- added for exact resume ---
+  version: z.literal(1),
+  run_id: z.string(),
+  collection: z.string(),
+  batch_size: z.number().int(),
+  total_batches: z.number().int(),
+  /** Every batch below this number is acknowledged by Qdrant. */
+  watermark: z.number().int(),
+  /** Acknowledged batches at or above the watermark (finished out of order). */
+  completed_above: z.array(z.number().int()),
+  source: SourceFingerprintSchema,
+  distance: z.string(),
+  payload_layout: z.string(),
+  /** Redacted configuration of the run that wrote the state. */
+  config: z.record(z.string(), z.unknown()),
+  timeline: z.array(z.object({ at: z.number(), event: z.string(), detail: z.string().optional() })).default([]),
+  verification: z.unknown().optional(),
+});
+export type MigrationState = z.infer<typeof MigrationStateSchema>;
+
+export const LockInfoSchema = z.object({
+  holder: z.string(),
+  /** Milliseconds until the lock expires unless renewed; null when no lock is held. */
+  ttlMs: z.number().int().nullable(),
+});
+export type LockInfo = z.infer<typeof LockInfoSchema>;
+
+export const StateViewSchema = z.object({
+  key: z.string(),
+  state: MigrationStateSchema.nullable(),
+  lock: LockInfoSchema.nullable(),
+  failedPoints: z.array(FailedPointSchema),
+  failedTotal: z.number().int(),
+});
+export type StateView = z.infer<typeof StateViewSchema>;
+
+/**
+ * Redis keys of one migration, all under the seed's key so `redis-cli --scan --pattern 'xnai:migration:*'`
+ * shows everything: the seed's JSON state at the base key itself, the rest beside it.
+ */
+export function stateKeys(base: string) {
+  return {
+    /** The seed's JSON state (MigrationStateSchema), rewritten atomically after each acknowledged batch. */
+    state: base,
+    /** Run lock: value = holder id, PX expiry renewed while the run is alive. */
+    lock: `${base}:lock`,
+    /** Hash: exact FAISS label (decimal) → FailedPoint JSON. */
+    failed: `${base}:failed`,
+    /** List of ProgressSample JSON (oldest first), capped, for the report's charts. */
+    samples: `${base}:samples`,
+    /** The last VerificationResult JSON. */
+    verification: `${base}:verification`,
+  } as const;
+}
+
+/** One point of the run's history, sampled about once a second and downsampled when the list is full. */
+export const ProgressSampleSchema = z.object({
+  at: z.number(),
+  processed: z.number().int(),
+  failed: z.number().int(),
+  pointsPerSec: z.number(),
+  batchLatencyMs: z.number(),
+  rssMb: z.number(),
+  systemAvailableMb: z.number(),
+  limitMb: z.number(),
+});
+export type ProgressSample = z.infer<typeof ProgressSampleSchema>;
