@@ -49,6 +49,18 @@ export const Commands = {
   /** Re-send the points recorded as failed in the Redis state. */
   retryFailed: { request: z.object({ config: MigrationConfigSchema }), reply: z.object({ runId: z.string() }) },
   getSnapshot: { request: Empty, reply: EngineSnapshotSchema },
+  /**
+   * The host's starting configuration (its environment: QDRANT_URL, FAISS_INDEX_PATH, ...) to prefill the
+   * form. Secrets are never sent: `secretsSet` says which ones the host already has; a request that leaves
+   * a secret empty uses the host's.
+   */
+  getDefaults: {
+    request: Empty,
+    reply: z.object({
+      config: MigrationConfigSchema.partial(),
+      secretsSet: z.object({ qdrantApiKey: z.boolean(), redisPassword: z.boolean() }),
+    }),
+  },
   getState: { request: TargetSchema, reply: StateViewSchema },
   resetState: { request: TargetSchema, reply: z.object({ deleted: z.boolean() }) },
   getCollectionInfo: { request: TargetSchema, reply: CollectionInfoViewSchema },
