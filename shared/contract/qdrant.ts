@@ -25,6 +25,8 @@ export const PointViewSchema = z.object({
   id: z.string(),
   /** Payload with integers beyond 2^53 carried as decimal strings tagged by `bigintPaths`. */
   payload: z.record(z.string(), z.unknown()).nullable(),
+  /** Where the payload held integers beyond 2^53, now decimal strings: "faiss_id", "metadata.ids[2]". */
+  bigintPaths: z.array(z.string()).optional(),
   vector: z.array(z.number()).nullable(),
   score: z.number().optional(),
 });
