@@ -1,0 +1,73 @@
+/**
+ * One sequential read of the FAISS file that gathers everything verification needs from the source: the
+ * sampled points' vectors and labels, brute-force nearest neighbours of the query vectors, and the set of
+ * point ids the collection must hold. Memory stays O(batch + sample + ids as typed arrays).
+ */
+import type { Distance } from '../../../shared/contract';
+import type { FaissIndexReader } from '../faiss/types';
+import { pointIdForLabel } from '../point-id';
+import { GroundTruth } from './ground-truth';
+import { IdSet } from './id-set';
+import type { SampledPoint, VerifyProgressListener } from './types';
+
+export interface SourcePassResult {
+  sample: SampledPoint[];
+  truth: GroundTruth;
+  ids: IdSet | null;
+}
+
+export interface SourcePassOptions {
+  distance: Distance;
+  /** Ordinals to read back, in check order. */
+  sampleOrdinals: number[];
+  /** Query vectors for the search checks. */
+  queries: Float32Array[];
+  /** Candidates kept per query (search limit plus room for ties). */
+  keep: number;
+  collectIds: boolean;
+  batchSize?: number;
+  onProgress?: VerifyProgressListener;
+}
+
+export async function readSource(index: FaissIndexReader, o: SourcePassOptions): Promise<SourcePassResult> {
+  const total = index.summary.count;
+  const truth = new GroundTruth(o.distance, o.queries, o.keep);
+  const ids = o.collectIds ? new IdSet() : null;
+  // Sampled ordinals sorted for a merge with the stream; results go back in the requested order.
+  const wanted = o.sampleOrdinals.map((ordinal, i) => ({ ordinal, i })).sort((a, b) => a.ordinal - b.ordinal);
+  const sample: (SampledPoint | undefined)[] = new Array(o.sampleOrdinals.length);
+  const needPass = o.collectIds || o.queries.length > 0;
+
+  if (!needPass) {
+    for (const w of wanted) {
+      const b = await index.readRange(w.ordinal, 1);
+      sample[w.i] = { ordinal: w.ordinal, label: b.ids[0]!, vector: b.vectors.slice(0, b.dimension) };
+    }
+  } else {
+    let next = 0;
+    let done = 0;
+    let lastReport = 0;
+    for await (const batch of index.batches({ batchSize: o.batchSize ?? 4096, reuseBuffers: true })) {
+      truth.add(batch);
+      if (ids) for (const label of batch.ids) ids.add(pointIdForLabel(label));
+      const end = batch.start + batch.count;
+      while (next < wanted.length && wanted[next]!.ordinal < end) {
+        const w = wanted[next++]!;
+        const row = w.ordinal - batch.start;
+        const d = batch.dimension;
+        // slice copies: the batch buffer is reused for the next batch.
+        sample[w.i] = { ordinal: w.ordinal, label: batch.ids[row]!, vector: batch.vectors.slice(row * d, (row + 1) * d) };
+      }
+      done = end;
+      const now = Date.now();
+      if (o.onProgress && now - lastReport > 250) {
+        lastReport = now;
+        o.onProgress({ phase: 'source', done, total, message: `reading the source: ${done}/${total} vectors` });
+      }
+    }
+    o.onProgress?.({ phase: 'source', done, total, message: `read ${done} vectors from the source` });
+  }
+  const missing = sample.findIndex((s) => s === undefined);
+  if (missing >= 0) throw new Error(`sampled ordinal ${o.sampleOrdinals[missing]} was not found in the source stream`);
+  return { sample: sample as SampledPoint[], truth, ids };
+}
