@@ -1,0 +1,82 @@
+/**
+ * The points browser: a scroll page with `key = value` chips and the `next_page_offset` cursor, one point by
+ * id, and "find similar" through Qdrant's universal query API (query by point id). Ids stay exact above
+ * 2^53 end to end: strings in the contract, bigint in the JSON bodies.
+ */
+import type { PayloadFilterChip, PointView } from '../../../shared/contract';
+import { UserError } from '../../../shared/errors';
+import { collectionPath, qdrantCall, qdrantOk, type QdrantTarget } from './qdrant-rest';
+import { idForQdrant, idToString, toPointView, type RawPoint, type RawPointId } from './point-view';
+
+export type BrowseTarget = QdrantTarget & { collection: string };
+
+/**
+ * A chip's value as Qdrant's `match.value` wants it. A form sends text; when the collection indexes the key
+ * as integer or bool, "42" / "true" are meant as numbers / booleans (big integers stay exact).
+ */
+export function matchValue(chip: PayloadFilterChip, dataType: string | undefined): string | number | bigint | boolean {
+  const v = chip.value;
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (dataType === 'integer' && /^-?\d+$/.test(t)) {
+    const n = BigInt(t);
+    return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(n) : n;
+  }
+  if (dataType === 'bool' && (t === 'true' || t === 'false')) return t === 'true';
+  return v;
+}
+
+async function payloadTypes(target: BrowseTarget): Promise<Map<string, string>> {
+  const r = await qdrantCall<{ payload_schema?: Record<string, { data_type?: string }> }>(target, 'GET', collectionPath(target.collection));
+  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${target.qdrantUrl}`);
+  return new Map(Object.entries(r.result?.payload_schema ?? {}).map(([k, s]) => [k, s.data_type ?? '']));
+}
+
+export function buildFilter(chips: PayloadFilterChip[], types: Map<string, string>) {
+  if (chips.length === 0) return undefined;
+  return { must: chips.map((c) => ({ key: c.key, match: { value: matchValue(c, types.get(c.key)) } })) };
+}
+
+export async function scrollPoints(
+  target: BrowseTarget,
+  page: { limit: number; offset: string | null; filter: PayloadFilterChip[]; withVector: boolean },
+): Promise<{ points: PointView[]; nextOffset: string | null }> {
+  const types = page.filter.length > 0 ? await payloadTypes(target) : new Map<string, string>();
+  const body: Record<string, unknown> = { limit: page.limit, with_payload: true, with_vector: page.withVector };
+  if (page.offset !== null) body.offset = idForQdrant(page.offset);
+  const filter = buildFilter(page.filter, types);
+  if (filter) body.filter = filter;
+  const r = await qdrantCall<{ points: RawPoint[]; next_page_offset?: RawPointId | null }>(target, 'POST', collectionPath(target.collection, '/points/scroll'), body);
+  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${target.qdrantUrl}`);
+  if (r.result === null) {
+    const kind = r.status === 400 || r.status === 422 ? 'usage' : 'connection';
+    throw new UserError(kind, `Qdrant refused the scroll of "${target.collection}" (HTTP ${r.status}): ${r.error ?? 'no reason given'}`);
+  }
+  const next = r.result.next_page_offset;
+  return { points: r.result.points.map(toPointView), nextOffset: next === undefined || next === null ? null : idToString(next) };
+}
+
+export async function getPoint(target: BrowseTarget, id: string): Promise<PointView | null> {
+  const r = await qdrantCall<RawPoint>(target, 'GET', collectionPath(target.collection, `/points/${encodeURIComponent(id.toLowerCase())}`));
+  if (r.status === 404) {
+    // Qdrant answers 404 both for a missing point and a missing collection: tell them apart for the user.
+    const c = await qdrantCall<unknown>(target, 'GET', collectionPath(target.collection));
+    if (c.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${target.qdrantUrl}`);
+    return null;
+  }
+  if (r.result === null) throw new UserError('connection', `Qdrant refused point ${id} of "${target.collection}" (HTTP ${r.status}): ${r.error ?? 'no reason given'}`);
+  return toPointView(r.result);
+}
+
+export async function findSimilar(target: BrowseTarget, id: string, limit: number): Promise<PointView[]> {
+  // Ask for one more: the point itself may come back as its own nearest neighbour.
+  const result = await qdrantOk<{ points: RawPoint[] }>(
+    target,
+    'POST',
+    collectionPath(target.collection, '/points/query'),
+    { query: idForQdrant(id), limit: limit + 1, with_payload: true, with_vector: false },
+    `the similarity query for point ${id}`,
+  );
+  const self = id.toLowerCase();
+  return result.points.filter((p) => idToString(p.id).toLowerCase() !== self).slice(0, limit).map(toPointView);
+}
