@@ -23,9 +23,14 @@ export interface ReadOptions {
   reuseBuffers?: boolean;
 }
 
+/** Options for openFaissIndex (none yet; kept so callers can pass one without an API change). */
+export type OpenOptions = Record<string, never>;
+
 export interface FaissIndexReader {
   readonly path: string;
   readonly summary: IndexSummary;
+  /** Human-readable facts beyond the summary (quantizer type, list counts), for `inspect`. */
+  readonly details?: readonly string[];
   /** Batches of `batchSize` vectors over ordinals [start, end). */
   batches(options: { batchSize: number; start?: number; end?: number } & ReadOptions): AsyncIterable<VectorBatch>;
   /** The vectors at ordinals [start, start + count), clamped to the index. */
