@@ -1,0 +1,34 @@
+/**
+ * JSON Lines output of vectors: `{"id": <exact integer>, "vector": [...]}` per line. Ids are written from the
+ * bigint (exact beyond 2^53); each float32 component in the shortest decimal that reads back to the same
+ * float32, so a consumer parsing to float32 gets the stored bits exactly.
+ */
+import type { VectorBatch } from './types';
+
+const f = Math.fround;
+
+/** Shortest decimal for a float32 value (≤ 9 significant digits always round-trip). */
+export function formatFloat32(v: number): string {
+  if (!Number.isFinite(v)) throw new RangeError(`non-finite component ${v}`);
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  for (let p = 6; p < 9; p++) {
+    const s = v.toPrecision(p);
+    if (f(Number(s)) === v) return String(Number(s));
+  }
+  return String(Number(v.toPrecision(9)));
+}
+
+/** Row `row` of a batch as one JSON line (without the newline). */
+export function vectorLine(batch: VectorBatch, row: number, extra?: string): string {
+  const d = batch.dimension;
+  const parts = new Array<string>(d);
+  const base = row * d;
+  for (let i = 0; i < d; i++) {
+    const v = batch.vectors[base + i]!;
+    if (!Number.isFinite(v)) {
+      throw new RangeError(`vector of id ${batch.ids[row]} has a non-finite component (${v}) at position ${i}, which JSON cannot represent`);
+    }
+    parts[i] = formatFloat32(v);
+  }
+  return `{"id":${batch.ids[row]!.toString()},"vector":[${parts.join(',')}]${extra ? `,${extra}` : ''}}`;
+}
