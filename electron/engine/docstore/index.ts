@@ -1,9 +1,20 @@
-/** Opens the documents of a detected RAG folder. */
+/** Opens the documents of a detected RAG folder (see ../source/detect for how folders are recognised). */
 import type { SourceKind } from '../../../shared/contract';
-import { UserError } from '../../../shared/errors';
+import { openLangChainJs } from './langchain-js';
+import { openLangChainPython } from './langchain-python';
+import { openLlamaIndex } from './llamaindex';
 import type { DocumentStore } from './types';
 
+export type { DocumentStore, SourceDocument } from './types';
+
 export async function openDocumentStore(kind: Exclude<SourceKind, 'faiss-file'>, files: Record<string, string>): Promise<DocumentStore> {
-  // Interim (this commit lands the lone-file source first): folder docstores follow in the next commits.
-  throw new UserError('badInput', `${Object.values(files)[0] ?? kind}: ${kind} documents are not readable in this build yet`);
+  switch (kind) {
+    case 'langchain-python':
+      return openLangChainPython(files.pickle!);
+    case 'langchain-js':
+      return openLangChainJs(files.docstore!);
+    case 'llamaindex':
+    case 'llamaindex-map':
+      return openLlamaIndex(files, kind);
+  }
 }

@@ -21,4 +21,6 @@ export interface DocumentStore {
   /** Counts and examples of mismatches, filled once the labels of the index are known. */
   summarize(labels: AsyncIterable<BigInt64Array>): Promise<DocumentsSummary>;
   readonly count: number;
+  /** Things the user should know about the documents (unusual classes, shadowed fields...). */
+  readonly warnings?: readonly string[];
 }

@@ -1,0 +1,119 @@
+/**
+ * LangChain Python `FAISS.save_local`: `<index_name>.pkl` is a pickle of
+ * `(docstore, index_to_docstore_id)`, the docstore an `InMemoryDocstore` whose state is
+ * `{'_dict': {doc_id: Document}}`, the mapping `{faiss_label: doc_id}`. Documents are pydantic models:
+ * v1 state `{'__dict__': {...}, '__fields_set__', ['__private_attribute_values__']}` or v2 state
+ * `{'__dict__': {...}, '__pydantic_extra__', '__pydantic_fields_set__', '__pydantic_private__'}`; the
+ * fields are `page_content`, `metadata` and (newer) `id`, `type`. Classes are recognised by duck typing
+ * (a `page_content` field), so every class path LangChain has used works, and unfamiliar ones are named
+ * in a warning. Nothing in the pickle is executed (see ./pickle/vm).
+ */
+import { UserError } from '../../../shared/errors';
+import { JoinedDocuments, type Label } from './join';
+import { maxDocstoreBytes, maxParseMemoryBytes, readBoundedFile } from './limits';
+import { ConversionError, toJson, type JsonOut } from './pickle/to-json';
+import { PickleError, parsePickle } from './pickle/vm';
+import { PyObject, PyTuple, pyTypeName } from './pickle/values';
+import type { SourceDocument } from './types';
+
+/** Class paths real `index.pkl` files carry (faiss-format.md §3.1.1). */
+export const KNOWN_DOCSTORE_CLASSES = ['langchain.docstore.in_memory.InMemoryDocstore', 'langchain_community.docstore.in_memory.InMemoryDocstore'];
+export const KNOWN_DOCUMENT_CLASSES = [
+  'langchain.schema.Document',
+  'langchain.docstore.document.Document',
+  'langchain.schema.document.Document',
+  'langchain_core.documents.base.Document',
+];
+
+/** What BUILD keeps of a Document: its fields, already converted to JSON values. */
+class DocumentFields {
+  constructor(
+    readonly text: string,
+    readonly metadata: Record<string, JsonOut>,
+    readonly id: string | null,
+    readonly classPath: string,
+  ) {}
+}
+
+function fieldsOf(state: unknown): Map<unknown, unknown> | undefined {
+  if (!(state instanceof Map)) return undefined;
+  const inner = state.get('__dict__');
+  if (inner instanceof Map) return inner;
+  // Objects pickled without pydantic (a plain __dict__ as state).
+  return state.has('page_content') ? state : undefined;
+}
+
+function docError(file: string, detail: string): UserError {
+  return new UserError('badInput', `${file}: ${detail}; this is not a LangChain FAISS docstore this tool can read`);
+}
+
+export async function openLangChainPython(file: string): Promise<JoinedDocuments> {
+  const data = await readBoundedFile(file, maxDocstoreBytes(), 'LangChain docstore (.pkl)');
+  const unfamiliar = new Set<string>();
+  const unknownValues = new Set<string>();
+  let root: unknown;
+  try {
+    root = parsePickle(data, {
+      maxMemoryBytes: maxParseMemoryBytes(),
+      onBuild: (obj, state) => {
+        // Compact each Document as soon as its state arrives, so the raw pydantic state can be collected.
+        const fields = fieldsOf(state);
+        if (!fields || typeof fields.get('page_content') !== 'string') return state;
+        const classPath = obj.classPath ?? 'unknown';
+        if (!KNOWN_DOCUMENT_CLASSES.includes(classPath)) unfamiliar.add(classPath);
+        let metadata: JsonOut;
+        try {
+          metadata = toJson(fields.get('metadata') ?? new Map(), { onUnknownClass: (c) => unknownValues.add(c) });
+        } catch (e) {
+          if (e instanceof ConversionError) throw new PickleError(`a document's metadata is ${e.message}`, 0);
+          throw e;
+        }
+        if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+          throw new PickleError(`a document's metadata is a ${pyTypeName(fields.get('metadata'))}, not a dict`, 0);
+        }
+        const id = fields.get('id');
+        return new DocumentFields(fields.get('page_content') as string, metadata, typeof id === 'string' ? id : null, classPath);
+      },
+    });
+  } catch (e) {
+    if (e instanceof PickleError) throw new UserError('badInput', `${file}: ${e.message}; not a readable LangChain docstore pickle`);
+    throw e;
+  }
+
+  if (!(root instanceof PyTuple) || root.items.length !== 2) {
+    if (root instanceof PyTuple && root.items.length === 3) throw docError(file, 'holds 3 values (FAISS.serialize_to_bytes output, index inside the pickle)');
+    throw docError(file, `holds a ${pyTypeName(root)}, expected the pair (docstore, index_to_docstore_id) that FAISS.save_local writes`);
+  }
+  const [docstore, mapping] = root.items;
+  if (!(docstore instanceof PyObject)) throw docError(file, `the docstore is a ${pyTypeName(docstore)}, not an object`);
+  const dsClass = docstore.classPath ?? 'unknown';
+  const dsState = docstore.state instanceof Map && docstore.state.get('__dict__') instanceof Map ? (docstore.state.get('__dict__') as Map<unknown, unknown>) : docstore.state;
+  const dict = dsState instanceof Map ? dsState.get('_dict') : undefined;
+  if (!(dict instanceof Map)) throw docError(file, `the docstore (${dsClass}) has no _dict of documents; only InMemoryDocstore is supported`);
+  if (!(mapping instanceof Map)) throw docError(file, `index_to_docstore_id is a ${pyTypeName(mapping)}, not a dict`);
+
+  const warnings: string[] = [];
+  if (!KNOWN_DOCSTORE_CLASSES.includes(dsClass)) unfamiliar.add(dsClass);
+  const documents = new Map<string, SourceDocument>();
+  const notDocuments: string[] = [];
+  for (const [key, value] of dict) {
+    const docId = String(key);
+    const fields = value instanceof PyObject ? value.state : undefined;
+    if (!(fields instanceof DocumentFields)) {
+      notDocuments.push(`"${docId}" (${pyTypeName(value)})`);
+      continue;
+    }
+    documents.set(docId, { docId, text: fields.text, metadata: fields.metadata as Record<string, unknown> });
+  }
+  if (notDocuments.length) warnings.push(`${file}: ${notDocuments.length} docstore entries are not Documents and are skipped, e.g. ${notDocuments.slice(0, 3).join(', ')}`);
+  if (unfamiliar.size) warnings.push(`${file}: unfamiliar class paths read by their fields: ${[...unfamiliar].join(', ')}`);
+  if (unknownValues.size) warnings.push(`${file}: metadata values of classes with no JSON form were stored as their contents: ${[...unknownValues].slice(0, 5).join(', ')}`);
+
+  const pairs: [Label, string][] = [];
+  for (const [label, id] of mapping) {
+    if (typeof label !== 'bigint' && !(typeof label === 'number' && Number.isInteger(label))) throw docError(file, `index_to_docstore_id has a ${pyTypeName(label)} key, expected FAISS labels (int)`);
+    if (typeof id !== 'string' && typeof id !== 'number' && typeof id !== 'bigint') throw docError(file, `index_to_docstore_id maps ${label} to a ${pyTypeName(id)}, expected a document id`);
+    pairs.push([label, String(id)]);
+  }
+  return new JoinedDocuments({ kind: 'langchain-python', mappingName: 'index_to_docstore_id', documents, mapping: pairs, defaultLayout: 'langchain', warnings });
+}
