@@ -1,0 +1,125 @@
+/**
+ * The points browser: pages follow Qdrant's scroll cursor (`next_page_offset`), never numeric offsets,
+ * so each page costs one scroll however deep it is. The cursors of pages already seen are kept so
+ * "Previous" is exact too. Ids stay strings end to end: exact above 2^53.
+ */
+import { create } from 'zustand';
+import type { PayloadFilterChip, PointView } from '../../../shared/contract/qdrant';
+import type { CommandReply } from '../../../shared/contract/commands';
+import { PointIdStringSchema } from '../../../shared/contract/qdrant';
+import type { Target } from '../lib/config-form';
+import { sameChip } from '../lib/filter-chips';
+import { api } from '../bridge-instance';
+import { errorMessage } from '../lib/errors';
+import type { Loadable } from './setup-store';
+
+export const PAGE_SIZES = [10, 25, 50, 100] as const;
+
+interface BrowserState {
+  pageSize: number;
+  chips: PayloadFilterChip[];
+  /** cursors[i] is the scroll offset that starts page i (null for the first page). */
+  cursors: (string | null)[];
+  page: number;
+  result: Loadable<{ points: PointView[]; nextOffset: string | null; ms: number }>;
+  /** The point opened in the detail pane, with its FAISS source vector. */
+  detail: Loadable<CommandReply<'getPoint'>> & { id?: string };
+  similar: Loadable<{ points: PointView[] }> & { id?: string };
+}
+
+export const useBrowser = create<BrowserState>()(() => ({
+  pageSize: 25,
+  chips: [],
+  cursors: [null],
+  page: 0,
+  result: { state: 'idle' },
+  detail: { state: 'idle' },
+  similar: { state: 'idle' },
+}));
+
+let request = 0;
+
+export async function loadPage(target: Target, page: number): Promise<void> {
+  const s = useBrowser.getState();
+  const offset = s.cursors[page];
+  if (offset === undefined) return;
+  const mine = ++request;
+  useBrowser.setState({ page, result: { state: 'loading' } });
+  const started = performance.now();
+  try {
+    const reply = await api().scrollPoints({ ...target, limit: s.pageSize, offset, filter: s.chips, withVector: false });
+    if (mine !== request) return;
+    const cursors = s.cursors.slice(0, page + 1);
+    if (reply.nextOffset !== null) cursors[page + 1] = reply.nextOffset;
+    useBrowser.setState({ cursors, result: { state: 'ok', value: { ...reply, ms: performance.now() - started } } });
+  } catch (e) {
+    if (mine !== request) return;
+    useBrowser.setState({ result: { state: 'error', message: errorMessage(e) } });
+  }
+}
+
+/** Start again from the first page (filter or page size changed). */
+export function restart(target: Target): Promise<void> {
+  useBrowser.setState({ cursors: [null], page: 0 });
+  return loadPage(target, 0);
+}
+
+export function setPageSize(target: Target, size: number): Promise<void> {
+  useBrowser.setState({ pageSize: size });
+  return restart(target);
+}
+
+export function addChip(target: Target, chip: PayloadFilterChip): Promise<void> {
+  const chips = useBrowser.getState().chips;
+  if (chips.some((c) => sameChip(c, chip))) return Promise.resolve();
+  useBrowser.setState({ chips: [...chips, chip] });
+  return restart(target);
+}
+
+export function removeChip(target: Target, chip: PayloadFilterChip): Promise<void> {
+  useBrowser.setState({ chips: useBrowser.getState().chips.filter((c) => !sameChip(c, chip)) });
+  return restart(target);
+}
+
+export function clearChips(target: Target): Promise<void> {
+  useBrowser.setState({ chips: [] });
+  return restart(target);
+}
+
+/** A typed id: checked with the contract's schema before asking the engine. */
+export function checkId(text: string): string | null {
+  const r = PointIdStringSchema.safeParse(text.trim());
+  return r.success ? null : 'An id is an unsigned integer (any size, e.g. 18446744073709551615) or a UUID.';
+}
+
+export async function openPoint(target: Target, id: string): Promise<void> {
+  useBrowser.setState({ detail: { state: 'loading', id } });
+  try {
+    const reply = await api().getPoint({ ...target, id });
+    if (useBrowser.getState().detail.id !== id) return;
+    useBrowser.setState({ detail: { state: 'ok', value: reply, id } });
+  } catch (e) {
+    if (useBrowser.getState().detail.id !== id) return;
+    useBrowser.setState({ detail: { state: 'error', message: errorMessage(e), id } });
+  }
+}
+
+export function closePoint(): void {
+  useBrowser.setState({ detail: { state: 'idle' } });
+}
+
+export async function findSimilar(target: Target, id: string): Promise<void> {
+  useBrowser.setState({ similar: { state: 'loading', id } });
+  try {
+    const reply = await api().findSimilar({ ...target, id, limit: 10 });
+    if (useBrowser.getState().similar.id !== id) return;
+    useBrowser.setState({ similar: { state: 'ok', value: reply, id } });
+  } catch (e) {
+    if (useBrowser.getState().similar.id !== id) return;
+    useBrowser.setState({ similar: { state: 'error', message: errorMessage(e), id } });
+  }
+}
+
+export function closeSimilar(): void {
+  useBrowser.setState({ similar: { state: 'idle' } });
+}

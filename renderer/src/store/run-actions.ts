@@ -1,0 +1,69 @@
+/**
+ * Start / Pause / Resume / Cancel / Retry failed. The job's state comes back through engine events; the
+ * snapshot fetched after each command makes the page right even if an event was missed.
+ */
+import { create } from 'zustand';
+import { api } from '../bridge-instance';
+import { errorMessage } from '../lib/errors';
+import { applySnapshot } from './run-store';
+import { revealAllErrors, useSetup } from './setup-store';
+import { setTab } from './ui-store';
+
+export type RunAction = 'start' | 'pause' | 'resume' | 'cancel' | 'retry';
+
+interface ActionState {
+  busy: RunAction | null;
+  error: string | null;
+}
+
+export const useRunActions = create<ActionState>()(() => ({ busy: null, error: null }));
+
+export async function refreshSnapshot(): Promise<void> {
+  try {
+    applySnapshot(await api().getSnapshot({}));
+  } catch {
+    // The connection banner tells the user; the next reconnect fetches it again.
+  }
+}
+
+async function perform(action: RunAction, call: () => Promise<unknown>): Promise<boolean> {
+  useRunActions.setState({ busy: action, error: null });
+  try {
+    await call();
+    await refreshSnapshot();
+    useRunActions.setState({ busy: null });
+    return true;
+  } catch (e) {
+    useRunActions.setState({ busy: null, error: errorMessage(e) });
+    return false;
+  }
+}
+
+export async function startRun(): Promise<boolean> {
+  const { config } = useSetup.getState();
+  if (!config) {
+    revealAllErrors();
+    useRunActions.setState({ error: 'Some settings are not valid: fix the fields marked in Set up, then start again.' });
+    setTab('setup');
+    return false;
+  }
+  const ok = await perform('start', () => api().startRun({ config }));
+  if (ok) setTab('run');
+  return ok;
+}
+
+export const pauseRun = () => perform('pause', () => api().pauseRun({}));
+export const resumeRun = () => perform('resume', () => api().resumeRun({}));
+export const cancelRun = () => perform('cancel', () => api().cancelRun({}));
+
+export async function retryFailed(): Promise<boolean> {
+  const { config } = useSetup.getState();
+  if (!config) {
+    revealAllErrors();
+    useRunActions.setState({ error: 'Retrying needs the full run settings: fix the fields marked in Set up.' });
+    return false;
+  }
+  const ok = await perform('retry', () => api().retryFailed({ config }));
+  if (ok) setTab('run');
+  return ok;
+}

@@ -1,0 +1,214 @@
+/**
+ * The live run as the dashboard shows it. Engine events arrive through `bridge.onEvent` at module level
+ * (Heroic's pattern: the store subscribes once, components only select), are queued, and applied in one
+ * `setState` per animation frame, so a burst of progress, memory and log events costs one React render.
+ * Chart history lives in ring buffers outside React and is copied out once per flush.
+ */
+import { create } from 'zustand';
+import type { EngineEvent, JobStatus, MemorySample, Progress, TimelineEntry } from '../../../shared/contract/run';
+import type { EngineSnapshot } from '../../../shared/contract/commands';
+import type { SourceSummary } from '../../../shared/contract/source';
+import { RingBuffer } from '../lib/ring-buffer';
+import { RateEstimator, type RateView } from '../lib/rate';
+
+/** One point of the live charts; about one per second, the last ten minutes. */
+export interface ChartSample {
+  t: number;
+  pps: number | null;
+  latencyMs: number | null;
+  rssMb: number | null;
+  systemUsedMb: number | null;
+  limitMb: number | null;
+}
+
+export interface LogLine {
+  at: number;
+  level: 'debug' | 'info' | 'warn' | 'error';
+  msg: string;
+}
+
+export interface RunState {
+  status: JobStatus;
+  runId: string | null;
+  /** Why the job reached its state (e.g. the error that failed it), when the engine says. */
+  reason: string | null;
+  progress: Progress | null;
+  memory: MemorySample | null;
+  rate: RateView;
+  samples: ChartSample[];
+  logs: LogLine[];
+  lastError: { message: string; code: number; at: number } | null;
+  timeline: TimelineEntry[];
+  warnings: string[];
+  source: SourceSummary | null;
+  config: Record<string, unknown> | null;
+  /** Engine events applied so far and React updates they caused (the bench reads these). */
+  eventsApplied: number;
+  flushes: number;
+}
+
+export const CHART_CAPACITY = 600;
+export const LOG_CAPACITY = 300;
+/** Samples closer than this (engine time) are merged: the charts resolve one second. */
+const SAMPLE_SPACING_MS = 1000;
+export const ACTIVE_STATUSES: readonly JobStatus[] = ['preparing', 'running', 'pausing', 'paused'];
+
+const samples = new RingBuffer<ChartSample>(CHART_CAPACITY);
+const logs = new RingBuffer<LogLine>(LOG_CAPACITY);
+const rate = new RateEstimator();
+
+export const useRun = create<RunState>()(() => ({
+  status: 'idle',
+  runId: null,
+  reason: null,
+  progress: null,
+  memory: null,
+  rate: rate.view(),
+  samples: [],
+  logs: [],
+  lastError: null,
+  timeline: [],
+  warnings: [],
+  source: null,
+  config: null,
+  eventsApplied: 0,
+  flushes: 0,
+}));
+
+let pending: EngineEvent[] = [];
+let scheduled = false;
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  // rAF gives at most one render per frame; hidden tabs get no frames, so fall back to a timer there.
+  if (typeof document !== 'undefined' && document.visibilityState === 'visible' && typeof requestAnimationFrame === 'function') {
+    requestAnimationFrame(flush);
+  } else {
+    setTimeout(flush, 250);
+  }
+}
+
+/** Queue an engine event; the store changes on the next frame. */
+export function receiveEvent(event: EngineEvent): void {
+  pending.push(event);
+  schedule();
+}
+
+function newRun(runId: string | null): void {
+  samples.clear();
+  rate.reset();
+  void runId;
+}
+
+function pushSample(sample: ChartSample): void {
+  const last = samples.last();
+  if (last && sample.t - last.t < SAMPLE_SPACING_MS) samples.replaceLast({ ...sample, t: last.t });
+  else samples.push(sample);
+}
+
+function sampleFrom(progress: Progress | null, memory: MemorySample | null, rateView: RateView, status: JobStatus, at: number): ChartSample {
+  const running = status === 'running';
+  return {
+    t: at,
+    pps: progress ? (running ? (rateView.pointsPerSec ?? 0) : 0) : null,
+    latencyMs: progress && running ? progress.batchLatencyMs : null,
+    rssMb: memory ? memory.rssMb : (progress?.rssMb ?? null),
+    systemUsedMb: memory ? memory.systemTotalMb - memory.systemAvailableMb : null,
+    limitMb: memory ? memory.limitMb : null,
+  };
+}
+
+function flush(): void {
+  scheduled = false;
+  const events = pending;
+  pending = [];
+  if (events.length === 0) return;
+  const s = useRun.getState();
+  let { status, runId, reason, progress, memory, lastError, rate: rateView } = s;
+  let sampleAt: number | null = null;
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'state':
+        if (e.runId !== null && e.runId !== runId) {
+          newRun(e.runId);
+          progress = null;
+        }
+        runId = e.runId ?? runId;
+        status = e.status;
+        reason = e.reason ?? null;
+        if (status !== 'running') rateView = rate.freeze();
+        if (status === 'running' || status === 'preparing') lastError = null;
+        logs.push({ at: e.at, level: status === 'failed' ? 'error' : 'info', msg: `Job ${status}${e.reason ? `: ${e.reason}` : ''}` });
+        break;
+      case 'progress': {
+        const p = e.progress;
+        if (p.runId !== runId) {
+          newRun(p.runId);
+          runId = p.runId;
+        }
+        progress = p;
+        rateView = status === 'running' ? rate.observe(p.processed, p.total, p.at) : rate.freeze();
+        sampleAt = p.at;
+        break;
+      }
+      case 'memory':
+        memory = e.sample;
+        sampleAt = Math.max(sampleAt ?? 0, e.sample.at);
+        break;
+      case 'log':
+        logs.push({ at: e.at, level: e.level, msg: e.msg });
+        break;
+      case 'error':
+        lastError = { message: e.message, code: e.code, at: e.at };
+        logs.push({ at: e.at, level: 'error', msg: e.message });
+        break;
+    }
+  }
+  if (sampleAt !== null) pushSample(sampleFrom(progress, memory, rateView, status, sampleAt));
+  useRun.setState({
+    status,
+    runId,
+    reason,
+    progress,
+    memory,
+    lastError,
+    rate: rateView,
+    samples: samples.toArray(),
+    logs: logs.toArray(),
+    eventsApplied: s.eventsApplied + events.length,
+    flushes: s.flushes + 1,
+  });
+}
+
+/** The engine's own view after (re)connecting: the run may have moved on while the link was down. */
+export function applySnapshot(snap: EngineSnapshot): void {
+  const s = useRun.getState();
+  if (snap.runId !== s.runId) newRun(snap.runId);
+  let rateView = s.rate;
+  if (snap.progress) {
+    rateView = snap.status === 'running' ? rate.observe(snap.progress.processed, snap.progress.total, snap.progress.at) : rate.freeze();
+  } else if (snap.status !== 'running') rateView = rate.freeze();
+  if (snap.progress || snap.lastMemory) {
+    pushSample(sampleFrom(snap.progress, snap.lastMemory, rateView, snap.status, Math.max(snap.progress?.at ?? 0, snap.lastMemory?.at ?? 0)));
+  }
+  useRun.setState({
+    status: snap.status,
+    runId: snap.runId,
+    progress: snap.progress,
+    memory: snap.lastMemory ?? s.memory,
+    rate: rateView,
+    timeline: snap.timeline,
+    warnings: snap.warnings,
+    source: snap.source,
+    config: snap.config,
+    lastError: snap.lastError ? { message: snap.lastError, code: 1, at: Date.now() } : null,
+    samples: samples.toArray(),
+    logs: logs.toArray(),
+  });
+}
+
+export function isActive(status: JobStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}

@@ -1,0 +1,111 @@
+/**
+ * The "Set up" page: the form as typed, its validation (the contract's schema), the source's inspect
+ * summary and the last connection test. Secrets typed here live only in this store's memory.
+ */
+import { create } from 'zustand';
+import type { SourceSummary } from '../../../shared/contract/source';
+import type { CommandReply } from '../../../shared/contract/commands';
+import { emptyForm, formFromDefaults, validateForm, type FieldErrors, type FormValues } from '../lib/config-form';
+import type { MigrationConfig } from '../../../shared/contract/config';
+import { api } from '../bridge-instance';
+import { errorMessage } from '../lib/errors';
+
+export type Loadable<T> = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string };
+
+interface SetupState {
+  values: FormValues;
+  errors: FieldErrors;
+  config: MigrationConfig | null;
+  /** Fields the user has left at least once: errors show after that, or after a Start attempt. */
+  touched: Partial<Record<keyof FormValues, boolean>>;
+  showAllErrors: boolean;
+  secretsSet: { qdrantApiKey: boolean; redisPassword: boolean };
+  defaults: Loadable<true>;
+  inspect: Loadable<SourceSummary> & { path?: string };
+  connectionTest: Loadable<CommandReply<'testConnections'>>;
+}
+
+const initial = emptyForm();
+const initialCheck = validateForm(initial);
+
+export const useSetup = create<SetupState>()(() => ({
+  values: initial,
+  errors: initialCheck.errors,
+  config: initialCheck.config,
+  touched: {},
+  showAllErrors: false,
+  secretsSet: { qdrantApiKey: false, redisPassword: false },
+  defaults: { state: 'idle' },
+  inspect: { state: 'idle' },
+  connectionTest: { state: 'idle' },
+}));
+
+function setValues(values: FormValues): void {
+  const { errors, config } = validateForm(values);
+  useSetup.setState({ values, errors, config });
+}
+
+export function setField<K extends keyof FormValues>(field: K, value: FormValues[K]): void {
+  const values = { ...useSetup.getState().values, [field]: value };
+  setValues(values);
+  if (field === 'qdrantUrl' || field === 'redisHost' || field === 'redisPort' || field === 'redisDb' || field === 'qdrantApiKey' || field === 'redisPassword') {
+    // A test result for other settings would mislead.
+    useSetup.setState({ connectionTest: { state: 'idle' } });
+  }
+}
+
+export function touch(field: keyof FormValues): void {
+  useSetup.setState((s) => ({ touched: { ...s.touched, [field]: true } }));
+}
+
+export function revealAllErrors(): void {
+  useSetup.setState({ showAllErrors: true });
+}
+
+export async function loadDefaults(): Promise<void> {
+  useSetup.setState({ defaults: { state: 'loading' } });
+  try {
+    const d = await api().getDefaults({});
+    const values = formFromDefaults(useSetup.getState().values, d.config);
+    setValues(values);
+    useSetup.setState({ secretsSet: d.secretsSet, defaults: { state: 'ok', value: true } });
+    if (values.faissIndexPath) void inspectSource(values.faissIndexPath);
+  } catch (e) {
+    useSetup.setState({ defaults: { state: 'error', message: errorMessage(e) } });
+  }
+}
+
+export async function inspectSource(path: string): Promise<void> {
+  const p = path.trim();
+  if (!p) return;
+  useSetup.setState({ inspect: { state: 'loading', path: p } });
+  try {
+    const summary = await api().inspectSource({ path: p });
+    // A newer request may have started meanwhile; only the latest path's answer counts.
+    if (useSetup.getState().inspect.path !== p) return;
+    useSetup.setState({ inspect: { state: 'ok', value: summary, path: p } });
+  } catch (e) {
+    if (useSetup.getState().inspect.path !== p) return;
+    useSetup.setState({ inspect: { state: 'error', message: errorMessage(e), path: p } });
+  }
+}
+
+export async function testConnections(): Promise<void> {
+  const v = useSetup.getState().values;
+  const port = Number(v.redisPort);
+  const db = Number(v.redisDb);
+  useSetup.setState({ connectionTest: { state: 'loading' } });
+  try {
+    const result = await api().testConnections({
+      qdrantUrl: v.qdrantUrl.trim(),
+      qdrantApiKey: v.qdrantApiKey || undefined,
+      redisHost: v.redisHost.trim(),
+      redisPort: port,
+      redisPassword: v.redisPassword || undefined,
+      redisDb: db,
+    });
+    useSetup.setState({ connectionTest: { state: 'ok', value: result } });
+  } catch (e) {
+    useSetup.setState({ connectionTest: { state: 'error', message: errorMessage(e) } });
+  }
+}

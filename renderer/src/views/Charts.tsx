@@ -1,0 +1,92 @@
+/**
+ * Live charts: throughput, memory against the limit, batch latency. Recharts with every animation off
+ * (appended points animate badly, recharts#1961), a numeric time axis, a shared syncId so tooltips line
+ * up, and at most CHART_CAPACITY samples (ring buffer in the store). Colours come from CSS classes so
+ * the light and dark themes apply without re-rendering.
+ */
+import { memo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useRun, type ChartSample } from '../store/run-store';
+import { fmtClock, fmtInt, fmtMb } from '../lib/format';
+
+const SYNC = 'run';
+const HEIGHT = 200;
+
+function TimeAxis() {
+  return <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={fmtClock} minTickGap={48} tick={{ fontSize: 11 }} />;
+}
+
+const tooltipLabel = (t: unknown) => (typeof t === 'number' ? fmtClock(t) : String(t));
+
+const Throughput = memo(function Throughput({ data }: { data: ChartSample[] }) {
+  return (
+    <figure className="chart" aria-label="Throughput, points per second, over time">
+      <figcaption>Throughput (points/s)</figcaption>
+      <ResponsiveContainer width="100%" height={HEIGHT}>
+        <LineChart data={data} syncId={SYNC} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <TimeAxis />
+          <YAxis width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => fmtInt(v)} />
+          <Tooltip labelFormatter={tooltipLabel} formatter={(v) => [fmtInt(Number(v)), 'points/s']} />
+          <Line className="series-throughput" type="linear" dataKey="pps" name="points/s" dot={false} strokeWidth={2} isAnimationActive={false} connectNulls />
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+});
+
+const Memory = memo(function Memory({ data, limitMb }: { data: ChartSample[]; limitMb: number | null }) {
+  return (
+    <figure className="chart" aria-label="Engine RSS and system memory used, against the memory limit">
+      <figcaption>Memory (MB) against the limit</figcaption>
+      <ResponsiveContainer width="100%" height={HEIGHT}>
+        <LineChart data={data} syncId={SYNC} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <TimeAxis />
+          <YAxis width={56} tick={{ fontSize: 11 }} domain={[0, (max: number) => Math.ceil(Math.max(max, (limitMb ?? 0) * 1.05))]} tickFormatter={(v: number) => fmtInt(v)} />
+          <Tooltip labelFormatter={tooltipLabel} formatter={(v, name) => [fmtMb(Number(v)), name]} />
+          <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
+          <Line className="series-rss" type="linear" dataKey="rssMb" name="engine RSS" dot={false} strokeWidth={2} isAnimationActive={false} connectNulls />
+          <Line className="series-system" type="linear" dataKey="systemUsedMb" name="system used" dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
+          {limitMb !== null ? <ReferenceLine className="limit-line" y={limitMb} strokeDasharray="6 4" ifOverflow="extendDomain" label={{ value: `limit ${fmtMb(limitMb)}`, position: 'insideTopRight', fontSize: 11 }} /> : null}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+});
+
+const Latency = memo(function Latency({ data }: { data: ChartSample[] }) {
+  return (
+    <figure className="chart" aria-label="Latency of acknowledged upserts, milliseconds">
+      <figcaption>Batch latency (ms)</figcaption>
+      <ResponsiveContainer width="100%" height={HEIGHT}>
+        <LineChart data={data} syncId={SYNC} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <TimeAxis />
+          <YAxis width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => fmtInt(v)} />
+          <Tooltip labelFormatter={tooltipLabel} formatter={(v) => [`${fmtInt(Number(v))} ms`, 'batch latency']} />
+          <Line className="series-latency" type="linear" dataKey="latencyMs" name="ms" dot={false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+});
+
+export function RunCharts() {
+  const samples = useRun((s) => s.samples);
+  const limitMb = useRun((s) => s.memory?.limitMb ?? null);
+  if (samples.length < 2) {
+    return (
+      <div className="charts-empty" role="status">
+        Charts appear once the engine has sent a few samples (about one a second while a run is on).
+      </div>
+    );
+  }
+  return (
+    <div className="charts" data-testid="charts">
+      <Throughput data={samples} />
+      <Memory data={samples} limitMb={limitMb} />
+      <Latency data={samples} />
+    </div>
+  );
+}

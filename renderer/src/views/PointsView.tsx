@@ -1,0 +1,300 @@
+/**
+ * "Points": Qdrant Web UI's points browser for the migrated collection: scroll-cursor pages, page size,
+ * `key = value` filter chips, lookup by id, find similar, a JSON tree with vectors collapsed, and the FAISS
+ * source vector beside Qdrant's for the same id.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useBrowser, loadPage, restart, setPageSize, addChip, removeChip, clearChips, checkId, openPoint, closePoint, findSimilar, closeSimilar, PAGE_SIZES } from '../store/browser-store';
+import { useTarget, targetKey } from '../store/target';
+import type { Target } from '../lib/config-form';
+import type { PointView } from '../../../shared/contract/qdrant';
+import { parseChip, chipLabel } from '../lib/filter-chips';
+import { compareVectors, describeVerdict } from '../lib/vector-compare';
+import { Card, EmptyState, ErrorNote, Spinner } from '../components/common';
+import { JsonTree } from '../components/JsonTree';
+import { NeedTarget } from './RedisView';
+
+function FilterBar({ target }: { target: Target }) {
+  const chips = useBrowser((s) => s.chips);
+  const pageSize = useBrowser((s) => s.pageSize);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [idText, setIdText] = useState('');
+  const [idError, setIdError] = useState<string | null>(null);
+  return (
+    <div className="toolbar">
+      <form
+        className="toolbar-group"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const r = parseChip(text);
+          if (!r.ok) return setError(r.reason);
+          setError(null);
+          setText('');
+          void addChip(target, r.chip);
+        }}
+      >
+        <label htmlFor="filter-input">Payload filter</label>
+        <input id="filter-input" data-testid="filter-input" placeholder="key = value, e.g. batch_num = 3" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={Boolean(error)} aria-describedby="filter-error" spellCheck={false} />
+        <button type="submit" data-testid="filter-add">Add filter</button>
+        <span id="filter-error" className="field-error" role={error ? 'alert' : undefined}>{error}</span>
+      </form>
+      <div className="toolbar-group">
+        <label htmlFor="page-size">Page size</label>
+        <select id="page-size" data-testid="page-size" value={pageSize} onChange={(e) => void setPageSize(target, Number(e.target.value))}>
+          {PAGE_SIZES.map((n) => (
+            <option key={n} value={n}>{n}</option>
+          ))}
+        </select>
+      </div>
+      <form
+        className="toolbar-group"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const why = checkId(idText);
+          setIdError(why);
+          if (!why) void openPoint(target, idText.trim());
+        }}
+      >
+        <label htmlFor="id-input">Point id</label>
+        <input id="id-input" data-testid="id-input" placeholder="e.g. 42 or a UUID" value={idText} onChange={(e) => setIdText(e.target.value)} aria-invalid={Boolean(idError)} aria-describedby="id-error" spellCheck={false} inputMode="text" />
+        <button type="submit" data-testid="id-open">Look up</button>
+        <span id="id-error" className="field-error" role={idError ? 'alert' : undefined}>{idError}</span>
+      </form>
+      {chips.length ? (
+        <ul className="chips" aria-label="Active filters" data-testid="chips">
+          {chips.map((c) => (
+            <li key={`${c.key}=${String(c.value)}`} className="chip">
+              <span>{chipLabel(c)}</span>
+              <button type="button" aria-label={`Remove filter ${chipLabel(c)}`} onClick={() => void removeChip(target, c)}>×</button>
+            </li>
+          ))}
+          <li>
+            <button type="button" className="link" onClick={() => void clearChips(target)}>Clear all</button>
+          </li>
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function payloadPreview(p: PointView): string {
+  const pl = p.payload ?? {};
+  const text = typeof pl.page_content === 'string' ? pl.page_content : typeof pl.text === 'string' ? pl.text : null;
+  const parts: string[] = [];
+  if (pl.source !== undefined) parts.push(`source: ${String(pl.source)}`);
+  if (pl.faiss_id !== undefined) parts.push(`faiss_id: ${String(pl.faiss_id)}`);
+  if (pl.batch_num !== undefined) parts.push(`batch ${String(pl.batch_num)}`);
+  if (text) parts.push(`“${text.length > 90 ? `${text.slice(0, 90)}…` : text}”`);
+  return parts.join(' · ') || `${Object.keys(pl).length} payload fields`;
+}
+
+function PointRow({ p, target, selected }: { p: PointView; target: Target; selected: boolean }) {
+  return (
+    <li className={`point-row${selected ? ' selected' : ''}`} data-testid="point-row" data-point-id={p.id}>
+      <div className="point-main">
+        <code className="point-id" data-testid="point-id">{p.id}</code>
+        {p.score !== undefined ? <span className="score">score {p.score.toFixed(4)}</span> : null}
+        <div className="point-preview">{payloadPreview(p)}</div>
+      </div>
+      <div className="point-actions">
+        <button type="button" onClick={() => void openPoint(target, p.id)} aria-label={`Open point ${p.id}`}>Open</button>
+        <button type="button" onClick={() => void findSimilar(target, p.id)} aria-label={`Find points similar to ${p.id}`}>Similar</button>
+      </div>
+    </li>
+  );
+}
+
+function PageList({ target }: { target: Target }) {
+  const result = useBrowser((s) => s.result);
+  const page = useBrowser((s) => s.page);
+  const cursors = useBrowser((s) => s.cursors);
+  const chips = useBrowser((s) => s.chips);
+  const selectedId = useBrowser((s) => s.detail.id);
+  const hasNext = cursors[page + 1] !== undefined;
+  return (
+    <Card title="Points" className="points-list-card">
+      {result.state === 'loading' ? <Spinner label="Scrolling…" /> : null}
+      {result.state === 'error' ? (
+        <ErrorNote testId="points-error" action={<button type="button" onClick={() => void loadPage(target, page)}>Try again</button>}>
+          {result.message}. If the collection does not exist yet, run a migration first; if Qdrant is down, start it and try again.
+        </ErrorNote>
+      ) : null}
+      {result.state === 'ok' && result.value.points.length === 0 ? (
+        <EmptyState title={chips.length ? 'No point matches the filters' : 'The collection has no points'}>
+          {chips.length ? 'Remove a filter chip, or check the key and value (payload keys are case-sensitive; faiss_id and batch_num are integers).' : 'Start a migration from Set up; points show here as batches are acknowledged.'}
+        </EmptyState>
+      ) : null}
+      {result.state === 'ok' && result.value.points.length > 0 ? (
+        <ul className="point-list" data-testid="point-list">
+          {result.value.points.map((p) => (
+            <PointRow key={p.id} p={p} target={target} selected={p.id === selectedId} />
+          ))}
+        </ul>
+      ) : null}
+      <nav className="pager" aria-label="Pages">
+        <button type="button" data-testid="page-prev" disabled={page === 0 || result.state === 'loading'} onClick={() => void loadPage(target, page - 1)}>
+          ‹ Previous
+        </button>
+        <span data-testid="page-number">Page {page + 1}</span>
+        <button type="button" data-testid="page-next" disabled={!hasNext || result.state === 'loading'} onClick={() => void loadPage(target, page + 1)}>
+          Next ›
+        </button>
+        {result.state === 'ok' ? <span className="muted small">{result.value.points.length} points · {Math.round(result.value.ms)} ms</span> : null}
+      </nav>
+    </Card>
+  );
+}
+
+const COMPARE_ROWS = 12;
+
+function VectorCompare({ qdrant, source, note }: { qdrant: number[] | null; source: number[] | null; note: string | null }) {
+  const [all, setAll] = useState(false);
+  if (!qdrant) return <p className="muted">Qdrant returned no vector for this point.</p>;
+  if (!source) return <p className="muted" data-testid="source-note">FAISS source vector not available{note ? `: ${note}` : '.'}</p>;
+  const verdict = compareVectors(qdrant, source);
+  const rows = all ? qdrant.length : Math.min(COMPARE_ROWS, qdrant.length);
+  // Cosine collections hold the normalised vector: show that column so the rows can be checked by eye.
+  const norm = verdict.kind === 'normalised' ? Math.sqrt(source.reduce((a, v) => a + v * v, 0)) : null;
+  return (
+    <div className="vector-compare" data-testid="vector-compare">
+      <p className={verdict.kind === 'exact' || verdict.kind === 'normalised' ? 'ok-text' : 'bad-text'} data-testid="vector-verdict">
+        {describeVerdict(verdict)}
+      </p>
+      <div className="table-wrap compare-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col" className="num">#</th>
+              <th scope="col" className="num">Qdrant</th>
+              <th scope="col" className="num">FAISS source</th>
+              {norm !== null ? <th scope="col" className="num">source ÷ ‖source‖</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {Array.from({ length: rows }, (_, i) => {
+              const a = qdrant[i];
+              const b = source[i];
+              const expected = b === undefined ? undefined : norm !== null ? b / norm : b;
+              const same = a !== undefined && expected !== undefined && Math.abs(Math.fround(a) - Math.fround(expected)) <= (norm !== null ? 1e-6 : 0);
+              return (
+                <tr key={i} className={same ? undefined : 'diff'}>
+                  <td className="num">{i}</td>
+                  <td className="num">{a ?? '—'}</td>
+                  <td className="num">{b ?? '—'}</td>
+                  {norm !== null ? <td className="num">{expected === undefined ? '—' : Math.fround(expected)}</td> : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {qdrant.length > COMPARE_ROWS ? (
+        <button type="button" className="link" onClick={() => setAll(!all)}>
+          {all ? `Show the first ${COMPARE_ROWS}` : `Show all ${qdrant.length} components`}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function DetailPane({ target }: { target: Target }) {
+  const detail = useBrowser((s) => s.detail);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (detail.state === 'ok') heading.current?.focus();
+  }, [detail.state, detail.id]);
+  if (detail.state === 'idle') {
+    return (
+      <Card title="Point">
+        <p className="muted">Open a point, or look one up by id, to see its payload and compare its vector with the FAISS source.</p>
+      </Card>
+    );
+  }
+  return (
+    <Card
+      title={`Point ${detail.id ?? ''}`}
+      className="detail-card"
+      actions={
+        <>
+          {detail.id ? <button type="button" onClick={() => void findSimilar(target, detail.id!)}>Find similar</button> : null}
+          <button type="button" onClick={closePoint} aria-label="Close point">Close</button>
+        </>
+      }
+    >
+      <div data-testid="point-detail">
+        {detail.state === 'loading' ? <Spinner label="Reading the point and its source vector…" /> : null}
+        {detail.state === 'error' ? <ErrorNote>{detail.message}</ErrorNote> : null}
+        {detail.state === 'ok' && !detail.value.point ? (
+          <EmptyState title={`No point with id ${detail.id}`}>Check the id (FAISS ids map to the same point id when they are unsigned integers; other ids become UUIDs kept in faiss_id).</EmptyState>
+        ) : null}
+        {detail.state === 'ok' && detail.value.point ? (
+          <>
+            <h3 tabIndex={-1} ref={heading} className="point-heading">
+              id <code data-testid="detail-id">{detail.value.point.id}</code>
+            </h3>
+            <JsonTree
+              value={{ id: detail.value.point.id, payload: detail.value.point.payload, vector: detail.value.point.vector }}
+              bigintPaths={(detail.value.point.bigintPaths ?? []).map((p) => `payload.${p}`)}
+              label="Point JSON"
+            />
+            <h3>Vector: Qdrant beside the FAISS source</h3>
+            <VectorCompare qdrant={detail.value.point.vector} source={detail.value.sourceVector} note={detail.value.sourceNote} />
+          </>
+        ) : null}
+      </div>
+    </Card>
+  );
+}
+
+function SimilarPane({ target }: { target: Target }) {
+  const similar = useBrowser((s) => s.similar);
+  if (similar.state === 'idle') return null;
+  return (
+    <Card title={`Similar to ${similar.id ?? ''}`} actions={<button type="button" onClick={closeSimilar}>Close</button>}>
+      <div data-testid="similar">
+        {similar.state === 'loading' ? <Spinner label="Searching…" /> : null}
+        {similar.state === 'error' ? <ErrorNote>{similar.message}</ErrorNote> : null}
+        {similar.state === 'ok' ? (
+          similar.value.points.length === 0 ? (
+            <p className="muted">No neighbours found.</p>
+          ) : (
+            <ul className="point-list">
+              {similar.value.points.map((p) => (
+                <PointRow key={p.id} p={p} target={target} selected={false} />
+              ))}
+            </ul>
+          )
+        ) : null}
+      </div>
+    </Card>
+  );
+}
+
+export function PointsView() {
+  const target = useTarget();
+  const key = targetKey(target);
+  const loadedFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (target && loadedFor.current !== key) {
+      loadedFor.current = key;
+      void restart(target);
+    }
+    // Only the target's identity matters here; `target` is a new object on every render.
+  }, [key]);
+  if (!target) return <div className="page"><NeedTarget what="Browsing points" /></div>;
+  return (
+    <div className="page points-page">
+      <Card title={`Browse ${target.collection}`}>
+        <FilterBar target={target} />
+      </Card>
+      <div className="points-grid">
+        <PageList target={target} />
+        <div className="col">
+          <DetailPane target={target} />
+          <SimilarPane target={target} />
+        </div>
+      </div>
+    </div>
+  );
+}

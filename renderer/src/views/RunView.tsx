@@ -1,0 +1,212 @@
+/** "Run": the job's state machine, its controls, progress, live charts and log. */
+import { useEffect, useRef, useState } from 'react';
+import { useRun, isActive } from '../store/run-store';
+import { useSetup } from '../store/setup-store';
+import { cancelRun, pauseRun, resumeRun, startRun, useRunActions } from '../store/run-actions';
+import { setTab } from '../store/ui-store';
+import { Card, EmptyState, ErrorNote, Stat, StatusBadge } from '../components/common';
+import { fmtDuration, fmtInt, fmtMb, fmtPercent, fmtRate, fmtClock } from '../lib/format';
+import { RunCharts } from './Charts';
+import { ReportCard } from './ReportCard';
+
+function Controls() {
+  const status = useRun((s) => s.status);
+  const reason = useRun((s) => s.reason);
+  const lastError = useRun((s) => s.lastError);
+  const resumeMode = useSetup((s) => s.values.resumeMode);
+  const { busy, error } = useRunActions();
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!isActive(status)) setConfirmCancel(false);
+  }, [status]);
+  useEffect(() => {
+    if (confirmCancel) cancelRef.current?.focus();
+  }, [confirmCancel]);
+
+  const ended = status === 'failed' || status === 'cancelled';
+  const startLabel = ended && resumeMode ? 'Resume from checkpoint' : status === 'completed' ? 'Run again' : 'Start migration';
+  return (
+    <Card title="Job" className="controls-card">
+      <div className="controls">
+        <StatusBadge status={status} testId="job-status" />
+        <div className="buttons" role="group" aria-label="Run controls">
+          {!isActive(status) ? (
+            <button type="button" className="primary" data-testid="run-start" disabled={busy !== null} onClick={() => void startRun()}>
+              {busy === 'start' ? 'Starting…' : startLabel}
+            </button>
+          ) : null}
+          {status === 'running' || status === 'preparing' ? (
+            <button type="button" data-testid="run-pause" disabled={busy !== null || status === 'preparing'} onClick={() => void pauseRun()}>
+              {busy === 'pause' ? 'Pausing…' : 'Pause'}
+            </button>
+          ) : null}
+          {status === 'paused' || status === 'pausing' ? (
+            <button type="button" className="primary" data-testid="run-resume" disabled={busy !== null || status === 'pausing'} onClick={() => void resumeRun()}>
+              {busy === 'resume' ? 'Resuming…' : 'Resume'}
+            </button>
+          ) : null}
+          {isActive(status) && !confirmCancel ? (
+            <button type="button" className="danger-outline" data-testid="run-cancel" disabled={busy !== null} onClick={() => setConfirmCancel(true)}>
+              Cancel
+            </button>
+          ) : null}
+          {isActive(status) && confirmCancel ? (
+            <span className="confirm" role="group" aria-label="Confirm cancel">
+              <span>Stop the run? Acknowledged batches stay in Qdrant and the checkpoint stays in Redis.</span>
+              <button ref={cancelRef} type="button" className="danger" data-testid="run-cancel-confirm" onClick={() => void cancelRun()}>
+                Stop the run
+              </button>
+              <button type="button" onClick={() => setConfirmCancel(false)}>
+                Keep running
+              </button>
+            </span>
+          ) : null}
+        </div>
+      </div>
+      {reason && status !== 'running' ? <p className="reason" data-testid="job-reason">{reason}</p> : null}
+      {status === 'failed' && lastError ? (
+        <ErrorNote testId="run-error">
+          {lastError.message}
+          <br />
+          {resumeMode ? 'Nothing acknowledged is lost: fix the cause, then press “Resume from checkpoint”.' : 'Turn on “Resume from the last checkpoint” in Set up to continue where it stopped.'}
+        </ErrorNote>
+      ) : null}
+      {error ? <ErrorNote testId="action-error">{error}</ErrorNote> : null}
+    </Card>
+  );
+}
+
+function ProgressCard() {
+  const progress = useRun((s) => s.progress);
+  const rate = useRun((s) => s.rate);
+  const status = useRun((s) => s.status);
+  const memory = useRun((s) => s.memory);
+  if (!progress) {
+    return (
+      <Card title="Progress">
+        {status === 'preparing' ? <p>Preparing: opening the source, checking the collection and the Redis state…</p> : <p className="muted">No progress reported yet.</p>}
+      </Card>
+    );
+  }
+  const done = progress.processed + progress.failed;
+  const pct = progress.total > 0 ? Math.min(100, (done / progress.total) * 100) : 0;
+  const paused = status === 'paused' || status === 'pausing';
+  const ended = status === 'completed' || status === 'failed' || status === 'cancelled';
+  return (
+    <Card title="Progress">
+      <div className="progress-head">
+        <span className="progress-pct" data-testid="progress-percent">
+          {fmtPercent(done, progress.total)}
+        </span>
+        <span className="progress-counts" data-testid="progress-counts">
+          {fmtInt(progress.processed)} processed · {fmtInt(progress.failed)} failed · {fmtInt(progress.total)} total
+        </span>
+      </div>
+      <div
+        className={`progress-bar status-${status}`}
+        role="progressbar"
+        aria-label="Migration progress"
+        aria-valuemin={0}
+        aria-valuemax={progress.total}
+        aria-valuenow={done}
+        aria-valuetext={`${fmtInt(done)} of ${fmtInt(progress.total)} points`}
+      >
+        <div className="progress-fill" style={{ width: `${pct}%` }} />
+        {progress.failed > 0 ? <div className="progress-failed" style={{ width: `${progress.total > 0 ? (progress.failed / progress.total) * 100 : 0}%` }} /> : null}
+      </div>
+      <dl className="stats">
+        <Stat label="Processed" value={fmtInt(progress.processed)} testId="stat-processed" />
+        <Stat label="Failed" value={<span className={progress.failed > 0 ? 'bad-text' : undefined}>{fmtInt(progress.failed)}</span>} testId="stat-failed" />
+        <Stat label="Total" value={fmtInt(progress.total)} testId="stat-total" />
+        <Stat label="Batches" value={`${fmtInt(progress.batchesDone)} / ${fmtInt(progress.batchesTotal)}`} />
+        <Stat label="Points/s" value={paused ? 'paused' : ended ? '—' : fmtRate(rate.pointsPerSec)} hint="Smoothed over the last few seconds" testId="stat-rate" />
+        <Stat
+          label="ETA"
+          value={ended ? '—' : paused ? `${fmtDuration(rate.etaSeconds)} (paused)` : fmtDuration(rate.etaSeconds)}
+          hint="Remaining points at the smoothed rate; frozen while paused"
+          testId="stat-eta"
+        />
+        <Stat label="Elapsed" value={fmtDuration(progress.elapsedMs / 1000)} />
+        <Stat label="Batch latency" value={`${fmtInt(progress.batchLatencyMs)} ms`} />
+        <Stat label="Engine RSS" value={fmtMb(memory?.rssMb ?? progress.rssMb)} testId="stat-rss" />
+        <Stat label="Memory limit" value={memory ? fmtMb(memory.limitMb) : '—'} hint="MAX_MEMORY_PERCENT of total RAM" />
+      </dl>
+      {memory && memory.level !== 'ok' ? (
+        <p className={memory.level === 'limit' ? 'bad-text' : 'warn-text'} role="status">
+          {memory.level === 'limit' ? 'Memory is at the limit: the engine holds back new batches until it drops.' : 'Memory is close to the limit.'}
+        </p>
+      ) : null}
+    </Card>
+  );
+}
+
+function LogCard() {
+  const logs = useRun((s) => s.logs);
+  const box = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  useEffect(() => {
+    const el = box.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [logs]);
+  return (
+    <Card title="Log">
+      {logs.length === 0 ? (
+        <p className="muted">Engine messages appear here while a run is on.</p>
+      ) : (
+        <div
+          className="log"
+          ref={box}
+          tabIndex={0}
+          aria-label="Engine log"
+          onScroll={(e) => {
+            const el = e.currentTarget;
+            stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
+          }}
+        >
+          {logs.map((l, i) => (
+            <div key={i} className={`log-line level-${l.level}`}>
+              <time>{fmtClock(l.at)}</time> <span className="log-level">{l.level}</span> {l.msg}
+            </div>
+          ))}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+export function RunView() {
+  const status = useRun((s) => s.status);
+  const hasProgress = useRun((s) => s.progress !== null);
+  if (status === 'idle' && !hasProgress) {
+    return (
+      <div className="page">
+        <Controls />
+        <EmptyState
+          title="No migration has run yet"
+          action={
+            <button type="button" onClick={() => setTab('setup')}>
+              Go to Set up
+            </button>
+          }
+        >
+          Choose the source and the Qdrant and Redis connections in Set up, then press Start migration. Progress, charts and the log show here.
+        </EmptyState>
+        <ReportCard />
+      </div>
+    );
+  }
+  return (
+    <div className="page run-page">
+      <div className="run-top">
+        <Controls />
+        <ProgressCard />
+      </div>
+      <RunCharts />
+      <div className="run-bottom">
+        <LogCard />
+        <ReportCard />
+      </div>
+    </div>
+  );
+}
