@@ -28,6 +28,7 @@ export async function openFaissIndex(path: string, _options: OpenOptions = {}): 
   }
   try {
     const st = fstatSync(fd);
+    if (st.isDirectory()) throw new FaissFormatError(path, 'file', null, 'is a folder, not a FAISS index file');
     if (!st.isFile()) throw new FaissFormatError(path, 'file', null, 'is not a regular file');
     const main: DataFile = { fd, path, size: st.size };
     const parsed = parseFile(main);

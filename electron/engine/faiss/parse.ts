@@ -481,9 +481,11 @@ function openDataFile(ctx: Context, cur: StructCursor, s: string, recorded: stri
     ctx.dataFiles.push(df);
     return df;
   }
+  // The name comes from the file: escape control characters so the message stays one printable line.
+  const shown = (x: string) => x.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return cur.fail(
     `${s} data file name`,
-    `the lists' data file "${recorded}" was not found (also looked for ${basename(recorded)} beside the index); copy it next to the index`,
+    `the lists' data file "${shown(recorded)}" was not found (also looked for ${shown(basename(recorded))} beside the index); copy it next to the index`,
     at,
   );
 }
