@@ -482,7 +482,8 @@ function openDataFile(ctx: Context, cur: StructCursor, s: string, recorded: stri
     return df;
   }
   // The name comes from the file: escape control characters so the message stays one printable line.
-  const shown = (x: string) => x.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const shown = (x: string) =>
+    [...x].map((c) => (c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) < 0xa0) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('');
   return cur.fail(
     `${s} data file name`,
     `the lists' data file "${shown(recorded)}" was not found (also looked for ${shown(basename(recorded))} beside the index); copy it next to the index`,
