@@ -10,7 +10,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 const external = ['electron', 'playwright-core'];
 
 const entries = [
-  { entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } },
+  { entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } },
   { entryPoints: ['electron/engine/child.ts'], outfile: 'dist/engine.js', format: 'esm', banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } },
   { entryPoints: ['electron/main/index.ts'], outfile: 'dist/main.cjs', format: 'cjs' },
   { entryPoints: ['electron/preload/index.ts'], outfile: 'dist/preload.cjs', format: 'cjs' },
