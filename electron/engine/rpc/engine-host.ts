@@ -49,6 +49,7 @@ export class EngineHost {
   private readonly client: RpcClient;
   private readonly events = new Listeners<[EngineEvent]>();
   private readonly restarted = new Listeners<[number]>();
+  private readonly hostEvents = new Listeners<[EngineEvent]>();
   private child: ChildHandle | null = null;
   private stopping = false;
   private crashTimes: number[] = [];
@@ -91,6 +92,10 @@ export class EngineHost {
 
   onEvent(listener: (event: EngineEvent) => void): () => void {
     return this.events.add(listener);
+  }
+  /** Only the events the host itself raises (restart notices): a window fed by a direct port needs just these. */
+  onHostEvent(listener: (event: EngineEvent) => void): () => void {
+    return this.hostEvents.add(listener);
   }
   onConnection(listener: (connected: boolean) => void): () => void {
     return this.client.onConnection(listener);
@@ -169,7 +174,9 @@ export class EngineHost {
 
   private emitHost(type: 'log' | 'error', msg: string) {
     const at = Date.now();
-    this.events.emit(type === 'log' ? { type: 'log', level: 'warn', msg, at } : { type: 'error', message: msg, code: ExitCode.internal, at });
+    const event: EngineEvent = type === 'log' ? { type: 'log', level: 'warn', msg, at } : { type: 'error', message: msg, code: ExitCode.internal, at };
+    this.events.emit(event);
+    this.hostEvents.emit(event);
   }
 
   private onChildExit(child: ChildHandle, code: number | null, signal: string | null) {

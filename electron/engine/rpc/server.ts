@@ -6,6 +6,7 @@
 import { Commands, EngineEventSchema, RequestMessageSchema, type CommandName, type EngineEvent, type EngineHandlers } from '../../../shared/contract';
 import { ExitCode } from '../../../shared/errors';
 import type { RpcTransport } from './transport';
+import { isCommandName } from './command-names';
 import { formatZodError, toErrorEnvelope } from './errors';
 import type { WireMessage } from './wire';
 
@@ -17,9 +18,7 @@ export interface RpcServer {
   close(): void;
 }
 
-export function isCommandName(name: string): name is CommandName {
-  return Object.prototype.hasOwnProperty.call(Commands, name);
-}
+export { isCommandName };
 
 /** Validate a request payload for `name`; throws a usage UserError naming the field. */
 export function parseRequest<K extends CommandName>(name: K, payload: unknown) {
