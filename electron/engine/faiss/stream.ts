@@ -65,7 +65,7 @@ export class VectorFiller {
         await readExact(this.main, new Uint8Array(ids.buffer, ids.byteOffset, 8 * n), m0.offset + 8 * start, m0.structure);
         firstMap = 1;
       } else {
-        for (let i = 0; i < n; i++) ids[i] = BigInt(start + i);
+        sequentialIds(ids, start, n);
       }
     } else {
       await this.fillIvf(store, start, n, vectors, ids);
@@ -143,6 +143,19 @@ export class VectorFiller {
       done += take;
       k++;
     }
+  }
+}
+
+/**
+ * ids[i] = start + i without allocating a BigInt per row (that would cost more than reading the vectors):
+ * labels are below 2^53, so write the two 32-bit halves of each little-endian int64 directly.
+ */
+function sequentialIds(ids: BigInt64Array, start: number, n: number): void {
+  const words = new Uint32Array(ids.buffer, ids.byteOffset, 2 * n);
+  for (let i = 0; i < n; i++) {
+    const v = start + i;
+    words[2 * i] = v >>> 0;
+    words[2 * i + 1] = Math.floor(v / 4294967296);
   }
 }
 
