@@ -30,6 +30,24 @@ export interface JoinInput {
   warnings?: string[];
 }
 
+const SEED_NAMES = ['source', 'faiss_id', 'migrated_at', 'batch_num'];
+
+function countSeedNamedFields(docs: Iterable<SourceDocument>): { documents: number; names: string[] } {
+  let documents = 0;
+  const names = new Set<string>();
+  for (const d of docs) {
+    let hit = false;
+    for (const n of SEED_NAMES) {
+      if (Object.prototype.hasOwnProperty.call(d.metadata, n)) {
+        names.add(n);
+        hit = true;
+      }
+    }
+    if (hit) documents++;
+  }
+  return { documents, names: [...names] };
+}
+
 class LabelLookup {
   private dense: Int32Array | null = null;
   private sparse: Map<Label, number> | null = null;
@@ -103,6 +121,14 @@ export class JoinedDocuments implements DocumentStore {
     this.lookup = new LabelLookup(pairs);
     this.unmapped = [];
     for (const id of input.documents.keys()) if (!entryOf.has(id)) this.unmapped.push(id);
+    // Only LlamaIndex's layout flattens metadata, so only its sources warn by default.
+    const shadowed = input.defaultLayout === 'llamaindex' ? countSeedNamedFields(input.documents.values()) : { documents: 0, names: [] };
+    if (shadowed.documents > 0) {
+      this.warnings = [
+        ...this.warnings,
+        `${shadowed.documents} documents have metadata fields named ${shadowed.names.join(', ')}: with the llamaindex payload layout (metadata flattened to the top level) the migration's own fields of those names take their place at the top level (the node's own values stay in _node_content, which LlamaIndex reads back)`,
+      ];
+    }
   }
 
   documentFor(label: bigint): SourceDocument | undefined {

@@ -89,6 +89,7 @@ export async function openLangChainPython(file: string): Promise<JoinedDocuments
   const dsClass = docstore.classPath ?? 'unknown';
   const dsState = docstore.state instanceof Map && docstore.state.get('__dict__') instanceof Map ? (docstore.state.get('__dict__') as Map<unknown, unknown>) : docstore.state;
   const dict = dsState instanceof Map ? dsState.get('_dict') : undefined;
+  if (docstore.how === 'REDUCE' && !(dict instanceof Map)) throw docError(file, `the docstore is a call to ${dsClass} (recorded, never run)`);
   if (!(dict instanceof Map)) throw docError(file, `the docstore (${dsClass}) has no _dict of documents; only InMemoryDocstore is supported`);
   if (!(mapping instanceof Map)) throw docError(file, `index_to_docstore_id is a ${pyTypeName(mapping)}, not a dict`);
 

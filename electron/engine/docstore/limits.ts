@@ -10,7 +10,7 @@ const MiB = 1024 * 1024;
 
 function envMiB(name: string, fallback: number): number {
   const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return fallback * MiB;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new UserError('usage', `${name}=${raw} must be a positive number of MiB`);
   return n * MiB;

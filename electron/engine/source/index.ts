@@ -32,7 +32,7 @@ export async function openSource(path: string): Promise<MigrationSource> {
       indexPath,
       index: index.summary,
       documents: documents ? await documents.summarize(indexLabels(index)) : null,
-      warnings: [...detected.warnings],
+      warnings: [...detected.warnings, ...(documents?.warnings ?? [])],
     };
     return new OpenedSource(summary, index, documents);
   } catch (e) {
