@@ -1,0 +1,114 @@
+/**
+ * A stand-in for the `electron` module at its boundary only (the binary is not installed here): records
+ * what main asks of BrowserWindow, webContents, ipcMain, session, dialog and safeStorage, so tests can
+ * assert the security settings and drive the IPC handlers as a window would. Main's own code runs as is.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+type Handler = (...args: unknown[]) => unknown;
+
+export class FakeWebContents extends EventEmitter {
+  static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  readonly sent: Array<{ channel: string; payload: unknown }> = [];
+  readonly posted: Array<{ channel: string; ports: unknown[] }> = [];
+  setWindowOpenHandler(h: (details: { url: string }) => { action: string }) {
+    this.windowOpenHandler = h;
+  }
+  send(channel: string, payload: unknown) {
+    this.sent.push({ channel, payload });
+  }
+  postMessage(channel: string, _msg: unknown, ports: unknown[] = []) {
+    this.posted.push({ channel, ports });
+  }
+  async printToPDF() {
+    return Buffer.from('%PDF-1.7 fake');
+  }
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  static created: FakeBrowserWindow[] = [];
+  readonly webContents = new FakeWebContents();
+  loaded: string | null = null;
+  destroyed = false;
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    FakeBrowserWindow.created.push(this);
+  }
+  async loadFile(file: string) {
+    this.loaded = file;
+    this.webContents.emit('did-finish-load');
+  }
+  async loadURL(url: string) {
+    this.loaded = url;
+  }
+  isDestroyed() {
+    return this.destroyed;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+  show() {}
+}
+
+export function createFakeElectron() {
+  const userData = mkdtempSync(join(tmpdir(), 'xnai-userdata-'));
+  const handlers = new Map<string, Handler>();
+  const appEvents = new EventEmitter();
+  const state = {
+    enginePid: undefined as number | undefined,
+    sandboxEnabled: false,
+    headersHook: null as null | ((details: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
+    permissionHandler: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
+    saveDialogPath: join(userData, 'saved-report.html'),
+    openDialogPaths: [] as string[],
+  };
+  const electron = {
+    app: {
+      requestSingleInstanceLock: () => true,
+      enableSandbox: () => {
+        state.sandboxEnabled = true;
+      },
+      whenReady: async () => undefined,
+      on: (event: string, h: Handler) => appEvents.on(event, h),
+      quit: () => undefined,
+      exit: () => undefined,
+      getPath: (name: string) => (name === 'userData' ? userData : tmpdir()),
+      getAppMetrics: () => (state.enginePid ? [{ pid: state.enginePid, type: 'Utility', name: 'xnai-engine', memory: { workingSetSize: 200 * 1024, privateBytes: 150 * 1024 } }] : []),
+    },
+    BrowserWindow: FakeBrowserWindow,
+    ipcMain: { handle: (channel: string, h: Handler) => handlers.set(channel, h) },
+    dialog: {
+      showOpenDialog: async () => ({ canceled: state.openDialogPaths.length === 0, filePaths: state.openDialogPaths }),
+      showSaveDialog: async () => ({ canceled: false, filePath: state.saveDialogPath }),
+      showErrorBox: () => undefined,
+    },
+    // Reversible but not plain text, so a test can tell the file on disk is not the secret in clear.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)),
+      decryptString: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
+    },
+    utilityProcess: {
+      fork: () => {
+        throw new Error('tests inject a Node launcher');
+      },
+    },
+    MessageChannelMain: class {
+      port1 = {};
+      port2 = {};
+    },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: (h: typeof state.headersHook) => (state.headersHook = h) },
+        setPermissionRequestHandler: (h: typeof state.permissionHandler) => (state.permissionHandler = h),
+        setPermissionCheckHandler: () => undefined,
+      },
+    },
+  };
+  return { electron, handlers, appEvents, state, userData };
+}
