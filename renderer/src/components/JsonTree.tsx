@@ -52,7 +52,7 @@ function childPath(parent: string, key: string, inArray: boolean): string {
 
 function Node({ name, value, depth, openDepth, path, bigints }: NodeProps) {
   const isContainer = typeof value === 'object' && value !== null;
-  const vector = isNumberArray(value) && value.length > VECTOR_PREVIEW;
+  const vector = isNumberArray(value) && (value.length > VECTOR_PREVIEW || name === 'vector');
   const [open, setOpen] = useState(!vector && depth < openDepth && name !== 'vector');
   const key = name !== null ? <span className="j-key">{name}: </span> : null;
   if (!isContainer) {

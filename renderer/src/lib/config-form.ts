@@ -143,6 +143,8 @@ export function validateForm(values: FormValues): FormResult {
       }
     }
   }
+  // zod's url() takes "localhost:6333" as a URL with scheme "localhost:"; Qdrant's REST API needs http(s).
+  if (!errors.qdrantUrl && !/^https?:\/\//i.test(values.qdrantUrl.trim())) errors.qdrantUrl = 'must start with http:// or https://, e.g. http://localhost:6333';
   const ok = parsed.success && Object.keys(errors).length === 0;
   return { errors, config: ok ? parsed.data : null };
 }

@@ -115,7 +115,12 @@ function PageList({ target }: { target: Target }) {
   return (
     <Card title="Points" className="points-list-card">
       {result.state === 'loading' ? <Spinner label="Scrolling…" /> : null}
-      {result.state === 'error' ? (
+      {result.state === 'error' && /does not exist/i.test(result.message) ? (
+        <EmptyState title={`Collection ${target.collection} does not exist yet`}>
+          Start a migration from Set up (or pick the collection it wrote to); its points show here as batches are acknowledged.
+        </EmptyState>
+      ) : null}
+      {result.state === 'error' && !/does not exist/i.test(result.message) ? (
         <ErrorNote testId="points-error" action={<button type="button" onClick={() => void loadPage(target, page)}>Try again</button>}>
           {result.message}. If the collection does not exist yet, run a migration first; if Qdrant is down, start it and try again.
         </ErrorNote>
