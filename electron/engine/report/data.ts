@@ -4,8 +4,9 @@
  * points, the last verification and the collection as Qdrant describes it now. Sources that cannot be
  * reached (Qdrant down, source file moved) become a note in the report, not a failure to report.
  */
-import type { CommandRequestParsed, FailedPoint, MigrationState, ProgressSample, SourceKind, TimelineEntry, VerificationResult } from '../../../shared/contract';
-import { redactConfig } from '../../../shared/contract';
+import type { z } from 'zod';
+import type { FailedPoint, MigrationState, ProgressSample, SourceKind, TimelineEntry, VerificationResult } from '../../../shared/contract';
+import { redactConfig, type TargetSchema } from '../../../shared/contract';
 import { describeError } from '../../../shared/errors';
 import { detectSource } from '../source/detect';
 import { fingerprintFile } from '../source/fingerprint';
@@ -14,7 +15,8 @@ import { QdrantRest, safeUrl } from '../verify/qdrant-rest';
 import { connectRedis } from '../verify/redis-store';
 import { readRunRecord } from './run-record';
 
-export type ReportTarget = CommandRequestParsed<'buildReport'>;
+/** Connection settings, collection and state key (the buildReport request without its format). */
+export type ReportTarget = z.output<typeof TargetSchema>;
 
 export interface ReportTotals {
   status: string;

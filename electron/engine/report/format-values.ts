@@ -42,3 +42,28 @@ export function sparkline(values: number[], width = 60): string {
   const max = Math.max(...picked, 0);
   return picked.map((v) => bars[max > 0 ? Math.min(7, Math.round((Math.max(0, v) / max) * 7)) : 0]).join('');
 }
+
+/**
+ * A check's details as short lines a person reads: `key: value` for scalars and objects (one-line JSON),
+ * and one line per item for lists (failures, examples), so a named point stays on one line.
+ */
+export function detailLines(details: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(details)) {
+    if (Array.isArray(v) && v.length > 0 && v.some((x) => typeof x === 'object' && x !== null)) {
+      out.push(`${k}:`);
+      for (const item of v) {
+        out.push(
+          typeof item === 'object' && item !== null
+            ? `  • ${Object.entries(item as Record<string, unknown>).map(([a, b]) => `${a} ${value(b)}`).join(', ')}`
+            : `  • ${value(item)}`,
+        );
+      }
+    } else if (Array.isArray(v)) {
+      out.push(`${k}: ${v.length ? v.map(value).join(', ') : 'none'}`);
+    } else {
+      out.push(`${k}: ${typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(6))) : value(v)}`);
+    }
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
  */
 import type { ReportData } from './data';
 import { escapeHtml as h } from './escape';
-import { count, duration, mb, rate, value, when } from './format-values';
+import { count, detailLines, duration, mb, rate, value, when } from './format-values';
 import { lineChart } from './svg-chart';
 
 const CSS = `
@@ -56,7 +56,7 @@ function verificationSection(d: ReportData): string {
   const checks = v.checks
     .map(
       (c) =>
-        `<tr><td>${h(c.name)}</td><td class="${c.passed ? 'pass' : 'fail'}">${c.passed ? 'pass' : 'FAIL'}</td><td>${h(c.summary)}</td><td><pre>${h(JSON.stringify(c.details, null, 1))}</pre></td></tr>`,
+        `<tr><td>${h(c.name)}</td><td class="${c.passed ? 'pass' : 'fail'}">${c.passed ? 'pass' : 'FAIL'}</td><td>${h(c.summary)}</td><td><pre>${h(detailLines(c.details).join('\n'))}</pre></td></tr>`,
     )
     .join('');
   return `<p class="verdict ${v.passed ? 'pass' : 'fail'}">${h(v.verdict)}</p>

@@ -1,7 +1,7 @@
 /** The Markdown report: the same sections as the HTML one, charts replaced by sparklines and min/max. */
 import type { ReportData } from './data';
 import { escapeMd, escapeMdCell as cell } from './escape';
-import { count, duration, mb, rate, sparkline, value, when } from './format-values';
+import { count, detailLines, duration, mb, rate, sparkline, value, when } from './format-values';
 
 function table(head: string[], rows: string[][]): string {
   const line = (r: string[]) => `| ${r.map(cell).join(' | ')} |`;
@@ -26,7 +26,7 @@ export function renderMarkdown(d: ReportData): string {
   if (!v) out.push('Not verified yet: run `xnai-migrate verify` to compare the collection with the source.', '');
   else {
     out.push(`**${escapeMd(v.verdict)}**`, '', `Verified ${when(v.at)} in ${duration(v.durationMs)}.`, '');
-    out.push(table(['Check', 'Result', 'Summary', 'Details'], v.checks.map((c) => [c.name, c.passed ? 'pass' : 'FAIL', c.summary, value(c.details)])), '');
+    out.push(table(['Check', 'Result', 'Summary', 'Details'], v.checks.map((c) => [c.name, c.passed ? 'pass' : 'FAIL', c.summary, detailLines(c.details).map((l) => l.trim()).join('; ')])), '');
   }
 
   out.push('## Totals', '');

@@ -7,6 +7,11 @@
 import type { Distance } from '../../../shared/contract';
 import { displayScore, keyFromQdrantScore } from './distance';
 
+/** A score to 7 significant digits: float32 precision, enough to see a difference. */
+function show(x: number): string {
+  return String(Number(x.toPrecision(7)));
+}
+
 export interface TruthEntry {
   id: string;
   key: number;
@@ -42,11 +47,18 @@ export function compareAnswer(
   // When every kept candidate is inside the tie band, points beyond what was kept may be tied too.
   const bandOverflows = truth.length > expected && last >= kth - tol;
   const byId = new Map(truth.map((t) => [t.id, t.key]));
-  const returned = new Set<string>();
   let hits = 0;
   let reason: string | null = null;
+  // A better point that is missing explains the rest (a later point moved up), so it is named first.
+  const returnedIds = new Set(answer.slice(0, expected).map((a) => a.id));
+  for (const t of truth) {
+    if (t.key <= kth + tol) break;
+    if (!returnedIds.has(t.id)) {
+      reason = `point ${t.id} (score ${show(displayScore(distance, t.key))}) is missing from the results`;
+      break;
+    }
+  }
   for (const a of answer.slice(0, expected)) {
-    returned.add(a.id);
     const key = keyFromQdrantScore(distance, a.score);
     const want = byId.get(a.id);
     if (want === undefined) {
@@ -54,25 +66,18 @@ export function compareAnswer(
         hits++;
         continue;
       }
-      reason ??= `point ${a.id} (score ${a.score}) is not among the ${expected} nearest`;
+      reason ??= `point ${a.id} (score ${show(a.score)}) is not among the ${expected} nearest`;
       continue;
     }
     if (want < kth - tol) {
-      reason ??= `point ${a.id} is ranked in the top ${expected} but its true score ${displayScore(distance, want)} is below the ${expected}th ${displayScore(distance, kth)}`;
+      reason ??= `point ${a.id} is ranked in the top ${expected} but its true score ${show(displayScore(distance, want))} is below the ${expected}th ${show(displayScore(distance, kth))}`;
       continue;
     }
     hits++;
     if (Math.abs(key - want) > tol) {
-      reason ??= `point ${a.id} scored ${a.score} instead of ${displayScore(distance, want)}`;
+      reason ??= `point ${a.id} scored ${show(a.score)} instead of ${show(displayScore(distance, want))}`;
     }
   }
   if (answer.length < expected) reason ??= `${answer.length} results instead of ${expected}`;
-  for (const t of truth) {
-    if (t.key <= kth + tol) break;
-    if (!returned.has(t.id)) {
-      reason ??= `point ${t.id} (score ${displayScore(distance, t.key)}) is missing from the results`;
-      break;
-    }
-  }
   return { agree: reason === null, reason, hits, expected };
 }

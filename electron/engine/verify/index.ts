@@ -1,0 +1,146 @@
+/**
+ * `verifyMigration`: prove a collection holds the source, point for point. Checks, each named in the
+ * verdict: the collection's shape, exact count parity, sampled vectors (bit-exact, or equal after
+ * normalisation for Cosine), sampled payloads (through the migration's own `buildPayload`), exact-search
+ * parity with brute force over the FAISS file plus HNSW recall@10, and coverage of every source id.
+ * The result is stored in Redis beside the run's state and returned.
+ */
+import type { CheckResult, MigrationConfig, PayloadLayout, VerificationResult, VerifyOptions } from '../../../shared/contract';
+import { PAYLOAD_LAYOUTS, VerifyOptionsSchema } from '../../../shared/contract';
+import { UserError } from '../../../shared/errors';
+import { openSource } from '../source/index';
+import { buildPayload, resolvePayloadLayout } from '../payload/index';
+import { readState } from '../report/run-record';
+import { collectionCheck, readCollectionFacts } from './collection-check';
+import { countCheck, coverageCheck, scrollIds } from './coverage-check';
+import { QdrantRest } from './qdrant-rest';
+import { connectRedis, storeVerification } from './redis-store';
+import { checkSample } from './sample-check';
+import { sampleOrdinals } from './sampling';
+import { checkSearch, SEARCH_K, TIE_ROOM } from './search-check';
+import { readSource } from './source-pass';
+import type { VerifyProgressListener } from './types';
+import { verdictLine } from './verdict';
+
+export type { VerifyProgress, VerifyProgressListener, VerifyPhase } from './types';
+
+export async function verifyMigration(
+  config: MigrationConfig,
+  options: Partial<VerifyOptions> = {},
+  onProgress?: VerifyProgressListener,
+): Promise<VerificationResult> {
+  const opts = VerifyOptionsSchema.parse(options);
+  const started = Date.now();
+  const at = new Date(started).toISOString();
+  const qdrant = new QdrantRest(config);
+  onProgress?.({ phase: 'prepare', done: 0, total: 0, message: `opening ${config.faissIndexPath} and collection ${config.collection}` });
+
+  // Redis first: verification results are stored there, so an unreachable Redis fails before the work.
+  const redis = await connectRedis(config);
+  try {
+    const info = await qdrant.collectionInfo();
+    if (info === null) {
+      throw new UserError('usage', `collection "${config.collection}" does not exist in Qdrant: run "xnai-migrate run" first or check QDRANT_COLLECTION`);
+    }
+    const { state } = await readState(redis, config.stateKey);
+    const source = await openSource(config.faissIndexPath);
+    try {
+      const checks: CheckResult[] = [];
+      const facts = readCollectionFacts(info);
+      const shape = collectionCheck(facts, source.summary);
+      if (state && state.collection === config.collection) {
+        const fp = await source.fingerprint();
+        if (fp.size !== state.source.size || fp.headerSha256 !== state.source.headerSha256) {
+          shape.details.sourceChanged = `the source differs from the one the run migrated (${state.source.path}, ${state.source.size} bytes)`;
+          shape.summary += '; note: the source file changed since the run';
+        }
+      }
+      checks.push(shape);
+      if (typeof facts === 'string' || !shape.passed) return await finish(checks);
+
+      onProgress?.({ phase: 'count', done: 0, total: 1, message: 'counting points (exact)' });
+      const qdrantCount = await qdrant.count();
+      const n = source.summary.index.count;
+      const draw = sampleOrdinals(n, Math.max(opts.sampleSize, opts.queries), opts.seed);
+      const sampleOrds = draw.slice(0, Math.min(opts.sampleSize, n));
+      const queryOrds = draw.slice(0, Math.min(opts.queries, n));
+      const queries = await Promise.all(queryOrds.map(async (o) => {
+        const b = await source.index.readRange(o, 1);
+        return { label: b.ids[0]!, vector: b.vectors.slice(0, b.dimension) };
+      }));
+
+      const pass = await readSource(source.index, {
+        distance: facts.distance,
+        sampleOrdinals: sampleOrds,
+        queries: queries.map((q) => q.vector),
+        keep: SEARCH_K + TIE_ROOM,
+        collectIds: opts.idCoverage,
+        onProgress,
+      });
+
+      let coverage: CheckResult | null = null;
+      let distinct: number | null = null;
+      if (pass.ids) {
+        const collectionIds = await scrollIds(qdrant, qdrantCount, onProgress);
+        const cmp = pass.ids.compare(collectionIds);
+        distinct = pass.ids.size - cmp.duplicatesHere;
+        coverage = coverageCheck(pass.ids, collectionIds, cmp);
+      }
+      checks.push(countCheck(qdrantCount, n, distinct));
+
+      if (pass.sample.length > 0) {
+        // The layout the run recorded wins over today's setting: that is what it wrote.
+        const recorded = state?.payload_layout as PayloadLayout | undefined;
+        const layout = resolvePayloadLayout(
+          recorded && PAYLOAD_LAYOUTS.includes(recorded) ? recorded : config.payloadLayout,
+          source.summary.documents?.defaultLayout,
+        );
+        const documents = source.documents;
+        checks.push(
+          ...(await checkSample(qdrant, pass.sample, {
+            distance: facts.distance,
+            expectedPayload: (p) =>
+              buildPayload(layout, documents?.documentFor(p.label), {
+                source: 'faiss',
+                faiss_id: p.label,
+                migrated_at: at,
+                batch_num: 0,
+              }),
+            onProgress,
+          })),
+        );
+      }
+      if (queries.length > 0) {
+        checks.push(
+          ...(await checkSearch(qdrant, pass.truth, {
+            facts,
+            dimension: source.summary.index.dimension,
+            sourceCount: distinct ?? n,
+            queryLabels: queries.map((q) => q.label),
+            onProgress,
+          })),
+        );
+      }
+      if (coverage) checks.push(coverage);
+      return await finish(checks);
+    } finally {
+      await source.close();
+    }
+  } finally {
+    redis.disconnect();
+  }
+
+  async function finish(checks: CheckResult[]): Promise<VerificationResult> {
+    const result: VerificationResult = {
+      at,
+      collection: config.collection,
+      passed: checks.every((c) => c.passed),
+      verdict: verdictLine(checks),
+      checks,
+      durationMs: Date.now() - started,
+    };
+    onProgress?.({ phase: 'store', done: 0, total: 1, message: 'storing the result in Redis' });
+    await storeVerification(redis, config.stateKey, result);
+    return result;
+  }
+}

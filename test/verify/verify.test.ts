@@ -1,0 +1,129 @@
+/**
+ * Verification end to end against real parts: a real redis-server (with a password), the OpenAPI-checked
+ * Qdrant stand-in (with an API key), real FAISS fixtures. A faithful copy passes; one damaged point
+ * (vector changed, point deleted, payload edited) fails, and the verdict and the check details name it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { join } from 'node:path';
+import { startRedis, type TestRedis } from '../support/redis';
+import { startQdrant } from '../support/qdrant/index';
+import { MigrationConfigSchema, stateKeys, VerificationResultSchema, type MigrationConfig } from '../../shared/contract';
+import { parseJson } from '../../shared/json';
+import { verifyMigration } from '../../electron/engine/verify/index';
+import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
+import { corruptVector, deletePoint, dumpRedis, editPayload } from './helpers';
+import { populate } from './populate';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15');
+const API_KEY = 'qk-verify-7d1f0c9e5a';
+const REDIS_PASSWORD = 'rp-verify-41b6e2f8aa';
+
+type Qdrant = Awaited<ReturnType<typeof startQdrant>>;
+let redis: TestRedis;
+let qdrant: Qdrant;
+let client: Redis;
+
+beforeAll(async () => {
+  redis = await startRedis({ password: REDIS_PASSWORD });
+  qdrant = await startQdrant({ apiKey: API_KEY });
+  client = new Redis({ host: redis.host, port: redis.port, password: REDIS_PASSWORD });
+});
+
+afterAll(async () => {
+  client?.disconnect();
+  await qdrant?.stop();
+  await redis?.dispose();
+});
+
+function configFor(collection: string, fixture: string): MigrationConfig {
+  return MigrationConfigSchema.parse({
+    qdrantUrl: qdrant.url,
+    qdrantApiKey: qdrant.apiKey ?? API_KEY,
+    redisHost: redis.host,
+    redisPort: redis.port,
+    redisPassword: REDIS_PASSWORD,
+    faissIndexPath: join(FIXTURES, fixture),
+    collection,
+    stateKey: `xnai:migration:test:${collection}`,
+  });
+}
+
+const access = () => ({ url: qdrant.url, apiKey: qdrant.apiKey ?? API_KEY });
+
+describe('a faithful copy', () => {
+  it('passes every check (Cosine, ids above 2^53 and negative labels) and is stored in Redis', async () => {
+    const config = configFor('ids_cosine', 'idmap_flat.faiss');
+    await populate(access(), config.collection, config.faissIndexPath, 'Cosine');
+    const phases = new Set<string>();
+    const result = await verifyMigration(config, { sampleSize: 200, queries: 20 }, (p) => phases.add(p.phase));
+    expect(result.verdict).toMatch(/^PASS: 200\/200 points, 200\/200 sampled vectors equal, payloads match, exact search 20\/20, recall@10 \d\.\d\d, all ids present$/);
+    expect(result.passed).toBe(true);
+    expect(result.checks.map((c) => c.name)).toEqual(['collection', 'count', 'vectors', 'payloads', 'search', 'recall', 'ids']);
+    expect([...phases]).toEqual(expect.arrayContaining(['prepare', 'count', 'source', 'sample', 'search', 'ids', 'store']));
+    const stored = VerificationResultSchema.parse(parseJson(String(await client.get(stateKeys(config.stateKey).verification))));
+    expect(stored.verdict).toBe(result.verdict);
+    // Neither secret is stored anywhere in Redis.
+    const all = await dumpRedis(client);
+    expect(all).not.toContain(API_KEY);
+    expect(all).not.toContain(REDIS_PASSWORD);
+  });
+
+  it('is bit-exact under Euclid and agrees with brute force on every query', async () => {
+    const config = configFor('flat_euclid', 'flat_l2.faiss');
+    await populate(access(), config.collection, config.faissIndexPath, 'Euclid');
+    const result = await verifyMigration(config, { sampleSize: 50, queries: 30, seed: 3 });
+    expect(result.verdict).toMatch(/^PASS: 200\/200 points, 50\/50 sampled vectors exact, payloads match, exact search 30\/30/);
+    const vectors = result.checks.find((c) => c.name === 'vectors')!;
+    expect(vectors.details.comparison).toBe('bit-exact');
+  });
+});
+
+describe('a damaged copy', () => {
+  // Labels from the fixture: one above 2^53 (rounding would hide it), one negative (a UUID point).
+  const big = 9007199254740993n;
+  const negative = -9007199254740995n;
+
+  it('names a corrupted vector', async () => {
+    const config = configFor('damaged_vector', 'idmap_flat.faiss');
+    await populate(access(), config.collection, config.faissIndexPath, 'Dot');
+    await corruptVector(access(), config.collection, pointIdForLabel(big));
+    const result = await verifyMigration(config, { sampleSize: 200, queries: 5 });
+    expect(result.passed).toBe(false);
+    expect(result.verdict).toMatch(/^FAIL: vectors: 199\/200 sampled vectors bit-exact; point 9007199254740993: component 0/);
+    const vectors = result.checks.find((c) => c.name === 'vectors')!;
+    expect(vectors.passed).toBe(false);
+    expect(vectors.details.failures).toEqual([expect.objectContaining({ pointId: '9007199254740993', faissId: '9007199254740993' })]);
+    // Count, ids and payloads still pass: the damage is in one vector only. Exact search may notice it
+    // too (the changed vector scores differently against some queries), and then names the same point.
+    const failedChecks = result.checks.filter((c) => !c.passed);
+    expect(failedChecks.map((c) => c.name).filter((n) => n !== 'search')).toEqual(['vectors']);
+    for (const c of failedChecks.filter((x) => x.name === 'search')) expect(c.summary).toContain('9007199254740993');
+  });
+
+  it('names a missing point', async () => {
+    const config = configFor('damaged_missing', 'idmap_flat.faiss');
+    await populate(access(), config.collection, config.faissIndexPath, 'Cosine');
+    const uuid = pointIdToString(pointIdForLabel(negative));
+    await deletePoint(access(), config.collection, uuid);
+    const result = await verifyMigration(config, { sampleSize: 200, queries: 0 });
+    expect(result.passed).toBe(false);
+    expect(result.verdict).toContain('count: 199/200 points (1 missing)');
+    expect(result.verdict).toContain(`ids: 1 source ids missing from Qdrant (${uuid})`);
+    const ids = result.checks.find((c) => c.name === 'ids')!;
+    expect(ids.details).toMatchObject({ missing: 1, missingExamples: [uuid], unexpected: 0 });
+    const vectors = result.checks.find((c) => c.name === 'vectors')!;
+    expect(vectors.details.failures).toEqual([{ pointId: uuid, faissId: negative.toString(), reason: 'point is missing from the collection' }]);
+  });
+
+  it('names a payload mismatch and the field', async () => {
+    const config = configFor('damaged_payload', 'flat_ip.faiss');
+    await populate(access(), config.collection, config.faissIndexPath, 'Dot');
+    await editPayload(access(), config.collection, 17n, { faiss_id: 18 });
+    const result = await verifyMigration(config, { sampleSize: 200, queries: 3 });
+    expect(result.passed).toBe(false);
+    expect(result.verdict).toMatch(/^FAIL: payloads: 199\/200 sampled payloads match; point 17: faiss_id: 18 instead of 17/);
+    const payloads = result.checks.find((c) => c.name === 'payloads')!;
+    expect(payloads.details.failures).toEqual([{ pointId: '17', faissId: '17', reason: 'faiss_id: 18 instead of 17' }]);
+  });
+});
