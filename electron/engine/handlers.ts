@@ -7,6 +7,7 @@
 import type { EngineEvent, EngineHandlers, EngineSnapshot } from '../../shared/contract';
 import { UserError } from '../../shared/errors';
 import { openSource } from './source';
+import { buildReport } from './report';
 import { findSimilar, getCollectionInfo, getPoint, scrollPoints, sourceVectorFor } from './browse';
 import { defaultsFromEnv, secretsFromEnv, withHostSecrets } from './rpc/defaults';
 import { Listeners } from './rpc/transport';
@@ -104,8 +105,9 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     async verify() {
       return notYet('Verification', 'verifier (issue 8)');
     },
-    async buildReport() {
-      return notYet('Reports', 'report builder (issue 8)');
+    async buildReport(request) {
+      const r = fill(request);
+      return buildReport(r, r.format);
     },
   };
 

@@ -43,7 +43,7 @@ export interface WebHost {
 
 export const WS_PATH = '/ws';
 
-function wsTransport(ws: WebSocket): RpcTransport {
+export function wsTransport(ws: WebSocket): RpcTransport {
   const messages = new Listeners<[unknown]>();
   const closes = new Listeners<[]>();
   ws.on('message', (data, isBinary) => {
