@@ -14,6 +14,8 @@ const EXPECTED_TYPES: Record<string, string> = {
   IxMp: 'IndexIDMap(',
   IxM2: 'IndexIDMap2(',
   IHNf: 'IndexHNSWFlat',
+  IHNs: 'IndexHNSWSQ',
+  IHNp: 'IndexHNSWPQ',
   IwFl: 'IndexIVFFlat',
   IwSq: 'IndexIVFScalarQuantizer',
   IwSQ: 'IndexIVFScalarQuantizer',
@@ -50,7 +52,7 @@ describe('FAISS reader: every fixture equals FAISS reconstruct', () => {
   it('has fixtures of every supported type from both FAISS versions', () => {
     const codes = new Set(fixtures.map((t) => `${t.version}:${t.fourcc}`));
     for (const v of ['v1_15', 'v1_7']) {
-      for (const c of ['IxF2', 'IxFI', 'IxFl', 'IxMp', 'IxM2', 'IHNf', 'IwFl', 'IwSq', 'IwSQ', 'IxSQ', 'IxPq', 'IxPQ', 'IxPo', 'IwPQ']) {
+      for (const c of ['IxF2', 'IxFI', 'IxFl', 'IxMp', 'IxM2', 'IHNf', 'IHNs', 'IHNp', 'IwFl', 'IwSq', 'IwSQ', 'IxSQ', 'IxPq', 'IxPQ', 'IxPo', 'IwPQ']) {
         expect(codes.has(`${v}:${c}`), `${v} ${c}`).toBe(true);
       }
     }
