@@ -153,7 +153,10 @@ export type Target = z.output<typeof TargetSchema>;
 
 /** Connection + collection + state key: enough for the panels and the points browser, no source needed. */
 export function targetFromForm(values: FormValues): Target | null {
-  const { candidate } = toCandidate(values);
+  const { candidate, errors } = toCandidate(values);
+  // A field that did not parse is left out of the candidate, and the schema's default would stand in for
+  // it: the panels would then read another Redis than the one typed. No target until it parses.
+  if (errors.redisPort || errors.redisDb || !/^https?:\/\//i.test(values.qdrantUrl.trim())) return null;
   const parsed = TargetSchema.safeParse(candidate);
   return parsed.success ? parsed.data : null;
 }

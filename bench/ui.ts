@@ -1,0 +1,224 @@
+/**
+ * `npm run bench ui`: does the dashboard stay responsive while a run streams? Real Chromium on
+ * `xnai-migrate ui` (redis-server + Qdrant stand-in) migrates a generated flat index while the page
+ * records every animation frame and every long task (PerformanceObserver 'longtask', > 50 ms on the main
+ * thread), and the bench switches pages now and then, timing click → next frame. The same page sitting
+ * idle is the reference.
+ *
+ * XNAI_BENCH_UI_POINTS (default 40000) and XNAI_BENCH_UI_DIM (384) size the source.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import type { BenchTable } from './table';
+import { startUiEnv, artifact } from '../test/e2e/harness';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const N = Number(process.env.XNAI_BENCH_UI_POINTS ?? 40_000);
+const D = Number(process.env.XNAI_BENCH_UI_DIM ?? 384);
+const IDLE_MS = 5_000;
+
+/** FAISS IndexFlatL2 bytes: IxF2, header, u64 float count, rows (seeded pseudo-random). */
+function writeFlat(path: string, n: number, d: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    const head = Buffer.alloc(45);
+    head.write('IxF2', 0, 'latin1');
+    head.writeInt32LE(d, 4);
+    head.writeBigInt64LE(BigInt(n), 8);
+    head.writeBigInt64LE(1n << 20n, 16);
+    head.writeBigInt64LE(1n << 20n, 24);
+    head.writeUInt8(1, 32);
+    head.writeInt32LE(1, 33);
+    head.writeBigUInt64LE(BigInt(n * d), 37);
+    writeSync(fd, head);
+    const rows = 2048;
+    const chunk = new Float32Array(rows * d);
+    let seed = 7;
+    for (let done = 0; done < n; done += rows) {
+      const r = Math.min(rows, n - done);
+      for (let i = 0; i < r * d; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        chunk[i] = seed / 2 ** 31 - 1;
+      }
+      writeSync(fd, new Uint8Array(chunk.buffer, 0, r * d * 4));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Installed before the app loads: frame deltas and long tasks, recorded only while `recording`. */
+const PROBE = `
+  window.__bench = { recording: false, frames: [], longtasks: [] };
+  try {
+    new PerformanceObserver((list) => {
+      if (!window.__bench.recording) return;
+      for (const e of list.getEntries()) window.__bench.longtasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  } catch (e) { window.__bench.noLongtask = String(e); }
+  let last = 0;
+  const loop = (t) => {
+    if (window.__bench.recording && last) window.__bench.frames.push(t - last);
+    last = t;
+    requestAnimationFrame(loop);
+  };
+  requestAnimationFrame(loop);
+`;
+
+interface Phase {
+  frames: number[];
+  longtasks: number[];
+  ms: number;
+  wsFrames: number;
+  switches: number[];
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function startRecording(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const b = (window as unknown as { __bench: { recording: boolean; frames: number[]; longtasks: number[] } }).__bench;
+    b.frames = [];
+    b.longtasks = [];
+    b.recording = true;
+  });
+}
+
+async function stopRecording(page: Page): Promise<{ frames: number[]; longtasks: number[] }> {
+  return page.evaluate(() => {
+    const b = (window as unknown as { __bench: { recording: boolean; frames: number[]; longtasks: number[] } }).__bench;
+    b.recording = false;
+    return { frames: b.frames, longtasks: b.longtasks };
+  });
+}
+
+/** Click a tab in the page and wait for the frame that shows it: input-to-paint as the user feels it. */
+async function switchTab(page: Page, testId: string): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number>((resolve) => {
+        const t0 = performance.now();
+        (document.querySelector(`[data-testid="${id}"]`) as HTMLButtonElement).click();
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+      }),
+    testId,
+  );
+}
+
+function row(name: string, idle: number | string, run: number | string, budget: string): (string | number)[] {
+  return [name, typeof idle === 'number' ? Math.round(idle * 10) / 10 : idle, typeof run === 'number' ? Math.round(run * 10) / 10 : run, budget];
+}
+
+export async function run(): Promise<BenchTable[]> {
+  const dataDir = join(HERE, '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const source = join(dataDir, `ui-flat-${N}x${D}.faiss`);
+  if (!existsSync(source)) writeFlat(source, N, D);
+
+  const env = await startUiEnv(source);
+  try {
+    const page = await env.browser.newPage({ width: 1280, height: 800 });
+    await page.addInitScript(PROBE);
+    let wsFrames = 0;
+    page.on('websocket', (ws) => ws.on('framereceived', () => wsFrames++));
+    await page.goto(env.host.url);
+    await page.getByTestId('source-summary').waitFor({ timeout: 60_000 });
+    await page.locator('[name=collection]').fill('bench_ui');
+    await page.locator('[name=stateKey]').fill('xnai:migration:bench_ui');
+    await page.locator('[name=batchSize]').fill('256');
+    await page.locator('[name=concurrency]').fill('2');
+    await page.getByRole('tab', { name: 'Run' }).click();
+
+    // Reference: the same page, idle, for the same kind of window.
+    const idle: Phase = { frames: [], longtasks: [], ms: IDLE_MS, wsFrames: 0, switches: [] };
+    await startRecording(page);
+    const w0 = wsFrames;
+    for (const t of ['tab-qdrant', 'tab-points', 'tab-redis', 'tab-run']) {
+      await page.waitForTimeout(IDLE_MS / 4);
+      idle.switches.push(await switchTab(page, t));
+    }
+    Object.assign(idle, await stopRecording(page), { wsFrames: wsFrames - w0 });
+
+    // The run, started from the UI; page switches every 1.5 s while it streams.
+    const busy: Phase = { frames: [], longtasks: [], ms: 0, wsFrames: 0, switches: [] };
+    await page.getByRole('tab', { name: 'Run' }).click();
+    await startRecording(page);
+    const w1 = wsFrames;
+    const started = Date.now();
+    await page.getByTestId('run-start').click();
+    const order = ['tab-qdrant', 'tab-points', 'tab-redis', 'tab-run'];
+    let i = 0;
+    for (;;) {
+      const status = await page.getByTestId('header-status').getAttribute('data-status');
+      if (status === 'completed' || status === 'failed' || status === 'cancelled') {
+        if (status !== 'completed') throw new Error(`bench run ended ${status}: ${await page.locator('main').innerText()}`);
+        break;
+      }
+      if (Date.now() - started > 300_000) throw new Error('bench run did not finish in 5 minutes');
+      await page.waitForTimeout(1_500);
+      busy.switches.push(await switchTab(page, order[i++ % order.length]!));
+    }
+    busy.ms = Date.now() - started;
+    Object.assign(busy, await stopRecording(page), { wsFrames: wsFrames - w1 });
+    await page.getByRole('tab', { name: 'Run' }).click();
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: artifact('bench-ui-run.png') });
+
+    const stats = (p: Phase) => {
+      const f = p.frames.slice().sort((a, b) => a - b);
+      const s = p.switches.slice().sort((a, b) => a - b);
+      return {
+        frames: f.length,
+        fps: f.length / (p.ms / 1000),
+        p50: pct(f, 50),
+        p95: pct(f, 95),
+        p99: pct(f, 99),
+        max: f[f.length - 1] ?? 0,
+        janky: (100 * f.filter((x) => x > 50).length) / Math.max(1, f.length),
+        lt: p.longtasks.length,
+        ltMax: Math.max(0, ...p.longtasks),
+        tbt: p.longtasks.reduce((a, d) => a + Math.max(0, d - 50), 0),
+        ws: p.wsFrames / (p.ms / 1000),
+        sw50: pct(s, 50),
+        swMax: s[s.length - 1] ?? 0,
+      };
+    };
+    const a = stats(idle);
+    const b = stats(busy);
+    return [
+      {
+        title: `UI responsiveness while a run streams (${N.toLocaleString('en-US')} x ${D}-d points, Chromium ${await page.evaluate(() => navigator.userAgent.match(/Chrome\/(\S+)/)?.[1] ?? '?')})`,
+        reference: 'the same page idle (no run); budgets: 16.7 ms frames at 60 Hz, 50 ms long-task threshold (RAIL)',
+        columns: ['metric', 'idle page', 'during run', 'budget'],
+        rows: [
+          row('window (s)', idle.ms / 1000, busy.ms / 1000, ''),
+          row('frames per second', a.fps, b.fps, '≈ 60'),
+          row('frame time p50 (ms)', a.p50, b.p50, '16.7'),
+          row('frame time p95 (ms)', a.p95, b.p95, '< 33'),
+          row('frame time p99 (ms)', a.p99, b.p99, '< 50'),
+          row('frame time max (ms)', a.max, b.max, ''),
+          row('frames over 50 ms (%)', a.janky, b.janky, '< 1'),
+          row('long tasks', a.lt, b.lt, ''),
+          row('longest task (ms)', a.ltMax, b.ltMax, '< 200'),
+          row('total blocking time (ms)', a.tbt, b.tbt, ''),
+          row('page switch, click to frame p50 (ms)', a.sw50, b.sw50, '< 100'),
+          row('page switch, click to frame max (ms)', a.swMax, b.swMax, '< 200'),
+          row('WebSocket messages per second', a.ws, b.ws, ''),
+          row('run throughput (points/s)', '', (N / busy.ms) * 1000, ''),
+        ],
+        notes: [
+          'Headless Chromium with --disable-gpu: frames are software-composited, so absolute frame times are pessimistic.',
+          'Events are applied to the store once per animation frame; charts hold at most 600 samples with animation off.',
+          `Screenshot of the dashboard after the run: ${artifact('bench-ui-run.png')}`,
+        ],
+      },
+    ];
+  } finally {
+    await env.dispose();
+  }
+}
