@@ -16,6 +16,7 @@ import { corruptVector, deletePoint, dumpRedis, editPayload } from './helpers';
 import { populate } from './populate';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15');
+const STORES = join(__dirname, '..', 'fixtures', 'stores');
 const API_KEY = 'qk-verify-7d1f0c9e5a';
 const REDIS_PASSWORD = 'rp-verify-41b6e2f8aa';
 
@@ -36,14 +37,14 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-function configFor(collection: string, fixture: string): MigrationConfig {
+function configFor(collection: string, fixture: string, dir = FIXTURES): MigrationConfig {
   return MigrationConfigSchema.parse({
     qdrantUrl: qdrant.url,
     qdrantApiKey: qdrant.apiKey ?? API_KEY,
     redisHost: redis.host,
     redisPort: redis.port,
     redisPassword: REDIS_PASSWORD,
-    faissIndexPath: join(FIXTURES, fixture),
+    faissIndexPath: join(dir, fixture),
     collection,
     stateKey: `xnai:migration:test:${collection}`,
   });
@@ -76,6 +77,33 @@ describe('a faithful copy', () => {
     expect(result.verdict).toMatch(/^PASS: 200\/200 points, 50\/50 sampled vectors exact, payloads match, exact search 30\/30/);
     const vectors = result.checks.find((c) => c.name === 'vectors')!;
     expect(vectors.details.comparison).toBe('bit-exact');
+  });
+});
+
+describe('documents', () => {
+  it.each(['langchain-py', 'llamaindex', 'langchain-py-mismatch'])('%s: payloads hold the documents as the framework writes them', async (store) => {
+    const config = configFor(store.replace(/-/g, '_'), store, STORES);
+    await populate(access(), config.collection, config.faissIndexPath, 'Cosine');
+    const result = await verifyMigration(config, { sampleSize: 100, queries: 3 });
+    expect(result.verdict).toMatch(/^PASS: (\d+)\/\1 points, (\d+)\/\2 sampled vectors equal, payloads match, exact search 3\/3/);
+    expect(result.checks.find((c) => c.name === 'collection')!.details.sourceKind).toBe(store.startsWith('llama') ? 'llamaindex' : 'langchain-python');
+  });
+
+  it('names a document whose text or metadata differs', async () => {
+    const config = configFor('doc_edit', 'langchain-py', STORES);
+    await populate(access(), config.collection, config.faissIndexPath, 'Cosine');
+    await editPayload(access(), config.collection, 0n, { metadata: { source: 'notes/qdrant.md', page: 2 } });
+    await editPayload(access(), config.collection, 3n, { page_content: 'edited text' });
+    const result = await verifyMigration(config, { sampleSize: 100, queries: 0 });
+    expect(result.passed).toBe(false);
+    const payloads = result.checks.find((c) => c.name === 'payloads')!;
+    expect(payloads.details.failures).toEqual(
+      expect.arrayContaining([
+        { pointId: '0', faissId: '0', reason: 'metadata.page: 2 instead of 1' },
+        expect.objectContaining({ pointId: '3', reason: expect.stringMatching(/^page_content: "edited text" instead of "/) }),
+      ]),
+    );
+    expect(result.verdict).toMatch(/^FAIL: payloads: 5\/7 sampled payloads match; point \d: (metadata.page|page_content)/);
   });
 });
 

@@ -3,7 +3,7 @@
  * exact search and HNSW recall, every id) and print the verdict. Exit 0 on PASS, 5 on FAIL.
  */
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { ExitCode, UserError } from '../../../shared/errors';
 import { stringifyJson } from '../../../shared/json';
 import { verifyMigration, type VerifyProgress } from '../../engine/verify/index';
@@ -78,7 +78,8 @@ export async function loadCliTarget(opts: Record<string, unknown>): Promise<Repo
 function intOption(name: string, min: number, max: number) {
   return (v: string): number => {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) throw new UserError('usage', `--${name} must be a whole number from ${min} to ${max} (got "${v}")`);
+    // commander reports this as a usage error naming the option (exit 2).
+    if (!/^\d+$/.test(v) || n < min || n > max) throw new InvalidArgumentError(`--${name} must be a whole number from ${min} to ${max}.`);
     return n;
   };
 }
