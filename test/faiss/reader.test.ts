@@ -98,6 +98,16 @@ describe('FAISS reader: every fixture equals FAISS reconstruct', () => {
           expect(at).toBe(end);
         }
 
+        // Labels alone, without vectors, from any ordinal.
+        const labelStart = Math.floor(t.ntotal / 4);
+        let lat = labelStart;
+        for await (const lb of r.labels!({ batchSize: 29, start: labelStart })) {
+          expect(lb.start).toBe(lat);
+          expect([...lb.ids]).toEqual(t.labels.slice(lat, lat + lb.count));
+          lat += lb.count;
+        }
+        expect(lat).toBe(t.ntotal);
+
         // readRange, clamped to the index.
         const tail = await r.readRange(Math.max(0, t.ntotal - 7), 50);
         expect(tail.count).toBe(Math.min(7, t.ntotal));

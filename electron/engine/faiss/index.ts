@@ -11,10 +11,10 @@ import type { DataFile, ParsedIndex } from './layout';
 import { parseFile } from './parse';
 import { LabelMapCache, VectorFiller } from './stream';
 import { summarize } from './summary';
-import { FaissFormatError, type FaissIndexReader, type OpenOptions, type ReadOptions, type VectorBatch } from './types';
+import { FaissFormatError, type FaissIndexReader, type LabelBatch, type OpenOptions, type ReadOptions, type VectorBatch } from './types';
 
 export { FaissFormatError } from './types';
-export type { FaissIndexReader, VectorBatch, ReadOptions, OpenOptions } from './types';
+export type { FaissIndexReader, LabelBatch, VectorBatch, ReadOptions, OpenOptions } from './types';
 
 export async function openFaissIndex(path: string, _options: OpenOptions = {}): Promise<FaissIndexReader> {
   if (endianness() !== 'LE') throw new Error('the FAISS reader needs a little-endian machine (FAISS files are written in native order)');
@@ -82,6 +82,19 @@ class Reader implements FaissIndexReader {
       const ids = shared ? shared.ids.subarray(0, count) : new BigInt64Array(count);
       await filler.fill(s, count, vectors, ids);
       yield { start: s, count, dimension: d, ids, vectors };
+    }
+  }
+
+  async *labels(options: { batchSize: number; start?: number; end?: number }): AsyncIterable<LabelBatch> {
+    const { batchSize } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    const [start, end] = this.range(options.start ?? 0, options.end ?? this.parsed.ntotal);
+    const filler = this.filler();
+    for (let s = start; s < end; s += batchSize) {
+      const count = Math.min(batchSize, end - s);
+      const ids = new BigInt64Array(count);
+      await filler.fillLabels(s, count, ids);
+      yield { start: s, count, ids };
     }
   }
 

@@ -56,21 +56,47 @@ export class VectorFiller {
   async fill(start: number, n: number, vectors: Float32Array, ids: BigInt64Array): Promise<void> {
     if (n === 0) return;
     const { store } = this.index;
-    let firstMap = 0;
     if (store.kind === 'rows') {
       await this.fillRows(store, start, n, vectors, 0);
-      const m0 = this.index.labelMaps[0];
-      if (m0) {
-        // Labels of row i are id_map[i]: one contiguous read into the batch's own BigInt64Array.
-        await readExact(this.main, new Uint8Array(ids.buffer, ids.byteOffset, 8 * n), m0.offset + 8 * start, m0.structure);
-        firstMap = 1;
-      } else {
-        sequentialIds(ids, start, n);
-      }
+      await this.rowLabels(start, n, ids);
     } else {
       await this.fillIvf(store, start, n, vectors, ids);
+      await this.applyMaps(0, ids, n);
     }
-    for (let k = firstMap; k < this.index.labelMaps.length; k++) await this.applyMap(this.index.labelMaps[k]!, ids, n);
+  }
+
+  /** Only the labels of ordinals [start, start+n): no vector bytes are read. */
+  async fillLabels(start: number, n: number, ids: BigInt64Array): Promise<void> {
+    if (n === 0) return;
+    const { store } = this.index;
+    if (store.kind === 'rows') {
+      await this.rowLabels(start, n, ids);
+      return;
+    }
+    let k = findList(store.starts, start);
+    for (let done = 0; done < n; k++) {
+      const within = start + done - store.starts[k]!;
+      const take = Math.min(n - done, store.size[k]! - within);
+      const target = new Uint8Array(ids.buffer, ids.byteOffset + 8 * done, 8 * take);
+      await readExact(store.file, target, store.idsOffset[k]! + 8 * within, `${this.index.indexType} inverted list ${store.listNo[k]} ids`);
+      done += take;
+    }
+    await this.applyMaps(0, ids, n);
+  }
+
+  private async rowLabels(start: number, n: number, ids: BigInt64Array): Promise<void> {
+    const m0 = this.index.labelMaps[0];
+    if (!m0) {
+      sequentialIds(ids, start, n);
+      return;
+    }
+    // Labels of row i are id_map[i]: one contiguous read into the batch's own BigInt64Array.
+    await readExact(this.main, new Uint8Array(ids.buffer, ids.byteOffset, 8 * n), m0.offset + 8 * start, m0.structure);
+    await this.applyMaps(1, ids, n);
+  }
+
+  private async applyMaps(from: number, ids: BigInt64Array, n: number): Promise<void> {
+    for (let k = from; k < this.index.labelMaps.length; k++) await this.applyMap(this.index.labelMaps[k]!, ids, n);
   }
 
   private async applyMap(map: LabelMap, ids: BigInt64Array, n: number): Promise<void> {

@@ -18,6 +18,13 @@ export interface VectorBatch {
   readonly vectors: Float32Array;
 }
 
+/** Labels of ordinals [start, start + count) in stream order. */
+export interface LabelBatch {
+  readonly start: number;
+  readonly count: number;
+  readonly ids: BigInt64Array;
+}
+
 export interface ReadOptions {
   /** Reuse one buffer for every batch: each batch is valid only until the next is requested. Default false. */
   reuseBuffers?: boolean;
@@ -33,6 +40,11 @@ export interface FaissIndexReader {
   readonly details?: readonly string[];
   /** Batches of `batchSize` vectors over ordinals [start, end). */
   batches(options: { batchSize: number; start?: number; end?: number } & ReadOptions): AsyncIterable<VectorBatch>;
+  /**
+   * Only the labels, in the same order and batches as `batches` (no vector bytes are read: for IDMap the id
+   * map, for IVF the lists' ids, for plain rows nothing at all). Present on every reader openFaissIndex returns.
+   */
+  labels?(options: { batchSize: number; start?: number; end?: number }): AsyncIterable<LabelBatch>;
   /** The vectors at ordinals [start, start + count), clamped to the index. */
   readRange(start: number, count: number): Promise<VectorBatch>;
   close(): Promise<void>;
