@@ -6,11 +6,28 @@
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../../shared/errors';
-import { openFaissIndex } from '../../engine/faiss';
+import { stringifyJson } from '../../../shared/json';
+import type { DocumentStore } from '../../engine/docstore/types';
 import { vectorLine } from '../../engine/faiss/jsonl';
+import { openSource } from '../../engine/source';
 import { action } from '../run-action';
 
 const BATCH = 1000;
+
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+};
+
+/** A folder source's row gains `"document"`: {id, text, metadata} joined by label, or null when it has none. */
+function documentField(documents: DocumentStore | null, label: bigint): string | undefined {
+  if (!documents) return undefined;
+  const doc = documents.documentFor(label);
+  return `"document":${doc ? stringifyJson({ id: doc.docId, text: doc.text, metadata: doc.metadata }) : 'null'}`;
+}
 
 function nonNegativeInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -45,8 +62,8 @@ interface ExportOptions {
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('Stream the vectors of a FAISS index file as JSON Lines: {"id": <exact integer>, "vector": [...]}')
-    .argument('<path>', 'FAISS index file')
+    .description('Stream the vectors of a FAISS index file as JSON Lines: {"id": <exact integer>, "vector": [...]}, plus "document" for LangChain/LlamaIndex folders')
+    .argument('<path>', 'FAISS index file, or a LangChain/LlamaIndex folder')
     .requiredOption('--format <format>', 'output format (jsonl)')
     .option('--out <file>', 'write to this file instead of standard output')
     .option('--offset <n>', 'skip the first N vectors (stream order)')
@@ -56,7 +73,8 @@ export function registerExport(program: Command): void {
         if (opts.format !== 'jsonl') throw new UserError('usage', `--format must be "jsonl", got "${opts.format}"`);
         const offset = nonNegativeInt('--offset', opts.offset) ?? 0;
         const limit = nonNegativeInt('--limit', opts.limit);
-        const reader = await openFaissIndex(path);
+        const source = await openSource(path);
+        const reader = source.index;
         const partial = opts.out ? `${opts.out}.partial` : null;
         let file: WriteStream | null = null;
         try {
@@ -70,7 +88,7 @@ export function registerExport(program: Command): void {
             const lines: string[] = [];
             for (let r = 0; r < batch.count; r++) {
               try {
-                lines.push(vectorLine(batch, r));
+                lines.push(vectorLine(batch, r, documentField(source.documents, batch.ids[r]!)));
               } catch (e) {
                 throw new UserError('badInput', `${path}: ${(e as Error).message}`);
               }
@@ -85,14 +103,16 @@ export function registerExport(program: Command): void {
           }
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
-          if (code && opts.out) throw new UserError('badInput', `cannot write ${opts.out}: ${code}`);
+          // The reader of our stdout went away (e.g. `| head`): that ends the export, it is not an error.
+          if (code === 'EPIPE' && !opts.out) return 0;
+          if (code && opts.out) throw new UserError('badInput', `cannot write ${opts.out}: ${WRITE_ERRORS[code] ?? code}`);
           throw e;
         } finally {
           if (file) {
             file.destroy();
             rmSync(partial!, { force: true });
           }
-          await reader.close();
+          await source.close();
         }
       }),
     );

@@ -3,9 +3,9 @@
  * index runs the reader's structure pass, so a broken file is refused here with the reader's one-line error.
  */
 import type { Command } from 'commander';
-import type { IndexSummary } from '../../../shared/contract';
+import type { IndexSummary, SourceSummary } from '../../../shared/contract';
 import { stringifyJson } from '../../../shared/json';
-import { openFaissIndex } from '../../engine/faiss';
+import { openSource } from '../../engine/source';
 import { action } from '../run-action';
 
 export function formatBytes(n: number): string {
@@ -38,22 +38,47 @@ export function formatIndexSummary(path: string, s: IndexSummary, details: reado
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n');
 }
 
+const KIND_NAMES: Record<SourceSummary['kind'], string> = {
+  'faiss-file': 'FAISS index file (vectors only)',
+  'langchain-python': 'LangChain Python folder (FAISS.save_local)',
+  'langchain-js': 'LangChain JS folder (FaissStore.save)',
+  llamaindex: 'LlamaIndex folder (FaissVectorStore)',
+  'llamaindex-map': 'LlamaIndex folder (FaissMapVectorStore)',
+};
+
+/** The source's kind and documents, above the index's own summary (issue 3). */
+export function formatSourceSummary(s: SourceSummary): string {
+  const rows: [string, string][] = [['Source', KIND_NAMES[s.kind]]];
+  const d = s.documents;
+  if (d) {
+    rows.push(['Documents', `${d.count.toLocaleString('en-US')} (payload layout "${d.defaultLayout}" unless PAYLOAD_LAYOUT says otherwise)`]);
+    const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
+    rows.push(['Mismatches', d.vectorsWithoutDocument + d.documentsWithoutVector === 0 ? 'none: every vector has its document' : `${plural(d.vectorsWithoutDocument, 'vector')} without a document, ${plural(d.documentsWithoutVector, 'document')} without a vector`]);
+    for (const e of d.examples) rows.push(['Example', e]);
+  }
+  for (const w of s.warnings) rows.push(['Warning', w]);
+  const width = 'Index type:'.length;
+  return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n');
+}
+
 export function registerInspect(program: Command): void {
   program
     .command('inspect')
-    .description('Show what a FAISS index file holds: type, dimension, count, metric, exactness, size in Qdrant')
-    .argument('<path>', 'FAISS index file')
+    .description('Show what a FAISS index file or a LangChain/LlamaIndex folder holds: kind, documents and mismatches, index type, dimension, count, metric, exactness, size in Qdrant')
+    .argument('<path>', 'FAISS index file, or a LangChain/LlamaIndex folder')
     .option('--json', 'print one JSON object instead of text')
     .action(
       action(async (path: string, opts: { json?: boolean }) => {
-        const reader = await openFaissIndex(path);
+        const source = await openSource(path);
+        const reader = source.index;
         try {
+          const s = source.summary;
           const out = opts.json
-            ? stringifyJson({ path, ...reader.summary, details: reader.details ?? [] }, 2)
-            : formatIndexSummary(path, reader.summary, reader.details);
+            ? stringifyJson({ path, ...reader.summary, details: reader.details ?? [], kind: s.kind, indexPath: s.indexPath, documents: s.documents, sourceWarnings: s.warnings }, 2)
+            : `${formatSourceSummary(s)}\n${formatIndexSummary(s.kind === 'faiss-file' ? path : s.indexPath, reader.summary, reader.details)}`;
           process.stdout.write(`${out}\n`);
         } finally {
-          await reader.close();
+          await source.close();
         }
       }),
     );

@@ -193,9 +193,8 @@ export function toJson(value: unknown, options: ToJsonOptions = {}): JsonOut {
       if (st instanceof Map) return convert(st.has('__dict__') ? st.get('__dict__') : st, depth + 1);
       if (v.dictItems) return convert(v.dictItems, depth + 1);
       if (v.listItems) return convert(v.listItems, depth + 1);
-      if (v.args.length === 1) return convert(v.args[0], depth + 1);
-      if (v.args.length > 1) return convert(v.args, depth + 1);
-      return v.classPath ?? 'object';
+      // A bare call (REDUCE of a function such as os.system): name it, never pass its arguments off as data.
+      return `${v.classPath ?? 'object'}(…) (not run)`;
     }
     return null;
   };
