@@ -4,16 +4,18 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { ExitCode, UserError } from '../../../shared/errors';
+import { ExitCode } from '../../../shared/errors';
 import { stringifyJson } from '../../../shared/json';
 import { verifyMigration, type VerifyProgress } from '../../engine/verify/index';
 import { action } from '../run-action';
-import { ENV_NAMES, MigrationConfigSchema, TargetSchema, type MigrationConfig } from '../../../shared/contract';
+import { TargetSchema, type MigrationConfig } from '../../../shared/contract';
+import { loadConfig, type ConfigSources } from '../../engine/config/index';
 import type { ReportTarget } from '../../engine/report/index';
 
 /** Connection and source flags shared by verify and report; secrets come only from the environment. */
 export function addConfigOptions(cmd: Command): Command {
   return cmd
+    .option('--config <file>', 'JSON file of settings (the environment and flags override it)')
     .option('--index <path>', 'FAISS index file or LangChain/LlamaIndex folder (FAISS_INDEX_PATH)')
     .option('--collection <name>', 'Qdrant collection (QDRANT_COLLECTION, default xnai_knowledge)')
     .option('--qdrant-url <url>', 'Qdrant REST URL (QDRANT_URL, default http://localhost:6333)')
@@ -23,56 +25,30 @@ export function addConfigOptions(cmd: Command): Command {
     .option('--state-key <key>', 'Redis key of the migration state (MIGRATION_STATE_KEY)');
 }
 
-const FLAG_FIELDS: Record<string, keyof MigrationConfig> = {
-  index: 'faissIndexPath',
-  collection: 'collection',
-  qdrantUrl: 'qdrantUrl',
-  redisHost: 'redisHost',
-  redisPort: 'redisPort',
-  redisDb: 'redisDb',
-  stateKey: 'stateKey',
-};
-const NUMERIC = new Set<string>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'maxMemoryPercent', 'concurrency', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
-
-/** Environment (the seed's variables) overlaid by flags, validated by the contract's schema. */
-function rawConfig(opts: Record<string, unknown>): { raw: Record<string, unknown>; origin: Record<string, string> } {
-  const raw: Record<string, unknown> = {};
-  const origin: Record<string, string> = {};
-  for (const [env, field] of Object.entries(ENV_NAMES)) {
-    const v = process.env[env];
-    if (v === undefined || v === '') continue;
-    raw[field] = NUMERIC.has(field) ? Number(v) : field === 'resumeMode' ? !/^(0|false|no)$/i.test(v) : v;
-    origin[field] = env;
-  }
-  for (const [flag, field] of Object.entries(FLAG_FIELDS)) {
-    const v = opts[flag];
-    if (typeof v !== 'string') continue;
-    raw[field] = NUMERIC.has(field) ? Number(v) : v;
-    origin[field] = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  }
-  return { raw, origin };
+function flagsOf(opts: Record<string, unknown>): ConfigSources['flags'] {
+  return {
+    faissIndexPath: opts.index,
+    collection: opts.collection,
+    qdrantUrl: opts.qdrantUrl,
+    redisHost: opts.redisHost,
+    redisPort: opts.redisPort,
+    redisDb: opts.redisDb,
+    stateKey: opts.stateKey,
+  };
 }
 
-function oneLine(issue: { path: PropertyKey[]; message: string } | undefined, origin: Record<string, string>): string {
-  if (!issue) return 'invalid configuration';
-  const field = String(issue.path[0] ?? '');
-  const name = origin[field] ?? Object.entries(ENV_NAMES).find(([, f]) => f === field)?.[0] ?? field;
-  return `${name}: ${issue.message}`;
-}
-
+/** The run's configuration as `xnai-migrate run` reads it (file < environment < flags), one line per bad value. */
 export async function loadCliConfig(opts: Record<string, unknown>): Promise<MigrationConfig> {
-  const { raw, origin } = rawConfig(opts);
-  if (raw.faissIndexPath === undefined) throw new UserError('usage', 'no source: set FAISS_INDEX_PATH or pass --index <path>');
-  const parsed = MigrationConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError('usage', oneLine(parsed.error.issues[0], origin));
-  return parsed.data;
+  return loadConfig({ env: process.env, file: opts.config as string | undefined, flags: flagsOf(opts) });
 }
 
+/** Connection, collection and state key only: a report reads the source's path from the run's state. */
 export async function loadCliTarget(opts: Record<string, unknown>): Promise<ReportTarget> {
-  const { raw, origin } = rawConfig(opts);
-  const parsed = TargetSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError('usage', oneLine(parsed.error.issues[0], origin));
-  return parsed.data;
+  const flags = flagsOf(opts) ?? {};
+  // The loader requires a source path; a report does not use it, so any placeholder will do.
+  if (!flags.faissIndexPath && !process.env.FAISS_INDEX_PATH) flags.faissIndexPath = '(unused by report)';
+  const config = loadConfig({ env: process.env, file: opts.config as string | undefined, flags, checkPath: false });
+  return TargetSchema.parse(config);
 }
 
 function intOption(name: string, min: number, max: number) {
