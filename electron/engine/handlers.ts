@@ -8,6 +8,7 @@ import type { EngineEvent, EngineHandlers, EngineSnapshot } from '../../shared/c
 import { UserError } from '../../shared/errors';
 import { openSource } from './source';
 import { buildReport } from './report';
+import { verifyMigration, type VerifyProgress } from './verify';
 import { findSimilar, getCollectionInfo, getPoint, scrollPoints, sourceVectorFor } from './browse';
 import { defaultsFromEnv, secretsFromEnv, withHostSecrets } from './rpc/defaults';
 import { Listeners } from './rpc/transport';
@@ -102,8 +103,16 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       const r = fill(request);
       return { points: await findSimilar(r, r.id, r.limit) };
     },
-    async verify() {
-      return notYet('Verification', 'verifier (issue 8)');
+    async verify(request) {
+      const { config, options } = fill(request);
+      // Phases become log lines: the UI shows what verification is doing while it runs.
+      let lastPhase: string | null = null;
+      const onProgress = (p: VerifyProgress) => {
+        if (p.phase === lastPhase) return;
+        lastPhase = p.phase;
+        events.emit({ type: 'log', level: 'info', msg: `verify: ${p.message}`, at: Date.now() });
+      };
+      return verifyMigration(config, options, onProgress);
     },
     async buildReport(request) {
       const r = fill(request);

@@ -107,6 +107,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const file = resolveAsset(options.rendererDir, url.pathname);
+    if (!file && url.pathname === '/favicon.ico') {
+      res.writeHead(204, headers).end(); // the app has no icon file; spare the console a 404
+      return;
+    }
     if (!file) {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('Not found\n');
       return;
