@@ -193,14 +193,14 @@ export class Collection {
   // ---- writes ----------------------------------------------------------------------------------------
 
   /** Check sizes and names, normalise Cosine vectors: throws before anything is stored. */
-  prepareVectors(vectors: Map<string, Float32Array>, where: string): Map<string, Float32Array> {
+  prepareVectors(vectors: Map<string, Float32Array>, where: string, owned = false): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
     for (const [name, v] of vectors) {
       const spec = this.vectors.get(name);
       if (!spec) throw badInput(`Not existing vector name error: ${name}`);
       if (v.length !== spec.size) throw badInput(`Vector dimension error: expected dim: ${spec.size}, got ${v.length}`);
       if (v.length === 0) throw validationError(`${where}: dense vector must not be empty`);
-      out.set(name, spec.distance === 'Cosine' ? normalize(v) : v);
+      out.set(name, spec.distance === 'Cosine' ? normalize(v, owned) : v);
     }
     return out;
   }
@@ -229,7 +229,7 @@ export class Collection {
     return op;
   }
 
-  /** Validate and normalise a batch before it is acknowledged (nothing is stored on error). */
+  /** Validate and normalise a batch before it is acknowledged (nothing is stored on error). The points' vectors are owned by the batch (parsed for it) and normalised in place. */
   prepareUpsert(points: IncomingPoint[]): IncomingPoint[] {
     return points.map((p, i) => {
       if (!this.namedVectors && !p.vectors.has('') && p.vectors.size > 0) {
@@ -237,7 +237,7 @@ export class Collection {
         throw badInput(`Not existing vector name error: ${name}`);
       }
       if (!this.namedVectors && p.vectors.size === 0) throw validationError(`points[${i}].vector: must specify vectors to update for point`);
-      return { id: p.id, vectors: this.prepareVectors(p.vectors, `points[${i}].vector`), payload: p.payload };
+      return { id: p.id, vectors: this.prepareVectors(p.vectors, `points[${i}].vector`, true), payload: p.payload };
     });
   }
 

@@ -5,13 +5,18 @@
  */
 export type Distance = 'Cosine' | 'Dot' | 'Euclid' | 'Manhattan';
 
-/** Qdrant's cosine preprocessing: divide by the f32 L2 norm unless the norm is below f32::EPSILON. */
-export function normalize(v: Float32Array): Float32Array {
+/**
+ * Qdrant's cosine preprocessing: divide by the L2 norm (as f32) unless it is below f32::EPSILON. Qdrant
+ * sums in SIMD lanes, whose order no scalar loop reproduces; the sum here is a double, so a component can
+ * differ from real Qdrant's in the last f32 bit (compare normalised vectors with a 1-ulp tolerance).
+ * `inPlace` reuses the array when the caller owns it (the upsert path).
+ */
+export function normalize(v: Float32Array, inPlace = false): Float32Array {
   let sum = 0;
-  for (let i = 0; i < v.length; i++) sum = Math.fround(sum + Math.fround(v[i]! * v[i]!));
+  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
   const len = Math.fround(Math.sqrt(sum));
   if (len < 1.1920929e-7) return v;
-  const out = new Float32Array(v.length);
+  const out = inPlace ? v : new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i]! / len;
   return out;
 }
