@@ -125,7 +125,7 @@ function flush(): void {
   pending = [];
   if (events.length === 0) return;
   const s = useRun.getState();
-  let { status, runId, reason, progress, memory, lastError, rate: rateView } = s;
+  let { status, runId, reason, progress, memory, lastError, rate: rateView, timeline } = s;
   let sampleAt: number | null = null;
 
   for (const e of events) {
@@ -141,6 +141,8 @@ function flush(): void {
         if (status !== 'running') rateView = rate.freeze();
         if (status === 'running' || status === 'preparing') lastError = null;
         logs.push({ at: e.at, level: status === 'failed' ? 'error' : 'info', msg: `Job ${status}${e.reason ? `: ${e.reason}` : ''}` });
+        // Shown until the next snapshot brings the engine's own timeline (which replaces this one).
+        timeline = [...timeline, { at: e.at, event: status, ...(e.reason ? { detail: e.reason } : {}) }].slice(-50);
         break;
       case 'progress': {
         const p = e.progress;
@@ -175,6 +177,7 @@ function flush(): void {
     memory,
     lastError,
     rate: rateView,
+    timeline,
     samples: samples.toArray(),
     logs: logs.toArray(),
     eventsApplied: s.eventsApplied + events.length,

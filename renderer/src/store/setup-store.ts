@@ -7,7 +7,7 @@ import type { SourceSummary } from '../../../shared/contract/source';
 import type { CommandReply } from '../../../shared/contract/commands';
 import { emptyForm, formFromDefaults, validateForm, type FieldErrors, type FormValues } from '../lib/config-form';
 import type { MigrationConfig } from '../../../shared/contract/config';
-import { api } from '../bridge-instance';
+import { api, bridge } from '../bridge-instance';
 import { errorMessage } from '../lib/errors';
 
 export type Loadable<T> = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; value: T } | { state: 'error'; message: string };
@@ -23,6 +23,8 @@ interface SetupState {
   defaults: Loadable<true>;
   inspect: Loadable<SourceSummary> & { path?: string };
   connectionTest: Loadable<CommandReply<'testConnections'>>;
+  /** Desktop: the secrets were loaded from / saved to the OS keychain (safeStorage). */
+  secretsStored: Loadable<'loaded' | 'saved'>;
 }
 
 const initial = emptyForm();
@@ -38,6 +40,7 @@ export const useSetup = create<SetupState>()(() => ({
   defaults: { state: 'idle' },
   inspect: { state: 'idle' },
   connectionTest: { state: 'idle' },
+  secretsStored: { state: 'idle' },
 }));
 
 function setValues(values: FormValues): void {
@@ -70,8 +73,37 @@ export async function loadDefaults(): Promise<void> {
     setValues(values);
     useSetup.setState({ secretsSet: d.secretsSet, defaults: { state: 'ok', value: true } });
     if (values.faissIndexPath) void inspectSource(values.faissIndexPath);
+    await loadStoredSecrets();
   } catch (e) {
     useSetup.setState({ defaults: { state: 'error', message: errorMessage(e) } });
+  }
+}
+
+/** Desktop only: fill the secret fields from the OS keychain, if the user saved them before. */
+export async function loadStoredSecrets(): Promise<void> {
+  const store = bridge().host.secrets;
+  if (!store) return;
+  try {
+    const s = await store.load();
+    const v = useSetup.getState().values;
+    if (s.qdrantApiKey || s.redisPassword) {
+      setValues({ ...v, qdrantApiKey: s.qdrantApiKey ?? v.qdrantApiKey, redisPassword: s.redisPassword ?? v.redisPassword });
+      useSetup.setState({ secretsStored: { state: 'ok', value: 'loaded' } });
+    }
+  } catch (e) {
+    useSetup.setState({ secretsStored: { state: 'error', message: errorMessage(e) } });
+  }
+}
+
+export async function saveSecrets(): Promise<void> {
+  const store = bridge().host.secrets;
+  if (!store) return;
+  const v = useSetup.getState().values;
+  try {
+    await store.save({ qdrantApiKey: v.qdrantApiKey || undefined, redisPassword: v.redisPassword || undefined });
+    useSetup.setState({ secretsStored: { state: 'ok', value: 'saved' } });
+  } catch (e) {
+    useSetup.setState({ secretsStored: { state: 'error', message: errorMessage(e) } });
   }
 }
 

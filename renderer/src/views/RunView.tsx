@@ -65,6 +65,7 @@ function Controls() {
         </div>
       </div>
       {reason && status !== 'running' ? <p className="reason" data-testid="job-reason">{reason}</p> : null}
+      <RunDetails />
       {status === 'failed' && lastError ? (
         <ErrorNote testId="run-error">
           {lastError.message}
@@ -74,6 +75,46 @@ function Controls() {
       ) : null}
       {error ? <ErrorNote testId="action-error">{error}</ErrorNote> : null}
     </Card>
+  );
+}
+
+/** Which run this is and what happened to it so far (start, pauses, resumes, memory throttling, end). */
+function RunDetails() {
+  const runId = useRun((s) => s.runId);
+  const config = useRun((s) => s.config);
+  const timeline = useRun((s) => s.timeline);
+  if (!runId) return null;
+  const collection = typeof config?.collection === 'string' ? config.collection : null;
+  const source = typeof config?.faissIndexPath === 'string' ? config.faissIndexPath : null;
+  return (
+    <div className="run-details">
+      <dl className="kv">
+        <dt>Run</dt>
+        <dd><code>{runId}</code></dd>
+        {collection ? (
+          <>
+            <dt>Collection</dt>
+            <dd>{collection}</dd>
+          </>
+        ) : null}
+        {source ? (
+          <>
+            <dt>Source</dt>
+            <dd className="path">{source}</dd>
+          </>
+        ) : null}
+      </dl>
+      {timeline.length ? (
+        <ol className="timeline" aria-label="Run timeline">
+          {timeline.slice(-8).map((t, i) => (
+            <li key={`${t.at}-${i}`}>
+              <time>{fmtClock(t.at)}</time> {t.event}
+              {t.detail ? <span className="muted"> · {t.detail}</span> : null}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 /** "Set up": choose the source, point at Qdrant and Redis, and set the run's options. */
-import { useSetup, setField, touch, inspectSource, testConnections } from '../store/setup-store';
+import { useSetup, setField, touch, inspectSource, testConnections, saveSecrets } from '../store/setup-store';
 import { Card, EmptyState, ErrorNote, Field, Spinner, Stat } from '../components/common';
 import { FIELD_ENV, type FieldName, type FormValues } from '../lib/config-form';
 import { DISTANCES, PAYLOAD_LAYOUTS } from '../../../shared/contract/config';
@@ -181,6 +181,7 @@ function ConnectionCard() {
           placeholder={secretsSet.redisPassword ? 'set on the host (leave empty to use it)' : 'none'}
         />
       </div>
+      {bridge().host.secrets ? <SecretsRow /> : null}
       <div aria-live="polite" data-testid="connection-result">
         {test.state === 'loading' ? <Spinner label="Connecting…" /> : null}
         {test.state === 'error' ? <ErrorNote>{test.message}</ErrorNote> : null}
@@ -199,6 +200,23 @@ function ConnectionCard() {
         ) : null}
       </div>
     </Card>
+  );
+}
+
+/** Desktop: keep the API key and password in the OS keychain (Electron safeStorage), never in files. */
+function SecretsRow() {
+  const stored = useSetup((s) => s.secretsStored);
+  const hasAny = useSetup((s) => s.values.qdrantApiKey !== '' || s.values.redisPassword !== '');
+  return (
+    <div className="row-buttons secrets-row">
+      <button type="button" disabled={!hasAny} onClick={() => void saveSecrets()}>
+        Remember secrets on this computer
+      </button>
+      <span className="field-hint" aria-live="polite">
+        {stored.state === 'ok' ? (stored.value === 'saved' ? 'Saved, encrypted by the OS keychain.' : 'Loaded from the OS keychain.') : 'Encrypted with the OS keychain; never written to logs, reports or Redis.'}
+      </span>
+      {stored.state === 'error' ? <span className="field-error">{stored.message}</span> : null}
+    </div>
   );
 }
 
