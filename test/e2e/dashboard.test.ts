@@ -134,6 +134,9 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     // Paused means no batch goes out: the count stays put.
     await page.waitForTimeout(1500);
     expect(await processed(page)).toBe(atPause);
+    // What the page says is what Qdrant holds (the last in-flight batches were acknowledged before "paused").
+    await expect.poll(() => qdrantCount(FULL), { timeout: 5_000 }).toBe(atPause);
+    await page.waitForTimeout(1000);
     expect(await qdrantCount(FULL)).toBe(atPause);
     await page.screenshot({ path: artifact('run-paused.png') });
 
@@ -318,5 +321,14 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     await wide.waitForTimeout(500);
     await wide.screenshot({ path: artifact('run-dark-1920.png') });
     await wide.close();
+  });
+
+  it('says so when the engine goes away, and that the run is safe (last: stops the host)', async () => {
+    await gotoTab(page, 'Run');
+    await env.host.stop();
+    const banner = page.getByTestId('connection-banner');
+    await banner.waitFor({ timeout: 15_000 });
+    expect(await banner.textContent()).toMatch(/Connection to the engine lost.*checkpoints stay in Redis.*xnai-migrate ui/s);
+    await page.screenshot({ path: artifact('connection-lost.png') });
   });
 });

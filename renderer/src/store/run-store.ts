@@ -202,7 +202,8 @@ export function applySnapshot(snap: EngineSnapshot): void {
     progress: snap.progress,
     memory: snap.lastMemory ?? s.memory,
     rate: rateView,
-    timeline: snap.timeline,
+    // The engine's timeline wins; an engine that keeps none leaves the one built from state events.
+    timeline: snap.timeline.length || snap.runId !== s.runId ? snap.timeline : s.timeline,
     warnings: snap.warnings,
     source: snap.source,
     config: snap.config,
