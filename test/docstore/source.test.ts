@@ -119,7 +119,7 @@ describe('openSource', () => {
     const file = join(dir, 'index.faiss');
     const bytes = readFileSync(file);
     expect(fp).toEqual({ path: file, size: bytes.length, mtimeMs: statSync(file).mtimeMs, headerSha256: createHash('sha256').update(bytes.subarray(0, 65536)).digest('hex') });
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1]! ^= 1;
     writeFileSync(file, bytes);
     const s2 = await openSource(dir);
     expect((await s2.fingerprint()).headerSha256).not.toBe(fp.headerSha256);
