@@ -1,0 +1,776 @@
+/**
+ * One migration run: preflight (source, Qdrant, Redis, lock, state, collection), then N batches in flight
+ * from the streaming reader into the PointSink, a checkpoint after every acknowledged batch, pause /
+ * resume / cancel, memory throttling and progress. The controller (./index) owns at most one Run.
+ *
+ * Scheduling is a small pull loop of our own rather than p-limit: the loop must stop taking batches on
+ * pause or memory pressure while in-flight ones finish, change its concurrency at run time, put abandoned
+ * batches back first, and cancel siblings through one AbortController when one batch fails fatally.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { QdrantClient } from '@qdrant/js-client-rest';
+import {
+  redactConfig,
+  type EngineEvent,
+  type FailedPoint,
+  type JobStatus,
+  type MemorySample,
+  type MigrationConfig,
+  type MigrationState,
+  type Progress,
+  type ProgressSample,
+  type SourceFingerprint,
+  type TimelineEntry,
+} from '../../../shared/contract';
+import { UserError, describeError, isUserError } from '../../../shared/errors';
+import { FaissFormatError, type VectorBatch } from '../faiss/types';
+import { buildPayload, resolvePayloadLayout, type ConcretePayloadLayout } from '../payload/index';
+import { pointIdForLabel, type PointId } from '../point-id';
+import { openSource, type MigrationSource } from '../source/index';
+import { checkQdrant, createQdrantClient } from '../qdrant/client';
+import { ensureCollection, rankingWarning } from '../qdrant/collection';
+import { payloadToJson } from '../qdrant/payload-json';
+import { writeWithRecovery } from '../qdrant/recovery';
+import { RestPointSink } from '../qdrant/rest-sink';
+import { SinkError, type PointSink, type PreparedPoints } from '../qdrant/types';
+import { connectRedis } from '../state/redis';
+import { StateStore, makeHolder } from '../state/store';
+import { approachingMessage, collectGarbage, processProbe, sampleMemory, type MemoryProbe } from '../memory/index';
+import { openEngineLog, type EngineLog } from '../logging/index';
+import { BatchLedger } from './ledger';
+import { RateTracker } from './progress';
+
+export interface RunDeps {
+  /** Build the bulk transport (default: REST JSON over keep-alive HTTP). */
+  sinkFactory?: (config: MigrationConfig) => PointSink;
+  memoryProbe?: MemoryProbe;
+  /** Lock expiry; renewed every third of it. */
+  lockTtlMs?: number;
+  /** How long one batch keeps retrying a Qdrant outage before the run fails. */
+  outageBudgetMs?: number;
+  /** Qdrant's max_request_size_mb in bytes. */
+  maxRequestBytes?: number;
+  /** Progress events at most this often, ms. */
+  progressIntervalMs?: number;
+  memoryIntervalMs?: number;
+}
+
+type Emit = (e: EngineEvent) => void;
+
+const TIMELINE_CAP = 200;
+
+class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'Cancelled';
+  }
+}
+
+function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.headerSha256 === b.headerSha256;
+}
+
+function describeFingerprint(f: SourceFingerprint): string {
+  return `${f.path}, ${f.size} bytes, modified ${new Date(f.mtimeMs).toISOString()}`;
+}
+
+export class Run {
+  readonly runId = randomUUID();
+  status: JobStatus = 'preparing';
+  progress: Progress | null = null;
+  lastMemory: MemorySample | null = null;
+  readonly timeline: TimelineEntry[] = [];
+  readonly warnings: string[] = [];
+  lastError: string | null = null;
+  /** Set when the run ends with an error: the exit code hosts use. */
+  exitCode = 0;
+  source: MigrationSource | null = null;
+
+  private log: EngineLog | null = null;
+  private client: QdrantClient | null = null;
+  private redis: Redis | null = null;
+  private store: StateStore | null = null;
+  private sink: PointSink | null = null;
+  private holder = makeHolder(this.runId);
+  private state: MigrationState | null = null;
+  private ledger: BatchLedger | null = null;
+  private fingerprint: SourceFingerprint | null = null;
+  private layout: ConcretePayloadLayout = 'raw';
+  private rate = new RateTracker(Date.now());
+  private lastLatencyMs = 0;
+  private concurrency: number;
+  private requestPoints: number;
+  private memoryPaused = false;
+  private userPaused = false;
+  private cancelled = false;
+  private fatal: unknown = null;
+  private abort = new AbortController();
+  private inflight = new Map<number, { batch: VectorBatch; abort: AbortController; retrying: boolean }>();
+  private requeue: VectorBatch[] = [];
+  private wake: (() => void) | null = null;
+  private checkpointChain: Promise<unknown> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private samplesBuffer: ProgressSample[] = [];
+  private lastProgressAt = 0;
+  private lastWarnAt = 0;
+  private sessionBatches = 0;
+  private settledPromise: Promise<JobStatus>;
+  private settle!: (s: JobStatus) => void;
+  private pausedWaiters: (() => void)[] = [];
+  private retryMode = false;
+  private pauseEntered = false;
+  private disposing = false;
+
+  constructor(
+    readonly config: MigrationConfig,
+    private readonly emit: Emit,
+    private readonly deps: RunDeps = {},
+  ) {
+    this.concurrency = config.concurrency;
+    this.requestPoints = config.batchSize;
+    this.settledPromise = new Promise((r) => (this.settle = r));
+  }
+
+  // ---------------------------------------------------------------- events and bookkeeping
+
+  private setStatus(status: JobStatus, reason?: string): void {
+    this.status = status;
+    this.emit({ type: 'state', runId: this.runId, status, at: Date.now(), ...(reason ? { reason } : {}) });
+  }
+
+  private say(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+    this.log?.logger[level]({ runId: this.runId, ...fields }, msg);
+    this.emit({ type: 'log', level, msg, at: Date.now() });
+  }
+
+  private mark(event: string, detail?: string): void {
+    const entry: TimelineEntry = { at: Date.now(), event, ...(detail ? { detail } : {}) };
+    this.timeline.push(entry);
+    if (this.state) {
+      this.state.timeline.push(entry);
+      if (this.state.timeline.length > TIMELINE_CAP) this.state.timeline.splice(1, this.state.timeline.length - TIMELINE_CAP);
+    }
+  }
+
+  settled(): Promise<JobStatus> {
+    if (this.status === 'paused') return Promise.resolve('paused');
+    return this.settledPromise;
+  }
+
+  /** Resolves when the run is paused or ended. */
+  private whenPausedOrEnded(): Promise<JobStatus> {
+    if (this.status === 'paused' || this.isEnded()) return Promise.resolve(this.status);
+    return new Promise((resolve) => {
+      this.pausedWaiters.push(() => resolve(this.status));
+    });
+  }
+
+  isEnded(): boolean {
+    return this.status === 'completed' || this.status === 'failed' || this.status === 'cancelled';
+  }
+
+  // ---------------------------------------------------------------- preflight
+
+  async prepare(options: { retryFailed?: boolean } = {}): Promise<void> {
+    const config = this.config;
+    this.retryMode = options.retryFailed === true;
+    this.setStatus('preparing');
+    this.log = openEngineLog(config.logDir);
+    this.log.addSecrets(config.qdrantApiKey, config.redisPassword);
+    this.say('info', `Preparing migration of ${config.faissIndexPath} into ${config.qdrantUrl} collection "${config.collection}"`, { config: redactConfig(config) });
+    try {
+      await this.preflight();
+    } catch (e) {
+      const err = classifyError(e);
+      this.lastError = err.message;
+      this.exitCode = err.code;
+      this.say('error', err.message);
+      await this.teardown();
+      this.setStatus('failed', err.message);
+      this.settle('failed');
+      throw err.error;
+    }
+  }
+
+  private async preflight(): Promise<void> {
+    const config = this.config;
+    // 1. the source: readable, supported, the dimension the user expects
+    this.source = await openSource(config.faissIndexPath);
+    const summary = this.source.summary.index;
+    for (const w of [...summary.warnings, ...this.source.summary.warnings]) this.warn(w);
+    if (config.vectorSize !== undefined && config.vectorSize !== summary.dimension) {
+      throw new UserError('usage', `VECTOR_SIZE=${config.vectorSize} but ${this.source.summary.indexPath} holds ${summary.dimension}-dimensional vectors: set VECTOR_SIZE=${summary.dimension} or leave it unset`);
+    }
+    if (!summary.exact) this.warn(`${summary.indexType} stores quantized codes: Qdrant receives the decoded approximations, not the original vectors`);
+    this.layout = resolvePayloadLayout(config.payloadLayout, this.source.summary.documents?.defaultLayout);
+    this.fingerprint = await this.source.fingerprint();
+
+    // 2. Qdrant: reachable, the right key
+    this.client = createQdrantClient(config);
+    const { version } = await checkQdrant(this.client, config.qdrantUrl);
+    this.say('info', `Connected to Qdrant ${version} at ${config.qdrantUrl}`);
+
+    // 3. Redis and the lock
+    this.redis = await connectRedis(config);
+    this.store = new StateStore(this.redis, config.stateKey);
+    const ttl = this.deps.lockTtlMs ?? 30_000;
+    const lock = await this.store.acquireLock(this.holder, ttl);
+    if (!lock.ok) {
+      throw new UserError('locked', `Migration ${config.stateKey} is locked by ${lock.holder}, expires in ${lock.ttlMs === null ? '?' : Math.ceil(lock.ttlMs / 1000)}s: wait for that run to finish, or stop it`);
+    }
+    if (lock.tookOverFrom) this.say('warn', `Took over the lock left by ${lock.tookOverFrom} (that process no longer exists)`);
+    this.timers.push(
+      setInterval(() => {
+        void this.store?.renewLock(this.holder, ttl).catch(() => undefined);
+      }, Math.max(1000, Math.floor(ttl / 3))),
+    );
+
+    // 4. state: resume, start over, or refuse
+    const total = summary.count;
+    const previous = await this.store.read();
+    const now = new Date().toISOString();
+    let batchSize = config.batchSize;
+    if (previous && this.retryMode) {
+      if (!sameSource(previous.source, this.fingerprint)) throw this.differentIndex(previous);
+      batchSize = previous.batch_size;
+    } else if (previous && config.resumeMode && previous.status !== 'completed') {
+      if (!sameSource(previous.source, this.fingerprint)) throw this.differentIndex(previous);
+      if (previous.collection !== config.collection) {
+        throw new UserError('usage', `the state under ${config.stateKey} is a migration into collection "${previous.collection}", not "${config.collection}": set QDRANT_COLLECTION=${previous.collection} to resume it, or RESUME_MODE=false to start over`);
+      }
+      if (previous.batch_size !== config.batchSize) {
+        this.warn(`resuming with the batch size the run started with (${previous.batch_size}); BATCH_SIZE=${config.batchSize} applies to new runs`);
+      }
+      batchSize = previous.batch_size;
+    } else if (previous && config.resumeMode && previous.status === 'completed' && sameSource(previous.source, this.fingerprint) && previous.collection === config.collection) {
+      // nothing left to do: keep the state as it is
+      batchSize = previous.batch_size;
+    } else if (previous && !config.resumeMode) {
+      this.say('info', `RESUME_MODE=false: starting over (the previous state, ${previous.status} at ${previous.processed_vectors} points, is replaced)`);
+      await this.store.clear();
+    } else if (previous) {
+      // completed state of another source or collection: a new migration
+      await this.store.clear();
+    }
+    const totalBatches = Math.ceil(total / batchSize);
+    const resumable = previous && (this.retryMode || (config.resumeMode && sameSource(previous.source, this.fingerprint)));
+    if (resumable && previous) {
+      this.state = { ...previous, status: 'in_progress', run_id: this.runId, config: redactConfig(config) as Record<string, unknown>, last_checkpoint: now, total_vectors: total, total_batches: totalBatches };
+      this.ledger = new BatchLedger(previous.watermark, previous.completed_above, totalBatches);
+      this.mark(this.retryMode ? 'retry-failed' : previous.status === 'completed' ? 'start' : 'resume', `from batch ${previous.watermark} of ${totalBatches}`);
+      if (!this.retryMode && previous.status !== 'completed') this.say('info', `Resuming at batch ${previous.watermark} of ${totalBatches} (${previous.processed_vectors} points already migrated)`);
+    } else {
+      this.state = {
+        status: 'in_progress',
+        started_at: now,
+        total_vectors: total,
+        processed_vectors: 0,
+        failed_vectors: 0,
+        batches_processed: 0,
+        last_batch_id: -1,
+        last_checkpoint: now,
+        completed_at: null,
+        version: 1,
+        run_id: this.runId,
+        collection: config.collection,
+        batch_size: batchSize,
+        total_batches: totalBatches,
+        watermark: 0,
+        completed_above: [],
+        source: this.fingerprint,
+        distance: config.distance,
+        payload_layout: this.layout,
+        config: redactConfig(config) as Record<string, unknown>,
+        timeline: [],
+      };
+      this.ledger = new BatchLedger(0, [], totalBatches);
+      this.mark('start', `${total} vectors in ${totalBatches} batches of ${batchSize}`);
+    }
+
+    // 5. the collection and a look at the vectors' norms
+    const setup = await ensureCollection(this.client, config, summary.dimension);
+    if (setup.created) this.say('info', `Created collection "${config.collection}" (${summary.dimension}-d, ${config.distance}, vectors on disk)`);
+    if (setup.indexesCreated.length) this.say('info', `Created payload indexes: ${setup.indexesCreated.join(', ')}`);
+    if (total > 0) {
+      const sample = await this.source.index.readRange(0, Math.min(256, total));
+      const w = rankingWarning(summary.metric, config.distance, sample.vectors, summary.dimension);
+      if (w) this.warn(w);
+    }
+    this.sink = this.deps.sinkFactory?.(config) ?? new RestPointSink({ url: config.qdrantUrl, apiKey: config.qdrantApiKey, collection: config.collection, ordering: config.writeOrdering, maxRequestBytes: this.deps.maxRequestBytes });
+    this.say('info', `Bulk transport: ${this.sink.transport}`);
+    await this.writeState();
+  }
+
+  private differentIndex(previous: MigrationState): UserError {
+    return new UserError(
+      'usage',
+      `the state under ${this.config.stateKey} belongs to a different index (${describeFingerprint(previous.source)}; now ${describeFingerprint(this.fingerprint!)}): run "xnai-migrate reset" or set RESUME_MODE=false to start over`,
+    );
+  }
+
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.say('warn', message);
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  /** Runs to the end (or pause/cancel/failure) in the background; errors end up in the status. */
+  execute(): void {
+    this.setStatus('running');
+    this.rate = new RateTracker(Date.now());
+    this.startTimers();
+    void this.loop().then(
+      () => this.finish(),
+      (e) => this.finish(e),
+    );
+  }
+
+  private startTimers(): void {
+    const every = this.deps.progressIntervalMs ?? 250;
+    this.timers.push(setInterval(() => this.emitProgress(), every));
+    this.timers.push(setInterval(() => this.sampleMemory(), this.deps.memoryIntervalMs ?? 1000));
+    this.timers.push(setInterval(() => void this.flushSamples(), 5000));
+  }
+
+  private async loop(): Promise<void> {
+    const source = this.source!;
+    const ledger = this.ledger!;
+    const bs = this.state!.batch_size;
+    if (this.retryMode) return this.retryLoop();
+    if (ledger.allDone()) return;
+    const workers = new Set<Promise<void>>();
+    const iterator = source.index.batches({ batchSize: bs, start: ledger.watermark * bs })[Symbol.asyncIterator]();
+    let exhausted = false;
+    while (!this.fatal && !this.cancelled) {
+      // wait for a slot: not paused, not over memory, fewer than `concurrency` in flight
+      while (!this.fatal && !this.cancelled && (this.userPaused || this.memoryPaused || this.inflight.size >= this.concurrency)) {
+        if (this.userPaused && this.inflight.size === 0 && this.status !== 'paused') this.enterPaused();
+        await new Promise<void>((r) => (this.wake = r));
+      }
+      if (this.fatal || this.cancelled) break;
+      let batch = this.requeue.shift();
+      if (!batch && !exhausted) {
+        const next = await iterator.next();
+        if (next.done) exhausted = true;
+        else batch = next.value;
+      }
+      if (!batch) {
+        if (this.inflight.size === 0) break;
+        await new Promise<void>((r) => (this.wake = r));
+        continue;
+      }
+      const number = Math.floor(batch.start / bs);
+      if (ledger.isDone(number)) continue;
+      const p = this.runBatch(number, batch).finally(() => {
+        workers.delete(p);
+        this.poke();
+      });
+      workers.add(p);
+    }
+    // stop: siblings of a fatal failure or a cancel are aborted; the others finish
+    if (this.fatal || this.cancelled) this.abort.abort(new Cancelled());
+    await Promise.allSettled([...workers]);
+    await iterator.return?.();
+    if (this.fatal) throw this.fatal;
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private async runBatch(number: number, batch: VectorBatch): Promise<void> {
+    const abort = new AbortController();
+    const onAbort = () => abort.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    const entry = { batch, abort, retrying: false };
+    this.inflight.set(number, entry);
+    const started = Date.now();
+    try {
+      const prepared = this.preparePoints(number, batch);
+      const failed: FailedPoint[] = [];
+      // the request size shrinks under memory pressure; the checkpoint unit (the batch) never changes
+      const step = Math.max(1, Math.min(this.requestPoints, batch.count));
+      for (let from = 0; from < batch.count; from += step) {
+        const part = from === 0 && step >= batch.count ? prepared : slicePoints(prepared, from, Math.min(batch.count, from + step));
+        const result = await writeWithRecovery(this.sink!, part, {
+          signal: abort.signal,
+          outageBudgetMs: this.deps.outageBudgetMs,
+          onRetry: ({ attempt, delayMs, error }) => {
+            entry.retrying = true;
+            if (attempt === 1 || attempt % 5 === 0) this.say('warn', `Batch ${number}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`);
+            // a pause during an outage does not wait for it to end: the batch is put back for later
+            if (this.userPaused || this.cancelled) abort.abort(new Cancelled());
+          },
+        });
+        entry.retrying = false;
+        failed.push(...result.failed);
+      }
+      this.lastLatencyMs = Date.now() - started;
+      for (const f of failed) this.say('warn', `Point ${f.pointId} (FAISS id ${f.faissId}) failed: ${f.reason}`);
+      await this.complete(number, batch.count, failed);
+    } catch (e) {
+      if (e instanceof Cancelled || abort.signal.aborted) {
+        // abandoned, not failed: it is redone after a resume (now or in a later run)
+        if (!this.cancelled && !this.fatal) this.requeue.push(batch);
+        return;
+      }
+      if (!this.fatal) {
+        this.fatal = e instanceof SinkError ? new UserError('connection', `Failed to upsert batch ${number}: ${e.message}`) : e;
+      }
+      this.poke();
+    } finally {
+      this.abort.signal.removeEventListener('abort', onAbort);
+      this.inflight.delete(number);
+    }
+  }
+
+  private preparePoints(number: number, batch: VectorBatch): PreparedPoints {
+    const docs = this.source!.documents;
+    const migratedAt = new Date().toISOString();
+    const ids: PointId[] = new Array(batch.count);
+    const payloads: string[] = new Array(batch.count);
+    for (let i = 0; i < batch.count; i++) {
+      const label = batch.ids[i]!;
+      ids[i] = pointIdForLabel(label);
+      const doc = docs?.documentFor(label);
+      payloads[i] = payloadToJson(buildPayload(this.layout, doc, { source: 'faiss', faiss_id: label, migrated_at: migratedAt, batch_num: number }));
+    }
+    return { batch: number, dimension: batch.dimension, ids, labels: batch.ids, vectors: batch.vectors, payloads };
+  }
+
+  /** Records an acknowledged batch and waits until its checkpoint is in Redis. */
+  private complete(number: number, count: number, failed: FailedPoint[]): Promise<void> {
+    const write = this.checkpointChain.then(async () => {
+      const state = this.state!;
+      const ledger = this.ledger!;
+      if (ledger.complete(number)) {
+        state.processed_vectors += count - failed.length;
+        state.failed_vectors += failed.length;
+        state.batches_processed = ledger.doneCount();
+        state.last_batch_id = number;
+        this.sessionBatches++;
+      }
+      state.watermark = ledger.watermark;
+      state.completed_above = ledger.completedAbove();
+      await this.writeState(failed);
+    });
+    this.checkpointChain = write.catch(() => undefined);
+    return write;
+  }
+
+  /** The atomic checkpoint; rides out Redis outages (ioredis queues and resends) and re-takes an expired lock. */
+  private async writeState(failed: FailedPoint[] = [], recovered: string[] = []): Promise<void> {
+    const state = this.state!;
+    state.last_checkpoint = new Date().toISOString();
+    const store = this.store!;
+    for (let attempt = 0; ; attempt++) {
+      const ok = await store.checkpoint(this.holder, state, failed, recovered);
+      if (ok) return;
+      // the lock expired (a long Redis outage): take it again unless someone else has it
+      const lock = await store.acquireLock(this.holder, this.deps.lockTtlMs ?? 30_000);
+      if (!lock.ok || attempt >= 2) {
+        throw new UserError('locked', `lost the migration lock to ${lock.ok ? 'another run' : lock.holder} while Redis was unavailable; this run stops (its progress up to the last checkpoint is kept)`);
+      }
+      this.say('warn', 'The migration lock had expired (Redis was unavailable); took it again');
+    }
+  }
+
+  // ---------------------------------------------------------------- retry of failed points
+
+  private async retryLoop(): Promise<void> {
+    const store = this.store!;
+    const failed = await store.readFailed();
+    const bs = this.state!.batch_size;
+    const byBatch = new Map<number, Set<string>>();
+    for (const f of failed) {
+      const set = byBatch.get(f.batch) ?? new Set<string>();
+      set.add(f.faissId);
+      byBatch.set(f.batch, set);
+    }
+    this.say('info', `Retrying ${failed.length} failed points from ${byBatch.size} batches`);
+    for (const [number, labels] of [...byBatch].sort((a, b) => a[0] - b[0])) {
+      if (this.cancelled || this.fatal) break;
+      const batch = await this.source!.index.readRange(number * bs, bs);
+      const keep: number[] = [];
+      for (let i = 0; i < batch.count; i++) if (labels.has(batch.ids[i]!.toString())) keep.push(i);
+      if (keep.length === 0) continue;
+      const prepared = this.preparePoints(number, batch);
+      const subset = pickPoints(prepared, keep);
+      const result = await writeWithRecovery(this.sink!, subset, { signal: this.abort.signal, outageBudgetMs: this.deps.outageBudgetMs });
+      const stillFailed = new Set(result.failed.map((f) => f.faissId));
+      const recovered = [...labels].filter((l) => !stillFailed.has(l));
+      const state = this.state!;
+      state.processed_vectors += recovered.length;
+      state.failed_vectors = Math.max(0, state.failed_vectors - recovered.length);
+      await this.writeState(result.failed, recovered);
+    }
+  }
+
+  // ---------------------------------------------------------------- progress, memory, samples
+
+  private currentProgress(): Progress {
+    const state = this.state;
+    const processed = state?.processed_vectors ?? 0;
+    this.rate.tick(processed);
+    const total = state?.total_vectors ?? 0;
+    const failed = state?.failed_vectors ?? 0;
+    return {
+      runId: this.runId,
+      processed,
+      failed,
+      total,
+      batchesDone: this.ledger?.doneCount() ?? 0,
+      batchesTotal: state?.total_batches ?? 0,
+      pointsPerSec: Math.round(this.rate.pointsPerSec()),
+      etaSeconds: this.sessionBatches >= 2 ? this.rate.etaSeconds(Math.max(0, total - processed - failed)) : null,
+      batchLatencyMs: this.lastLatencyMs,
+      concurrency: this.concurrency,
+      batchSize: state?.batch_size ?? this.config.batchSize,
+      rssMb: Math.round(process.memoryUsage.rss() / 1048576),
+      elapsedMs: this.rate.elapsedMs(),
+      at: Date.now(),
+    };
+  }
+
+  private emitProgress(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastProgressAt < (this.deps.progressIntervalMs ?? 250) * 0.8) return;
+    this.lastProgressAt = now;
+    this.progress = this.currentProgress();
+    this.emit({ type: 'progress', progress: this.progress });
+  }
+
+  private sampleMemory(): void {
+    const s = sampleMemory(this.config.maxMemoryPercent, this.deps.memoryProbe ?? processProbe);
+    this.lastMemory = s;
+    this.emit({ type: 'memory', sample: s });
+    const p = this.progress;
+    this.samplesBuffer.push({
+      at: s.at,
+      processed: p?.processed ?? 0,
+      failed: p?.failed ?? 0,
+      pointsPerSec: p?.pointsPerSec ?? 0,
+      batchLatencyMs: p?.batchLatencyMs ?? 0,
+      rssMb: s.rssMb,
+      systemAvailableMb: s.systemAvailableMb,
+      limitMb: s.limitMb,
+    });
+    if (s.level === 'ok') {
+      if (this.memoryPaused) {
+        this.memoryPaused = false;
+        this.mark('memory-resume', `${s.rssMb}MB / ${s.limitMb}MB`);
+        this.say('info', `Memory back under the limit (${s.rssMb}MB / ${s.limitMb}MB): taking batches again`);
+        this.poke();
+      }
+      // recover slowly: one more batch in flight per calm sample, up to the configured number
+      if (this.concurrency < this.config.concurrency) this.concurrency++;
+      if (this.requestPoints < this.config.batchSize) this.requestPoints = Math.min(this.config.batchSize, this.requestPoints * 2);
+      return;
+    }
+    const now = Date.now();
+    if (now - this.lastWarnAt > 10_000) {
+      this.lastWarnAt = now;
+      this.say('warn', approachingMessage(s));
+    }
+    const lower = Math.max(1, Math.floor(this.concurrency / 2));
+    const smaller = Math.max(16, Math.floor(this.requestPoints / 2));
+    if (lower !== this.concurrency || smaller !== this.requestPoints) {
+      this.concurrency = lower;
+      this.requestPoints = smaller;
+      this.mark('memory-throttle', `${s.rssMb}MB / ${s.limitMb}MB: ${lower} in flight, ${smaller} points per request`);
+    }
+    collectGarbage();
+    if (s.level === 'limit' && !this.memoryPaused) {
+      this.memoryPaused = true;
+      this.mark('memory-pause', `${s.rssMb}MB / ${s.limitMb}MB`);
+      this.say('warn', `Memory limit reached (${s.rssMb}MB / ${s.limitMb}MB): no new batches until memory falls`);
+    }
+  }
+
+  private async flushSamples(): Promise<void> {
+    const batch = this.samplesBuffer.splice(0);
+    if (batch.length === 0 || !this.store) return;
+    try {
+      await this.store.pushSamples(batch);
+    } catch (e) {
+      this.say('debug', `samples not stored: ${(e as Error).message}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- control
+
+  pause(): Promise<JobStatus> {
+    if (this.status === 'paused' || this.isEnded()) return Promise.resolve(this.status);
+    if (this.status === 'preparing') return this.whenPausedOrEnded();
+    this.userPaused = true;
+    this.setStatus('pausing');
+    this.say('info', `Pausing: ${this.inflight.size} batches in flight finish first`);
+    // batches stuck retrying an outage are put back rather than waited for
+    for (const entry of this.inflight.values()) if (entry.retrying) entry.abort.abort(new Cancelled());
+    this.poke();
+    return this.whenPausedOrEnded();
+  }
+
+  private enterPaused(): void {
+    if (this.pauseEntered) return;
+    this.pauseEntered = true;
+    this.rate.pause();
+    this.mark('pause');
+    this.state!.status = 'paused';
+    void this.checkpointChain.then(() => this.writeState()).then(
+      () => {
+        this.setStatus('paused');
+        this.emitProgress(true);
+        this.say('info', `Paused at ${this.state!.processed_vectors} of ${this.state!.total_vectors} points (batch ${this.ledger!.watermark} of ${this.state!.total_batches}); resume continues from here`);
+        for (const w of this.pausedWaiters.splice(0)) w();
+      },
+      (e) => {
+        this.fatal ??= e;
+        this.poke();
+      },
+    );
+  }
+
+  async resume(): Promise<JobStatus> {
+    if (this.status !== 'paused' && this.status !== 'pausing') return this.status;
+    this.userPaused = false;
+    this.pauseEntered = false;
+    this.rate.resume();
+    this.mark('resume');
+    this.state!.status = 'in_progress';
+    await this.writeState();
+    this.setStatus('running');
+    this.poke();
+    return this.status;
+  }
+
+  async cancel(): Promise<JobStatus> {
+    if (this.isEnded()) return this.status;
+    this.cancelled = true;
+    this.userPaused = false;
+    this.abort.abort(new Cancelled());
+    this.poke();
+    await this.settledPromise;
+    return this.status;
+  }
+
+  // ---------------------------------------------------------------- the end
+
+  private async finish(error?: unknown): Promise<void> {
+    const state = this.state!;
+    let status: JobStatus;
+    await this.checkpointChain;
+    if (error || this.fatal) {
+      const err = classifyError(error ?? this.fatal);
+      this.lastError = err.message;
+      this.exitCode = err.code;
+      status = 'failed';
+      state.status = 'failed';
+      this.mark('failed', err.message);
+      this.say('error', err.message);
+      this.emit({ type: 'error', message: err.message, code: err.code, at: Date.now() });
+    } else if (this.cancelled && this.disposing) {
+      // shut down while paused: the state stays paused and resumable
+      status = 'paused';
+      state.status = 'paused';
+      this.exitCode = 130;
+    } else if (this.cancelled) {
+      status = 'cancelled';
+      state.status = 'cancelled';
+      this.mark('cancelled');
+      this.exitCode = 130;
+      this.say('info', `Cancelled at ${state.processed_vectors} of ${state.total_vectors} points; run again to resume`);
+    } else {
+      status = 'completed';
+      state.status = 'completed';
+      state.completed_at ??= new Date().toISOString();
+      if (this.retryMode) state.completed_at = new Date().toISOString();
+      this.mark('end', `${state.processed_vectors} migrated, ${state.failed_vectors} failed`);
+      this.exitCode = state.failed_vectors > 0 ? 6 : 0;
+      this.say('info', `Migration completed: ${state.processed_vectors} points migrated, ${state.failed_vectors} failed`);
+    }
+    try {
+      await this.writeState();
+    } catch (e) {
+      this.say('error', `final state not written: ${(e as Error).message}`);
+    }
+    this.emitProgress(true);
+    await this.flushSamples();
+    await this.teardown();
+    this.setStatus(status, status === 'failed' ? (this.lastError ?? undefined) : undefined);
+    for (const w of this.pausedWaiters.splice(0)) w();
+    this.settle(status);
+  }
+
+  private async teardown(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    try {
+      if (this.store) await withTimeout(this.store.releaseLock(this.holder), 2000);
+    } catch {
+      // the lock expires by itself
+    }
+    this.redis?.disconnect();
+    this.redis = null;
+    await this.sink?.close().catch(() => undefined);
+    await this.source?.close().catch(() => undefined);
+    this.log?.close();
+  }
+
+  /** For process shutdown: pause cleanly when running, then release everything. */
+  async dispose(): Promise<void> {
+    if (this.status === 'running' || this.status === 'pausing') await this.pause();
+    if (this.status === 'paused') {
+      this.disposing = true;
+      this.cancelled = true;
+      this.poke();
+      // the loop exits on `cancelled`; mark the state paused (not cancelled) so it reads as resumable
+      await this.settledPromise;
+    }
+  }
+}
+
+/** A failure as the user sees it: their UserError, the FAISS reader's refusal, or an internal error (exit 1). */
+export function classifyError(e: unknown): { message: string; code: number; error: unknown } {
+  if (isUserError(e)) return { message: (e as UserError).message, code: (e as UserError).exitCode, error: e };
+  if (e instanceof FaissFormatError) {
+    const u = new UserError('badInput', e.message);
+    return { message: u.message, code: u.exitCode, error: u };
+  }
+  if (e instanceof SinkError) {
+    const u = new UserError('connection', `Failed to upsert batch: ${e.message}`);
+    return { message: u.message, code: u.exitCode, error: u };
+  }
+  return { message: describeError(e), code: 1, error: e };
+}
+
+function slicePoints(p: PreparedPoints, from: number, to: number): PreparedPoints {
+  const d = p.dimension;
+  return {
+    batch: p.batch,
+    dimension: d,
+    ids: p.ids.slice(from, to),
+    labels: p.labels.subarray(from, to),
+    vectors: p.vectors.subarray(from * d, to * d),
+    payloads: p.payloads ? p.payloads.slice(from, to) : null,
+  };
+}
+
+function pickPoints(p: PreparedPoints, keep: number[]): PreparedPoints {
+  const d = p.dimension;
+  const vectors = new Float32Array(keep.length * d);
+  const labels = new BigInt64Array(keep.length);
+  keep.forEach((i, k) => {
+    vectors.set(p.vectors.subarray(i * d, (i + 1) * d), k * d);
+    labels[k] = p.labels[i]!;
+  });
+  return { batch: p.batch, dimension: d, ids: keep.map((i) => p.ids[i]!), labels, vectors, payloads: p.payloads ? keep.map((i) => p.payloads![i]!) : null };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}

@@ -1,0 +1,104 @@
+/**
+ * The target collection as the seed lays it out: one unnamed dense vector on disk, Cosine unless told
+ * otherwise, cluster settings when given, and the seed's payload indexes created (wait=true) before the
+ * first point. An existing collection is used only when its vector size and distance match.
+ */
+import type { QdrantClient } from '@qdrant/js-client-rest';
+import type { Distance, MigrationConfig } from '../../../shared/contract';
+import { UserError } from '../../../shared/errors';
+import { qdrantError } from './client';
+
+/** The seed's payload indexes: field → schema. */
+export const SEED_PAYLOAD_INDEXES = [
+  { field: 'source', schema: 'keyword' },
+  { field: 'faiss_id', schema: 'integer' },
+  { field: 'migrated_at', schema: 'keyword' },
+  { field: 'batch_num', schema: 'integer' },
+] as const;
+
+export interface CollectionSetup {
+  created: boolean;
+  indexesCreated: string[];
+}
+
+type CollectionSettings = Pick<MigrationConfig, 'collection' | 'distance' | 'shardNumber' | 'replicationFactor' | 'writeConsistencyFactor' | 'qdrantUrl'>;
+
+export async function ensureCollection(client: QdrantClient, config: CollectionSettings, dimension: number): Promise<CollectionSetup> {
+  const url = config.qdrantUrl;
+  const name = config.collection;
+  let exists: boolean;
+  try {
+    exists = (await client.collectionExists(name)).exists;
+  } catch (e) {
+    throw qdrantError(e, url, `check collection "${name}"`);
+  }
+  let created = false;
+  let schema: Record<string, unknown> = {};
+  if (exists) {
+    let info;
+    try {
+      info = await client.getCollection(name);
+    } catch (e) {
+      throw qdrantError(e, url, `read collection "${name}"`);
+    }
+    const vectors = info.config.params.vectors as { size?: number; distance?: Distance } | Record<string, unknown> | undefined;
+    if (!vectors || typeof (vectors as { size?: unknown }).size !== 'number') {
+      throw new UserError('usage', `collection "${name}" uses named vectors (${Object.keys(vectors ?? {}).join(', ') || 'none'}); migrate into a new collection (QDRANT_COLLECTION=...)`);
+    }
+    const v = vectors as { size: number; distance: Distance };
+    if (v.size !== dimension) {
+      throw new UserError('usage', `collection "${name}" holds ${v.size}-dimensional vectors but the index has ${dimension}: use another collection (QDRANT_COLLECTION=...) or delete it`);
+    }
+    if (v.distance !== config.distance) {
+      throw new UserError('usage', `collection "${name}" uses distance ${v.distance} but this run asks for ${config.distance}: set DISTANCE=${v.distance} or use another collection`);
+    }
+    schema = (info.payload_schema ?? {}) as Record<string, unknown>;
+  } else {
+    try {
+      await client.createCollection(name, {
+        vectors: { size: dimension, distance: config.distance, on_disk: true },
+        on_disk_payload: true,
+        ...(config.shardNumber !== undefined ? { shard_number: config.shardNumber } : {}),
+        ...(config.replicationFactor !== undefined ? { replication_factor: config.replicationFactor } : {}),
+        ...(config.writeConsistencyFactor !== undefined ? { write_consistency_factor: config.writeConsistencyFactor } : {}),
+      });
+      created = true;
+    } catch (e) {
+      throw qdrantError(e, url, `create collection "${name}"`);
+    }
+  }
+  const indexesCreated: string[] = [];
+  for (const idx of SEED_PAYLOAD_INDEXES) {
+    if (schema[idx.field]) continue;
+    try {
+      await client.createPayloadIndex(name, { field_name: idx.field, field_schema: idx.schema, wait: true });
+      indexesCreated.push(idx.field);
+    } catch (e) {
+      throw qdrantError(e, url, `create the payload index "${idx.field}"`);
+    }
+  }
+  return { created, indexesCreated };
+}
+
+/**
+ * Cosine ranks like the index's own metric only for unit-length vectors. For an L2 or inner-product index
+ * whose sampled vectors are not unit length, migrating as Cosine changes search results: say so.
+ */
+export function rankingWarning(metric: 'l2' | 'ip', distance: Distance, vectors: Float32Array, dimension: number, sample = 256): string | null {
+  if (distance !== 'Cosine') {
+    const matches = (metric === 'l2' && distance === 'Euclid') || (metric === 'ip' && distance === 'Dot');
+    return matches ? null : `the index ranks by ${metric === 'l2' ? 'L2 distance' : 'inner product'} but the collection uses ${distance}: search results will be ordered differently (set DISTANCE=${metric === 'l2' ? 'Euclid' : 'Dot'} to keep the ranking)`;
+  }
+  const n = Math.min(sample, Math.floor(vectors.length / dimension));
+  let lo = Infinity;
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = i * dimension; j < (i + 1) * dimension; j++) s += vectors[j]! * vectors[j]!;
+    const norm = Math.sqrt(s);
+    lo = Math.min(lo, norm);
+    hi = Math.max(hi, norm);
+  }
+  if (n === 0 || (Math.abs(lo - 1) < 1e-3 && Math.abs(hi - 1) < 1e-3)) return null;
+  return `the index ranks by ${metric === 'l2' ? 'L2 distance' : 'inner product'} and its vectors are not unit length (sampled norms ${lo.toFixed(3)}–${hi.toFixed(3)}); Cosine will rank search results differently (set DISTANCE=${metric === 'l2' ? 'Euclid' : 'Dot'} to keep the index's ranking)`;
+}

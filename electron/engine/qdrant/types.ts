@@ -1,0 +1,50 @@
+/** The bulk write path's interfaces: one batch of points ready to send, and the transport that sends it. */
+import type { PointId } from '../point-id';
+
+/** One batch, columnar: point i has id `ids[i]`, FAISS label `labels[i]`, vector row i and payload text i. */
+export interface PreparedPoints {
+  readonly batch: number;
+  readonly dimension: number;
+  readonly ids: readonly PointId[];
+  readonly labels: BigInt64Array;
+  readonly vectors: Float32Array;
+  /** Payload JSON text per point (bigint-exact), or null for no payload. */
+  readonly payloads: readonly string[] | null;
+}
+
+/** Why a write failed, as the recovery logic needs to know it. */
+export type SinkErrorKind =
+  /** Worth retrying as is: 429, 5xx, connection refused/reset, timeout. */
+  | 'transient'
+  /** The server refused these points (4xx): splitting finds the bad ones. */
+  | 'rejected'
+  /** The credentials or the collection are wrong: nothing will succeed, stop the run. */
+  | 'fatal';
+
+export class SinkError extends Error {
+  constructor(
+    readonly kind: SinkErrorKind,
+    message: string,
+    readonly status: number | null = null,
+    /** From Retry-After on 429/503, ms. */
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'SinkError';
+  }
+}
+
+/**
+ * Where points go. The REST implementation writes JSON bodies over keep-alive HTTP; a gRPC one (Qdrant's
+ * port 6334, raw little-endian floats) can replace it without touching the engine.
+ */
+export interface PointSink {
+  /** Named in the bench and the log, e.g. "REST JSON over node:http keep-alive". */
+  readonly transport: string;
+  /**
+   * Writes `points` at positions `order` (all of them when omitted) with wait=true, in as many requests as
+   * the server's size limit needs. One attempt: throws SinkError; retries are the caller's policy.
+   */
+  upsert(points: PreparedPoints, order?: ArrayLike<number>, signal?: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
