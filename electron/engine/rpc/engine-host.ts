@@ -56,13 +56,17 @@ export class EngineHost {
   private status: JobStatus = 'idle';
   private run: { method: RunMethod; config: CommandRequest<'startRun'>['config'] } | null = null;
   private recovering: Promise<void> | null = null;
+  private readonly runsSeen = new Set<string>();
   /** Engine processes started so far minus one: how many times it was restarted after dying. */
   restarts = 0;
 
   constructor(private readonly options: EngineHostOptions) {
     this.client = createRpcClient({ queueWhileDisconnected: true, queueTimeoutMs: (options.readyTimeoutMs ?? 30_000) + 5_000 });
     this.client.onEvent((e) => {
-      if (e.type === 'state') this.status = e.status;
+      if (e.type === 'state') {
+        this.status = e.status;
+        if (e.runId) this.runsSeen.add(e.runId);
+      }
       this.events.emit(e);
     });
     const c = this.client.api;
@@ -71,11 +75,14 @@ export class EngineHost {
       startRun: async (req) => {
         const r = await c.startRun(req);
         this.run = { method: 'startRun', config: req.config };
+        // A crash before the run's first state event must still count as "in progress".
+        if (!this.runsSeen.has(r.runId)) this.status = 'preparing';
         return r;
       },
       retryFailed: async (req) => {
         const r = await c.retryFailed(req);
         this.run = { method: 'retryFailed', config: req.config };
+        if (!this.runsSeen.has(r.runId)) this.status = 'preparing';
         return r;
       },
       resumeRun: async (req) => {

@@ -1,0 +1,107 @@
+/**
+ * The engine host with a real forked engine (Node fork, as the browser host and CLI run it; the desktop's
+ * utilityProcess takes the same path through EngineHost): the engine is killed with SIGKILL in the middle
+ * of a run, the host restarts it, the run resumes from its checkpoint in Redis, and Qdrant ends with
+ * exactly the source's points (no point missing, none extra, each with its exact FAISS label).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineHost } from '../../electron/engine/rpc/engine-host';
+import { nodeEngineLauncher } from '../../electron/engine/rpc/node-launcher';
+import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
+import { parseJson, stringifyJson } from '../../shared/json';
+import type { EngineEvent } from '../../shared/contract';
+import { startRedis, type TestRedis } from '../support/redis';
+import { startQdrant, type TestQdrant } from '../support/qdrant';
+
+const FIXTURE = resolve('test/fixtures/faiss/v1_15/idmap2_flat.faiss');
+const TRUTH = JSON.parse(readFileSync(resolve('test/fixtures/faiss/v1_15/idmap2_flat.truth.json'), 'utf8')) as { labels: string[]; ntotal: number };
+const COLLECTION = 'crash_resume';
+const STATE_KEY = 'xnai:test:crash_resume';
+
+async function until(what: string, check: () => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every point id in the collection, read with lossless JSON (ids above 2^53 stay exact). */
+async function allIds(qdrant: TestQdrant): Promise<{ ids: string[]; labels: string[] }> {
+  const ids: string[] = [];
+  const labels: string[] = [];
+  let offset: unknown = null;
+  for (;;) {
+    const res = await fetch(`${qdrant.url}/collections/${COLLECTION}/points/scroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stringifyJson({ limit: 100, offset, with_payload: ['faiss_id'], with_vector: false }),
+    });
+    const body = parseJson<{ result: { points: Array<{ id: number | bigint | string; payload: { faiss_id: number | bigint } }>; next_page_offset: unknown } }>(await res.text());
+    for (const p of body.result.points) {
+      ids.push(String(p.id));
+      labels.push(String(p.payload.faiss_id));
+    }
+    offset = body.result.next_page_offset;
+    if (offset === null || offset === undefined) return { ids, labels };
+  }
+}
+
+describe('engine host: crash and restart mid-run', () => {
+  let redis: TestRedis;
+  let qdrant: TestQdrant;
+  let host: EngineHost;
+  const events: EngineEvent[] = [];
+
+  beforeAll(async () => {
+    [redis, qdrant] = await Promise.all([startRedis(), startQdrant()]);
+    host = new EngineHost({ launch: nodeEngineLauncher({ env: { ...process.env, QDRANT_API_KEY: '', REDIS_PASSWORD: '' } }), restartDelayMs: 200 });
+    host.onEvent((e) => events.push(e));
+    await host.start();
+  });
+  afterAll(async () => {
+    await host?.stop();
+    await Promise.all([redis?.dispose(), qdrant?.stop()]);
+  });
+
+  it('resumes the run from Redis and ends with exactly the source points', async () => {
+    // Slow upserts so the kill lands mid-run: 40 batches of 5 at >= 100 ms each.
+    if (qdrant.isStandIn) qdrant.faults.latency(100, { match: { operation: 'upsert_points' } });
+    const config = {
+      faissIndexPath: FIXTURE,
+      qdrantUrl: qdrant.url,
+      redisHost: redis.host,
+      redisPort: redis.port,
+      collection: COLLECTION,
+      stateKey: STATE_KEY,
+      batchSize: 5,
+      concurrency: 1,
+      distance: 'Euclid' as const,
+    };
+    const { runId } = await host.api.startRun({ config });
+    expect(runId).toEqual(expect.any(String));
+
+    const processed = () => Math.max(0, ...events.filter((e) => e.type === 'progress').map((e) => (e.type === 'progress' ? e.progress.processed : 0)));
+    await until('a quarter of the run', () => processed() >= 50);
+    const killedPid = host.pid;
+    host.process!.kill('SIGKILL');
+
+    await until('the engine restart', () => host.restarts === 1 && host.connected);
+    expect(host.pid).not.toBe(killedPid);
+    await host.recovered();
+    await until('the resumed run to complete', () => events.some((e) => e.type === 'state' && e.status === 'completed'), 90_000);
+
+    expect(events.some((e) => e.type === 'log' && e.msg.includes('stopped unexpectedly') && e.msg.includes('resuming the run from Redis'))).toBe(true);
+    const target = { qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, collection: COLLECTION, stateKey: STATE_KEY };
+    const state = await host.api.getState(target);
+    expect(state.state).toMatchObject({ status: 'completed', total_vectors: TRUTH.ntotal, processed_vectors: TRUTH.ntotal, failed_vectors: 0 });
+
+    const { ids, labels } = await allIds(qdrant);
+    const expectedIds = TRUTH.labels.map((l) => pointIdToString(pointIdForLabel(BigInt(l))));
+    expect(ids).toHaveLength(TRUTH.ntotal);
+    expect(new Set(ids)).toEqual(new Set(expectedIds));
+    expect(new Set(labels)).toEqual(new Set(TRUTH.labels));
+  }, 180_000);
+});
