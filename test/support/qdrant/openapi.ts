@@ -73,8 +73,8 @@ function addQdrantFormats(ajv: Ajv): void {
 
 export interface OperationSchemas {
   body: ValidateFunction | undefined;
-  /** The same body schema without range limits: tells serde's 400s from the validator's 422s. */
-  bodyStructure: ValidateFunction | undefined;
+  /** The same body schema without range limits: tells serde's 400s from the validator's 422s (compiled on first use: only failing bodies need it). */
+  bodyStructure: () => ValidateFunction | undefined;
   bodyRequired: boolean;
   query: { name: string; required: boolean; validate: ValidateFunction; type: string | undefined }[];
   /** 200 JSON schema (undefined for text/plain answers). */
@@ -173,9 +173,14 @@ export function loadOpenApi(version: OpenApiVersion): QdrantOpenApi | null {
       const responses = op.responses as Record<string, JsonObject>;
       const jsonOf = (code: string) => ((responses[code]?.content as JsonObject | undefined)?.['application/json'] as JsonObject | undefined)?.schema;
       const bodyPointer = `${base}/requestBody/content/application~1json/schema`;
+      let structureFn: ValidateFunction | undefined;
       const s: OperationSchemas = {
         body: reqJson?.schema ? ref(bodyPointer) : undefined,
-        bodyStructure: reqJson?.schema ? ref(bodyPointer, looseAjv) : undefined,
+        bodyStructure: () => {
+          if (!reqJson?.schema) return undefined;
+          structureFn ??= ref(bodyPointer, looseAjv);
+          return structureFn;
+        },
         bodyRequired: reqBody?.required === true,
         query: params
           .map((p, i) => ({ p, i }))

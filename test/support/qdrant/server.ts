@@ -253,7 +253,8 @@ export class StandInServer {
     const plain = plainForm ?? toPlain(body);
     if (s.body(plain)) return;
     const full = s.body.errors ?? [];
-    const structural = s.bodyStructure!(plain) ? null : (s.bodyStructure!.errors ?? []);
+    const structure = s.bodyStructure()!;
+    const structural = structure(plain) ? null : (structure.errors ?? []);
     const v = describeViolation(this.openapi!, full, structural, plain);
     this.violations.push({ direction: 'request', operationId, message: v.message });
     throw new QdrantHttpError(v.status, v.status === 422 ? `Validation error in JSON body: [${v.message}]` : `Format error in JSON body: ${v.message}`);
