@@ -16,7 +16,8 @@ export function ConnectionBanner() {
   const browser = bridge().host.kind === 'browser';
   return (
     <div className="banner" role="alert" data-testid="connection-banner">
-      <strong>Connection to the engine lost</strong> {secs > 0 ? `${secs} s ago` : ''}. Reconnecting… A running migration keeps going in the engine and
+      <strong>Connection to the engine lost</strong>
+      {secs > 0 ? ` ${secs} s ago` : ''}. Reconnecting… A running migration keeps going in the engine and
       its checkpoints stay in Redis; this page catches up when the link is back.
       {browser ? ' If it does not come back, check that “xnai-migrate ui” is still running, then reload this page.' : ' If it does not come back, restart the app: the run resumes from its checkpoint.'}
     </div>

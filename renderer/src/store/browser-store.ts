@@ -38,6 +38,15 @@ export const useBrowser = create<BrowserState>()(() => ({
 }));
 
 let request = 0;
+/** The target the current pages belong to: returning to the page keeps the position unless it changed. */
+let loadedKey: string | null = null;
+
+export function ensureLoaded(target: Target, key: string): void {
+  if (loadedKey === key) return;
+  loadedKey = key;
+  useBrowser.setState({ detail: { state: 'idle' }, similar: { state: 'idle' } });
+  void restart(target);
+}
 
 export async function loadPage(target: Target, page: number): Promise<void> {
   const s = useBrowser.getState();

@@ -4,7 +4,7 @@
  * source vector beside Qdrant's for the same id.
  */
 import { useEffect, useRef, useState } from 'react';
-import { useBrowser, loadPage, restart, setPageSize, addChip, removeChip, clearChips, checkId, openPoint, closePoint, findSimilar, closeSimilar, PAGE_SIZES } from '../store/browser-store';
+import { useBrowser, loadPage, ensureLoaded, setPageSize, addChip, removeChip, clearChips, checkId, openPoint, closePoint, findSimilar, closeSimilar, PAGE_SIZES } from '../store/browser-store';
 import { useTarget, targetKey } from '../store/target';
 import type { Target } from '../lib/config-form';
 import type { PointView } from '../../../shared/contract/qdrant';
@@ -113,7 +113,15 @@ function PageList({ target }: { target: Target }) {
   const selectedId = useBrowser((s) => s.detail.id);
   const hasNext = cursors[page + 1] !== undefined;
   return (
-    <Card title="Points" className="points-list-card">
+    <Card
+      title="Points"
+      className="points-list-card"
+      actions={
+        <button type="button" data-testid="points-refresh" disabled={result.state === 'loading'} onClick={() => void loadPage(target, page)}>
+          Refresh
+        </button>
+      }
+    >
       {result.state === 'loading' ? <Spinner label="Scrolling…" /> : null}
       {result.state === 'error' && /does not exist/i.test(result.message) ? (
         <EmptyState title={`Collection ${target.collection} does not exist yet`}>
@@ -279,13 +287,9 @@ function SimilarPane({ target }: { target: Target }) {
 export function PointsView() {
   const target = useTarget();
   const key = targetKey(target);
-  const loadedFor = useRef<string | null>(null);
   useEffect(() => {
-    if (target && loadedFor.current !== key) {
-      loadedFor.current = key;
-      void restart(target);
-    }
     // Only the target's identity matters here; `target` is a new object on every render.
+    if (target) ensureLoaded(target, key);
   }, [key]);
   if (!target) return <div className="page"><NeedTarget what="Browsing points" /></div>;
   return (
