@@ -3,8 +3,9 @@
  * once and in stream order, vectors equal to FAISS's own reconstruct (bit-exact for flat storage, within
  * 1e-5 relative for quantized codes), batches starting anywhere, readRange, reused buffers.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { openFaissIndex, type VectorBatch } from '../../electron/engine/faiss';
+import { ivfReadTuning } from '../../electron/engine/faiss/stream';
 import { allFixtures, closeEnough, type Truth } from './fixtures';
 
 const EXPECTED_TYPES: Record<string, string> = {
@@ -130,6 +131,22 @@ describe('FAISS reader: every fixture equals FAISS reconstruct', () => {
       }
     });
   }
+});
+
+describe('FAISS reader: IVF pieces read one by one as well as in shared spans', () => {
+  const saved = { ...ivfReadTuning };
+  afterEach(() => Object.assign(ivfReadTuning, saved));
+  const ivf = fixtures.filter((t) => t.fourcc.startsWith('Iw') || t.name.includes('ivf'));
+
+  it('gives the same vectors and labels when every piece is read straight into the batch', async () => {
+    Object.assign(ivfReadTuning, { directRead: 1, spanSlack: 0, maxSpan: 1 });
+    expect(ivf.length).toBeGreaterThan(10);
+    for (const t of ivf) {
+      const r = await openFaissIndex(t.path);
+      for await (const b of r.batches({ batchSize: 45, start: 3 })) compareRows(t, b, b.start);
+      await r.close();
+    }
+  });
 });
 
 describe('FAISS reader: details', () => {

@@ -140,37 +140,93 @@ export class VectorFiller {
     return this.centroid;
   }
 
+  /**
+   * IVF: a batch usually spans several lists. Lists of an `ilar` file lie back to back (codes then ids), so
+   * neighbouring pieces are fetched with one read into a scratch span and copied out: one system call
+   * instead of two per list, which matters far more than the extra copy when lists are small. A large piece
+   * (or a far-away one, as on-disk lists with spare capacity can be) is read straight into the batch.
+   */
   private async fillIvf(store: IvfStore, start: number, n: number, vectors: Float32Array, ids: BigInt64Array): Promise<void> {
     const { decoder, starts } = store;
-    const d = this.index.d;
-    let k = findList(starts, start);
-    let done = 0;
-    while (done < n) {
+    const cs = decoder.codeSize;
+    const pieces: Piece[] = [];
+    for (let k = findList(starts, start), done = 0; done < n; k++) {
       const within = start + done - starts[k]!;
       const take = Math.min(n - done, store.size[k]! - within);
-      const listNo = store.listNo[k]!;
-      const codesAt = store.codesOffset[k]! + within * decoder.codeSize;
-      const structure = `${this.index.indexType} inverted list ${listNo}`;
-      if (decoder.raw) {
-        await readExact(store.file, new Uint8Array(vectors.buffer, vectors.byteOffset + done * 4 * d, take * 4 * d), codesAt, structure);
-      } else {
-        const buf = this.ensureScratch(take * decoder.codeSize).subarray(0, take * decoder.codeSize);
-        await readExact(store.file, buf, codesAt, structure);
-        decoder.decode(buf, take, vectors, done);
+      pieces.push({ k, done, take, codesAt: store.codesOffset[k]! + within * cs, idsAt: store.idsOffset[k]! + 8 * within });
+      done += take;
+    }
+    for (let i = 0; i < pieces.length; ) {
+      const first = pieces[i]!;
+      let lo = Math.min(first.codesAt, first.idsAt);
+      let hi = Math.max(first.codesAt + first.take * cs, first.idsAt + 8 * first.take);
+      let useful = first.take * (cs + 8);
+      let j = i;
+      while (j + 1 < pieces.length) {
+        const p = pieces[j + 1]!;
+        const nlo = Math.min(lo, p.codesAt, p.idsAt);
+        const nhi = Math.max(hi, p.codesAt + p.take * cs, p.idsAt + 8 * p.take);
+        const nuseful = useful + p.take * (cs + 8);
+        if (nhi - nlo > 2 * nuseful + ivfReadTuning.spanSlack || nhi - nlo > ivfReadTuning.maxSpan) break;
+        [lo, hi, useful, j] = [nlo, nhi, nuseful, j + 1];
       }
-      await readExact(store.file, new Uint8Array(ids.buffer, ids.byteOffset + 8 * done, 8 * take), store.idsOffset[k]! + 8 * within, `${structure} ids`);
-      if (store.residualOf) {
-        const c = await this.listCentroid(store, listNo);
-        for (let r = 0; r < take; r++) {
-          const o = (done + r) * d;
-          for (let i = 0; i < d; i++) vectors[o + i] = vectors[o + i]! + c[i]!;
+      if (j === i && (useful >= ivfReadTuning.directRead || hi - lo > 2 * useful + ivfReadTuning.spanSlack)) {
+        await this.ivfPieceDirect(store, first, vectors, ids);
+      } else {
+        const span = this.ensureScratch(hi - lo).subarray(0, hi - lo);
+        await readExact(store.file, span, lo, `${this.index.indexType} inverted lists`);
+        for (let m = i; m <= j; m++) {
+          const p = pieces[m]!;
+          const codes = span.subarray(p.codesAt - lo, p.codesAt - lo + p.take * cs);
+          if (decoder.raw) new Uint8Array(vectors.buffer, vectors.byteOffset + p.done * cs, p.take * cs).set(codes);
+          else decoder.decode(codes, p.take, vectors, p.done);
+          new Uint8Array(ids.buffer, ids.byteOffset + 8 * p.done, 8 * p.take).set(span.subarray(p.idsAt - lo, p.idsAt - lo + 8 * p.take));
         }
       }
-      done += take;
-      k++;
+      if (store.residualOf) for (let m = i; m <= j; m++) await this.addCentroid(store, pieces[m]!, vectors);
+      i = j + 1;
+    }
+  }
+
+  private async ivfPieceDirect(store: IvfStore, p: Piece, vectors: Float32Array, ids: BigInt64Array): Promise<void> {
+    const { decoder } = store;
+    const cs = decoder.codeSize;
+    const structure = `${this.index.indexType} inverted list ${store.listNo[p.k]}`;
+    if (decoder.raw) {
+      await readExact(store.file, new Uint8Array(vectors.buffer, vectors.byteOffset + p.done * cs, p.take * cs), p.codesAt, structure);
+    } else {
+      const buf = this.ensureScratch(p.take * cs).subarray(0, p.take * cs);
+      await readExact(store.file, buf, p.codesAt, structure);
+      decoder.decode(buf, p.take, vectors, p.done);
+    }
+    await readExact(store.file, new Uint8Array(ids.buffer, ids.byteOffset + 8 * p.done, 8 * p.take), p.idsAt, `${structure} ids`);
+  }
+
+  private async addCentroid(store: IvfStore, p: Piece, vectors: Float32Array): Promise<void> {
+    const d = this.index.d;
+    const c = await this.listCentroid(store, store.listNo[p.k]!);
+    for (let r = 0; r < p.take; r++) {
+      const o = (p.done + r) * d;
+      for (let i = 0; i < d; i++) vectors[o + i] = vectors[o + i]! + c[i]!;
     }
   }
 }
+
+/** The part of one inverted list a batch takes: list index k, batch row `done`, `take` rows, byte offsets. */
+interface Piece {
+  k: number;
+  done: number;
+  take: number;
+  codesAt: number;
+  idsAt: number;
+}
+
+/**
+ * How IVF pieces are fetched. `directRead`: pieces at least this large are read straight into the batch (no
+ * copy); `spanSlack`: a shared read may carry this much unused data besides twice the useful bytes;
+ * `maxSpan`: the largest shared read. Exported so tests can drive both paths with small fixtures.
+ */
+export const ivfReadTuning = { directRead: 1 << 20, spanSlack: 64 * 1024, maxSpan: 32 << 20 };
 
 /**
  * ids[i] = start + i without allocating a BigInt per row (that would cost more than reading the vectors):
