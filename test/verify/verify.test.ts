@@ -78,6 +78,13 @@ describe('a faithful copy', () => {
     const vectors = result.checks.find((c) => c.name === 'vectors')!;
     expect(vectors.details.comparison).toBe('bit-exact');
   });
+
+  it('handles Manhattan collections (L1 scores) too', async () => {
+    const config = configFor('flat_manhattan', 'flat_l1.faiss');
+    await populate(access(), config.collection, config.faissIndexPath, 'Manhattan');
+    const result = await verifyMigration(config, { sampleSize: 20, queries: 10 });
+    expect(result.verdict).toMatch(/^PASS: 200\/200 points, 20\/20 sampled vectors exact, payloads match, exact search 10\/10/);
+  });
 });
 
 describe('documents', () => {

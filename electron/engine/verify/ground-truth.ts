@@ -47,6 +47,25 @@ class TopK {
   }
 }
 
+/**
+ * Σ a[ao+i]·b[bo+i] over `dim` terms in float64, four accumulators (the hot loop of ground truth).
+ */
+function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < dim; i += 4) {
+    s0 += a[ao + i]! * b[bo + i]!;
+    s1 += a[ao + i + 1]! * b[bo + i + 1]!;
+    s2 += a[ao + i + 2]! * b[bo + i + 2]!;
+    s3 += a[ao + i + 3]! * b[bo + i + 3]!;
+  }
+  for (; i < dim; i++) s0 += a[ao + i]! * b[bo + i]!;
+  return s0 + s1 + s2 + s3;
+}
+
 export class GroundTruth {
   private readonly tops: TopK[];
   private readonly qNorms: number[];
@@ -69,16 +88,39 @@ export class GroundTruth {
   add(batch: VectorBatch): void {
     const { dimension: dim, vectors, ids, count } = batch;
     const nq = this.queries.length;
+    // Row norms once per batch: they scale the tolerance, and turn Cosine and Euclid into a dot product.
+    const sq = new Float64Array(count);
     for (let r = 0; r < count; r++) {
-      const off = r * dim;
-      const n = norm(vectors, off, dim);
+      const n2 = dot(vectors, r * dim, vectors, r * dim, dim);
+      sq[r] = n2;
+      const n = Math.sqrt(n2);
       if (n > this.maxNorm) this.maxNorm = n;
-      if (nq === 0) continue;
-      const label = ids[r]!;
-      for (let q = 0; q < nq; q++) {
-        const key = scoreKey(this.distance, this.queries[q]!, this.qNorms[q]!, vectors, off, dim);
-        const top = this.tops[q]!;
-        if (key > top.floor) top.offer(key, label);
+    }
+    for (let q = 0; q < nq; q++) {
+      const query = this.queries[q]!;
+      const qn = this.qNorms[q]!;
+      const top = this.tops[q]!;
+      for (let r = 0; r < count; r++) {
+        const off = r * dim;
+        let key: number;
+        switch (this.distance) {
+          case 'Dot':
+            key = dot(query, 0, vectors, off, dim);
+            break;
+          case 'Cosine': {
+            const d = qn * Math.sqrt(sq[r]!);
+            // Qdrant leaves a zero vector as it is (its dot product with anything is 0).
+            key = d === 0 ? 0 : dot(query, 0, vectors, off, dim) / d;
+            break;
+          }
+          case 'Euclid':
+            // |q − v|² = |q|² + |v|² − 2 q·v, in float64 (no float32 cancellation).
+            key = -Math.max(0, qn * qn + sq[r]! - 2 * dot(query, 0, vectors, off, dim));
+            break;
+          default:
+            key = scoreKey(this.distance, query, qn, vectors, off, dim);
+        }
+        if (key > top.floor) top.offer(key, ids[r]!);
       }
     }
   }
