@@ -70,6 +70,14 @@ export interface ConfigSources {
   checkPath?: boolean;
 }
 
+/** Connection settings and the state key only (status, reset): the FAISS path is not needed. */
+export function loadTarget(sources: Omit<ConfigSources, 'checkPath'> = {}): Pick<MigrationConfig, 'qdrantUrl' | 'qdrantApiKey' | 'redisHost' | 'redisPort' | 'redisPassword' | 'redisDb' | 'collection' | 'stateKey' | 'logDir'> {
+  const env = { ...(sources.env ?? {}) };
+  if (!env.FAISS_INDEX_PATH && !sources.flags?.faissIndexPath) env.FAISS_INDEX_PATH = '(not needed)';
+  const c = loadConfig({ ...sources, env, checkPath: false });
+  return { qdrantUrl: c.qdrantUrl, qdrantApiKey: c.qdrantApiKey, redisHost: c.redisHost, redisPort: c.redisPort, redisPassword: c.redisPassword, redisDb: c.redisDb, collection: c.collection, stateKey: c.stateKey, logDir: c.logDir };
+}
+
 interface Origin {
   label: string;
   /** The value as given (secrets are never echoed). */
