@@ -1,5 +1,6 @@
 /**
- * The general request-body parser (the "slow path"): lossless-json, so integers beyond 2^53 become bigint
+ * The general request-body parser (the "slow path"): lossless-json (a maintained parser that hands every
+ * number over as text, which JSON.parse cannot do), so integers beyond 2^53 become bigint
  * instead of being rounded, and numbers serde_json would refuse (overflowing f64) are refused with
  * serde's words. Syntax errors come back as Qdrant's 400 "Format error in JSON body: ...".
  */
@@ -30,7 +31,9 @@ function lineColumn(text: string, pos: number): string {
 export function parseBody(text: string): unknown {
   if (text.trim() === '') throw formatError('EOF while parsing a value at line 1 column 0');
   try {
-    return parse(text, null, parseNumber);
+    // Duplicate keys: the last one wins, as serde_json builds a payload map (Qdrant's structs would
+    // refuse a duplicate field; the stand-in does not model that difference).
+    return parse(text, null, { parseNumber, onDuplicateKey: ({ newValue }) => newValue });
   } catch (e) {
     if (e instanceof OutOfRange) {
       const pos = text.indexOf(e.message);

@@ -109,6 +109,9 @@ export class StandInServer {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Let clients in this process see their sockets close before anyone reuses a pooled connection
+    // (otherwise the first request after a restart races the FIN and fails with "other side closed").
+    await new Promise((r) => setTimeout(r, 25));
   }
 
   /** A crash and restart on the same port: applied writes survive, queued wait=false writes are lost. */
