@@ -52,6 +52,27 @@ describe('broken and unsupported FAISS files are refused in one line', () => {
     });
   }
 
+  it('indexes nested deeper than any real one', async () => {
+    // IndexIDMap(IndexIDMap(...)) 20 levels deep: refused at the 17th, before anything else is read.
+    const header = Buffer.alloc(33);
+    header.writeInt32LE(8, 0);
+    header.writeBigInt64LE(1n << 20n, 12);
+    header.writeBigInt64LE(1n << 20n, 20);
+    header.writeUInt8(1, 28);
+    header.writeInt32LE(1, 29);
+    const level = Buffer.concat([Buffer.from('IxMp'), header]);
+    const dir = mkdtempSync(join(tmpdir(), 'xnai-deep-'));
+    try {
+      const p = join(dir, 'deep.faiss');
+      writeFileSync(p, Buffer.concat(Array.from({ length: 20 }, () => level)));
+      const e = await refusal(p);
+      expect(e.reason).toBe('indexes nested more than 16 deep');
+      expect(e.offset).toBe(17 * level.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a missing file or a folder', async () => {
     const missing = await refusal(join(BROKEN, 'does-not-exist.faiss'));
     expect(missing.reason).toBe('no such file');

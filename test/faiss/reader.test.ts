@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFaissIndex, type VectorBatch } from '../../electron/engine/faiss';
 import { ivfReadTuning } from '../../electron/engine/faiss/stream';
+import { IndexSummarySchema } from '../../shared/contract';
 import { allFixtures, closeEnough, type Truth } from './fixtures';
 
 const EXPECTED_TYPES: Record<string, string> = {
@@ -64,6 +65,7 @@ describe('FAISS reader: every fixture equals FAISS reconstruct', () => {
       const r = await openFaissIndex(t.path);
       try {
         const s = r.summary;
+        expect(IndexSummarySchema.strict().parse(s)).toEqual(s); // every field, nothing extra
         expect(s.fourcc).toBe(t.fourcc);
         expect(s.chain[0]).toBe(t.fourcc);
         expect(s.indexType.startsWith(EXPECTED_TYPES[t.fourcc]!)).toBe(true);
