@@ -5,10 +5,11 @@
  * request means "use the engine host's" (its environment).
  */
 import type { EngineEvent, EngineHandlers, EngineSnapshot } from '../../shared/contract';
-import { UserError } from '../../shared/errors';
 import { openSource } from './source';
 import { buildReport } from './report';
 import { verifyMigration, type VerifyProgress } from './verify';
+import { createRunController, type RunController } from './migration';
+import { getStateView, resetState, testConnections } from './state';
 import { findSimilar, getCollectionInfo, getPoint, scrollPoints, sourceVectorFor } from './browse';
 import { defaultsFromEnv, secretsFromEnv, withHostSecrets } from './rpc/defaults';
 import { Listeners } from './rpc/transport';
@@ -28,9 +29,6 @@ export interface EngineServiceOptions {
   env?: Env;
 }
 
-function notYet(what: string, part: string): never {
-  throw new UserError('usage', `${what} is not available in this build yet (the ${part} has not landed)`);
-}
 
 const IDLE_SNAPSHOT: EngineSnapshot = {
   status: 'idle', runId: null, progress: null, lastMemory: null, config: null, source: null, timeline: [], lastError: null, warnings: [],
@@ -41,6 +39,15 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
   const secrets = secretsFromEnv(env);
   const events = new Listeners<[EngineEvent]>();
   const fill = <T>(request: T): T => withHostSecrets(request, secrets);
+  // One run controller per engine process, created on first use; its events are the engine's events.
+  let run: RunController | null = null;
+  const controller = (): RunController => {
+    if (!run) {
+      run = createRunController();
+      run.on((e) => events.emit(e));
+    }
+    return run;
+  };
 
   const handlers: EngineHandlers = {
     async inspectSource({ path }) {
@@ -51,36 +58,35 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         await source.close();
       }
     },
-    async testConnections() {
-      return notYet('Testing connections', 'engine state module (issue 5)');
+    async testConnections(request) {
+      return testConnections(fill(request));
     },
-    async startRun() {
-      return notYet('Starting a run', 'run controller (issue 5)');
+    async startRun(request) {
+      return controller().start(fill(request).config);
     },
-    async retryFailed() {
-      return notYet('Retrying failed points', 'run controller (issue 5)');
+    async retryFailed(request) {
+      return controller().retryFailed(fill(request).config);
     },
     async pauseRun() {
-      return notYet('Pausing', 'run controller (issue 5)');
+      return { status: await controller().pause() };
     },
     async resumeRun() {
-      return notYet('Resuming', 'run controller (issue 5)');
+      return { status: await controller().resume() };
     },
     async cancelRun() {
-      return notYet('Cancelling', 'run controller (issue 5)');
+      return { status: await controller().cancel() };
     },
     async getSnapshot() {
-      // No run controller yet means no run: the honest snapshot is "idle".
-      return IDLE_SNAPSHOT;
+      return run ? run.snapshot() : IDLE_SNAPSHOT;
     },
     async getDefaults() {
       return defaultsFromEnv(env);
     },
-    async getState() {
-      return notYet('Reading the migration state', 'engine state module (issue 5)');
+    async getState(request) {
+      return getStateView(fill(request));
     },
-    async resetState() {
-      return notYet('Resetting the migration state', 'engine state module (issue 5)');
+    async resetState(request) {
+      return resetState(fill(request));
     },
     async getCollectionInfo(request) {
       return getCollectionInfo(fill(request));
@@ -94,7 +100,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       const point = await getPoint(r, r.id);
       if (!point) return { point: null, sourceVector: null, sourceNote: null };
       const src = await sourceVectorFor(point, {
-        stateView: async () => notYet('Reading the migration state', 'engine state module (issue 5)'),
+        stateView: () => getStateView(r),
         openSource,
       });
       return { point, ...src };
@@ -124,6 +130,7 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     handlers,
     onEvent: (l) => events.add(l),
     async dispose() {
+      await run?.dispose();
       events.clear();
     },
   };

@@ -85,6 +85,7 @@ describe('engine host: crash and restart mid-run', () => {
 
     const processed = () => Math.max(0, ...events.filter((e) => e.type === 'progress').map((e) => (e.type === 'progress' ? e.progress.processed : 0)));
     await until('a quarter of the run', () => processed() >= 50);
+    expect(events.some((e) => e.type === 'state' && e.status === 'completed')).toBe(false);
     const killedPid = host.pid;
     host.process!.kill('SIGKILL');
 

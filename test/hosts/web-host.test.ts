@@ -15,8 +15,10 @@ import { startQdrant, type TestQdrant } from '../support/qdrant';
 import { stringifyJson } from '../../shared/json';
 import { ExitCode } from '../../shared/errors';
 import { connectWs } from './ws-client';
+import type { EngineEvent } from '../../shared/contract';
 
 const FIXTURE = resolve('test/fixtures/faiss/v1_15/idmap2_flat.faiss');
+const FLAT = resolve('test/fixtures/faiss/v1_15/flat_l2.faiss');
 const BIG_ID = 18446744073709551615n; // u64 max: not representable as a JS number
 const COLLECTION = 'browse_test';
 
@@ -205,6 +207,111 @@ describe('browser host', () => {
     it('refuses invalid requests with the field named', async () => {
       await expect(api.scrollPoints({ ...target, limit: 0 })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: expect.stringMatching(/^scrollPoints: limit: /) });
       await expect(api.getPoint({ ...target, id: 'not an id' })).rejects.toMatchObject({ message: expect.stringContaining('getPoint: id: must be an unsigned integer or a UUID') });
+    });
+  });
+
+  describe('a migration driven over the WebSocket', () => {
+    let c: Awaited<ReturnType<typeof connectWs>>['client'];
+    const events: EngineEvent[] = [];
+    const RUN = 'ws_run';
+    const KEY = 'xnai:test:ws_run';
+    let runTarget: typeof target & { stateKey: string };
+    let config: Record<string, unknown>;
+    const until = async (what: string, check: () => boolean, timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const stateSeen = (status: string) => events.some((e) => e.type === 'state' && e.status === status);
+
+    beforeAll(async () => {
+      c = (await connectWs(port, { token })).client;
+      c.onEvent((e) => events.push(e));
+      runTarget = { ...target, collection: RUN, stateKey: KEY };
+      config = { faissIndexPath: FLAT, qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, collection: RUN, stateKey: KEY, batchSize: 10, concurrency: 1, distance: 'Euclid' };
+    });
+    afterAll(() => c.close());
+
+    it('testConnections: both services answer', async () => {
+      const r = await c.api.testConnections({ qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port });
+      expect(r.qdrant.ok).toBe(true);
+      expect(r.redis.ok).toBe(true);
+      const down = await c.api.testConnections({ qdrantUrl: 'http://127.0.0.1:9', redisHost: redis.host, redisPort: 9 });
+      expect(down.qdrant.ok).toBe(false);
+      expect(down.redis.ok).toBe(false);
+    });
+
+    it('startRun, pauseRun, resumeRun: the run streams progress and state events and completes', async () => {
+      if (qdrant.isStandIn) qdrant.faults.latency(60, { match: { operation: 'upsert_points' } });
+      const { runId } = await c.api.startRun({ config: config as never });
+      await until('progress', () => events.some((e) => e.type === 'progress' && e.progress.processed > 0));
+      expect((await c.api.pauseRun({})).status).toBe('paused');
+      const snap = await c.api.getSnapshot({});
+      expect(snap).toMatchObject({ status: 'paused', runId });
+      expect((await c.api.getState(runTarget)).state).toMatchObject({ status: 'paused', run_id: runId });
+      qdrant.faults.reset();
+      expect(['running', 'preparing']).toContain((await c.api.resumeRun({})).status);
+      await until('completed', () => stateSeen('completed'));
+      const view = await c.api.getState(runTarget);
+      expect(view.state).toMatchObject({ status: 'completed', processed_vectors: 200, failed_vectors: 0, total_vectors: 200 });
+      expect(view.failedTotal).toBe(0);
+      expect((await c.api.getCollectionInfo(runTarget)).pointsCount).toBe(200);
+    });
+
+    it('getPoint: the FAISS vector beside the Qdrant one, equal for Euclid', async () => {
+      const got = await c.api.getPoint({ ...runTarget, id: '17' });
+      expect(got.point?.payload).toMatchObject({ faiss_id: 17, source: expect.any(String) });
+      expect(got.sourceVector).toHaveLength(8);
+      expect(got.sourceVector).toEqual(got.point!.vector);
+      expect(got.sourceNote).toContain('FAISS label 17');
+    });
+
+    it('verify: the collection matches its source', async () => {
+      const r = await c.api.verify({ config: config as never, options: { sampleSize: 20, queries: 5 } });
+      expect(r.passed).toBe(true);
+      expect(r.verdict).toMatch(/^PASS/);
+    });
+
+    it('buildReport: a downloadable report of the run', async () => {
+      const r = await c.api.buildReport({ ...runTarget, format: 'md' });
+      expect(r.filename).toMatch(/\.md$/);
+      expect(r.mimeType).toContain('markdown');
+      expect(r.content).toMatch(/ws\\?_run/); // Markdown escapes the underscore
+    });
+
+    it('retryFailed: with nothing recorded as failed, the run has nothing to send', async () => {
+      const before = events.length;
+      const r = await c.api.retryFailed({ config: config as never }).then(
+        (v) => ({ ok: true as const, runId: v.runId }),
+        (e: Error & { exitCode?: number }) => ({ ok: false as const, message: e.message, exitCode: e.exitCode }),
+      );
+      if (r.ok) {
+        await until('the retry run to end', () => events.slice(before).some((e) => e.type === 'state' && ['completed', 'failed'].includes(e.status)));
+        expect((await c.api.getState(runTarget)).state).toMatchObject({ processed_vectors: 200, failed_vectors: 0 });
+      } else {
+        expect(r.message).toMatch(/fail/i);
+      }
+    });
+
+    it('cancelRun: a run stops and its state stays resumable', async () => {
+      if (qdrant.isStandIn) qdrant.faults.latency(80, { match: { operation: 'upsert_points' } });
+      const cancelConfig = { ...config, collection: 'ws_cancel', stateKey: 'xnai:test:ws_cancel' };
+      const before = events.length;
+      await c.api.startRun({ config: cancelConfig as never });
+      await until('progress', () => events.slice(before).some((e) => e.type === 'progress' && e.progress.processed > 0));
+      expect((await c.api.cancelRun({})).status).toBe('cancelled');
+      qdrant.faults.reset();
+      const view = await c.api.getState({ ...runTarget, collection: 'ws_cancel', stateKey: 'xnai:test:ws_cancel' });
+      expect(view.state?.status).toBe('cancelled');
+      expect(view.lock).toBeNull();
+    });
+
+    it('resetState: the state is gone afterwards', async () => {
+      expect(await c.api.resetState(runTarget)).toEqual({ deleted: true });
+      expect((await c.api.getState(runTarget)).state).toBeNull();
+      expect(await c.api.resetState(runTarget)).toEqual({ deleted: false });
     });
   });
 });

@@ -33,6 +33,19 @@ function sourcePath(state: MigrationState): string {
   return typeof configured === 'string' && configured.length > 0 ? configured : state.source.path;
 }
 
+/**
+ * A float32 as the shortest decimal that reads back as the same float32: what Qdrant prints, so the two
+ * vectors show (and compare) digit for digit instead of 5.818188 beside 5.818188190460205.
+ */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  for (let p = 1; p < 9; p++) {
+    const candidate = Number(x.toPrecision(p));
+    if (Math.fround(candidate) === x) return candidate;
+  }
+  return Number(x.toPrecision(9));
+}
+
 function rowOf(ids: BigInt64Array, label: bigint): number {
   for (let i = 0; i < ids.length; i++) if (ids[i] === label) return i;
   return -1;
@@ -41,7 +54,7 @@ function rowOf(ids: BigInt64Array, label: bigint): number {
 /** Find the label's vector: its batch first, then ordinal == label (plain flat indexes), then a bounded scan. */
 export async function vectorForLabel(index: FaissIndexReader, label: bigint, hint: { batchNum?: number; batchSize?: number }): Promise<number[] | null> {
   const dim = index.summary.dimension;
-  const pick = (vectors: Float32Array, row: number) => Array.from(vectors.subarray(row * dim, (row + 1) * dim));
+  const pick = (vectors: Float32Array, row: number) => Array.from(vectors.subarray(row * dim, (row + 1) * dim), shortestFloat32);
   if (hint.batchNum !== undefined && hint.batchSize !== undefined && hint.batchSize > 0) {
     const b = await index.readRange(hint.batchNum * hint.batchSize, hint.batchSize);
     const row = rowOf(b.ids, label);
