@@ -1,0 +1,230 @@
+/**
+ * Full migrations through the run controller, in process, against a real redis-server and the OpenAPI-
+ * checked Qdrant stand-in: every point arrives once, bit-exact, with its payload; pause/resume; outages of
+ * Qdrant and Redis mid-run end with exactly the source's points and exact counts in the state.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { MigrationConfigSchema, type EngineEvent, type MigrationConfig, type MigrationState } from '../../shared/contract';
+import { parseJson } from '../../shared/json';
+import { openSource } from '../../electron/engine/source/index';
+import { createRunController } from '../../electron/engine/migration/index';
+import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
+import { startRedis, type TestRedis } from '../support/redis';
+import { startQdrant, type TestQdrant } from '../support/qdrant/index';
+import { writeFlatIndex } from './support/flat-index';
+import { countPoints, scrollAll } from './support/qdrant-read';
+
+const FIXTURES = join(process.cwd(), 'test/fixtures');
+let redis: TestRedis;
+let qdrant: TestQdrant;
+let work: string;
+let big: string;
+let n = 0;
+
+beforeAll(async () => {
+  [redis, qdrant] = await Promise.all([startRedis(), startQdrant()]);
+  work = mkdtempSync(join(tmpdir(), 'xnai-engine-'));
+  big = join(work, 'big.faiss');
+  writeFlatIndex(big, 6000, 16);
+});
+afterAll(async () => {
+  await Promise.all([redis?.dispose(), qdrant?.stop()]);
+});
+
+function config(over: Partial<MigrationConfig>): MigrationConfig {
+  n++;
+  return MigrationConfigSchema.parse({
+    qdrantUrl: qdrant.url,
+    qdrantApiKey: qdrant.apiKey,
+    redisHost: redis.host,
+    redisPort: redis.port,
+    collection: `c${n}`,
+    stateKey: `xnai:migration:test${n}`,
+    logDir: join(work, 'logs'),
+    faissIndexPath: big,
+    // Euclid keeps vectors as sent (Cosine collections store them normalised, as Qdrant does)
+    distance: 'Euclid',
+    ...over,
+  });
+}
+
+async function readState(key: string): Promise<MigrationState> {
+  const r = new Redis({ host: redis.host, port: redis.port, lazyConnect: true });
+  await r.connect();
+  const text = await r.get(key);
+  r.disconnect();
+  return JSON.parse(text!) as MigrationState;
+}
+
+async function expectExactCopy(cfg: MigrationConfig): Promise<void> {
+  const source = await openSource(cfg.faissIndexPath);
+  const reader = source.index;
+  const stored = await scrollAll(qdrant.url, cfg.collection, qdrant.apiKey);
+  expect(stored.size).toBe(reader.summary.count);
+  let checked = 0;
+  for await (const b of reader.batches({ batchSize: 1000 })) {
+    for (let i = 0; i < b.count; i++) {
+      const label = b.ids[i]!;
+      const p = stored.get(pointIdToString(pointIdForLabel(label)));
+      expect(p, `point for FAISS id ${label}`).toBeDefined();
+      expect(BigInt(p!.payload.faiss_id as number | bigint)).toBe(label);
+      const want = b.vectors.subarray(i * b.dimension, (i + 1) * b.dimension);
+      // bit-exact: the stored number read back as float32 is the FAISS float
+      const got = Float32Array.from(p!.vector);
+      expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer, want.byteOffset, want.byteLength))).toBe(true);
+      checked++;
+    }
+  }
+  expect(checked).toBe(reader.summary.count);
+  await source.close();
+}
+
+async function runToEnd(cfg: MigrationConfig, deps = {}) {
+  const c = createRunController({ progressIntervalMs: 50, ...deps });
+  const events: EngineEvent[] = [];
+  c.on((e) => events.push(e));
+  await c.start(cfg);
+  const status = await c.settled();
+  return { c, status, events };
+}
+
+describe('full migrations', () => {
+  it('IDMap with labels beyond 2^53 and negative labels: every point once, bit-exact, exact ids and faiss_id', async () => {
+    const cfg = config({ faissIndexPath: join(FIXTURES, 'faiss/v1_15/idmap_flat.faiss'), batchSize: 64, distance: 'Dot' });
+    const { status, events, c } = await runToEnd(cfg);
+    expect(status).toBe('completed');
+    expect(c.exitCode).toBe(0);
+    await expectExactCopy(cfg);
+    const stored = await scrollAll(qdrant.url, cfg.collection);
+    expect(stored.get('9223372036854775807')?.payload.faiss_id).toBe(9223372036854775807n);
+    const neg = pointIdToString(pointIdForLabel(-9223372036854775808n));
+    expect(stored.get(neg)?.payload.faiss_id).toBe(-9223372036854775808n);
+    const state = await readState(cfg.stateKey);
+    expect(state).toMatchObject({ status: 'completed', total_vectors: 200, processed_vectors: 200, failed_vectors: 0, batches_processed: 4, watermark: 4, completed_above: [] });
+    // the collection as the seed lays it out
+    const info = (await (await fetch(`${qdrant.url}/collections/${cfg.collection}`)).json()) as { result: { config: { params: { vectors: { size: number; distance: string; on_disk: boolean } } }; payload_schema: Record<string, { data_type: string }> } };
+    expect(info.result.config.params.vectors).toMatchObject({ size: 8, distance: 'Dot', on_disk: true });
+    expect(Object.fromEntries(Object.entries(info.result.payload_schema).map(([k, v]) => [k, v.data_type]))).toEqual({ source: 'keyword', faiss_id: 'integer', migrated_at: 'keyword', batch_num: 'integer' });
+    expect(events.some((e) => e.type === 'progress' && e.progress.processed === 200)).toBe(true);
+    expect(qdrant.violations).toEqual([]);
+  });
+
+  it('a LangChain folder: each point carries its document in the layout langchain-qdrant reads', async () => {
+    const store = 'langchain-py';
+    const cfg = config({ faissIndexPath: join(FIXTURES, 'stores', store) });
+    const { status } = await runToEnd(cfg);
+    expect(status).toBe('completed');
+    await expectExactCopy(cfg);
+    const expected = parseJson(readFileSync(join(FIXTURES, 'stores/expected', `${store}.json`), 'utf8')) as { rows: { label: number; langchain: { page_content: string; metadata: unknown } }[] };
+    const stored = await scrollAll(qdrant.url, cfg.collection);
+    for (const row of expected.rows) {
+      const p = stored.get(String(row.label))!;
+      expect(p.payload.page_content).toBe(row.langchain.page_content);
+      expect(p.payload.metadata).toEqual(row.langchain.metadata);
+      expect(p.payload.source).toBe('faiss');
+    }
+  });
+
+  it('refuses an existing collection of another size, naming both, and a VECTOR_SIZE that does not match', async () => {
+    const first = config({ faissIndexPath: join(FIXTURES, 'faiss/v1_15/flat_l2.faiss') });
+    expect((await runToEnd(first)).status).toBe('completed');
+    const other = config({ collection: first.collection });
+    await expect(createRunController().start(other)).rejects.toThrow(`collection "${first.collection}" holds 8-dimensional vectors but the index has 16`);
+    await expect(createRunController().start(config({ vectorSize: 384 }))).rejects.toThrow('VECTOR_SIZE=384 but');
+  });
+});
+
+describe('control and failures mid-run', () => {
+  it('pause lets in-flight batches finish and says paused; resume completes with exact counts', async () => {
+    qdrant.faults.latency(15, { match: { operation: 'upsert_points' } });
+    try {
+      const cfg = config({ batchSize: 100, concurrency: 3 });
+      const c = createRunController({ progressIntervalMs: 50 });
+      await c.start(cfg);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await c.pause()).toBe('paused');
+      const paused = await readState(cfg.stateKey);
+      expect(paused.status).toBe('paused');
+      expect(paused.processed_vectors).toBeGreaterThan(0);
+      expect(paused.processed_vectors).toBeLessThan(6000);
+      // nothing moves while paused
+      const countPaused = await countPoints(qdrant.url, cfg.collection);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await countPoints(qdrant.url, cfg.collection)).toBe(countPaused);
+      expect(c.snapshot().progress?.etaSeconds).toBeNull();
+      await c.resume();
+      expect(await c.settled()).toBe('completed');
+      const state = await readState(cfg.stateKey);
+      expect(state).toMatchObject({ status: 'completed', processed_vectors: 6000, batches_processed: 60, watermark: 60 });
+      expect(state.timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['start', 'pause', 'resume', 'end']));
+      await expectExactCopy(cfg);
+    } finally {
+      qdrant.faults.reset();
+    }
+  });
+
+  it('rides out a Qdrant outage, 503s, 429 with Retry-After and dropped connections mid-run', async () => {
+    if (!qdrant.isStandIn) return;
+    const cfg = config({ batchSize: 200, concurrency: 2 });
+    qdrant.faults.latency(10, { match: { operation: 'upsert_points' } });
+    qdrant.faults.failNext(3, 503, { match: { operation: 'upsert_points' } });
+    qdrant.faults.failNext(2, 429, { match: { operation: 'upsert_points' }, retryAfter: 1 });
+    qdrant.faults.dropNext(2, { match: { operation: 'upsert_points' }, when: 'after-apply' });
+    try {
+      const c = createRunController({ progressIntervalMs: 50 });
+      const logs: string[] = [];
+      c.on((e) => e.type === 'log' && logs.push(e.msg));
+      await c.start(cfg);
+      await new Promise((r) => setTimeout(r, 400));
+      await qdrant.faults.down();
+      await new Promise((r) => setTimeout(r, 1200));
+      await qdrant.faults.up();
+      expect(await c.settled()).toBe('completed');
+      expect(logs.some((l) => /retrying in/.test(l))).toBe(true);
+      const state = await readState(cfg.stateKey);
+      expect(state).toMatchObject({ processed_vectors: 6000, failed_vectors: 0, batches_processed: 30 });
+      await expectExactCopy(cfg);
+    } finally {
+      qdrant.faults.reset();
+    }
+  });
+
+  it('rides out a Redis restart mid-run: no batch lost, none counted twice', async () => {
+    qdrant.faults.latency(10, { match: { operation: 'upsert_points' } });
+    try {
+      const cfg = config({ batchSize: 100, concurrency: 2 });
+      const c = createRunController({ progressIntervalMs: 50 });
+      await c.start(cfg);
+      await new Promise((r) => setTimeout(r, 300));
+      await redis.restart(700);
+      expect(await c.settled()).toBe('completed');
+      const state = await readState(cfg.stateKey);
+      expect(state).toMatchObject({ status: 'completed', processed_vectors: 6000, batches_processed: 60, watermark: 60, completed_above: [] });
+      expect(await countPoints(qdrant.url, cfg.collection)).toBe(6000);
+    } finally {
+      qdrant.faults.reset();
+    }
+  });
+
+  it('never resumes into a different index, and RESUME_MODE=false starts over', async () => {
+    const cfg = config({ batchSize: 1000 });
+    const c = createRunController();
+    qdrant.faults.latency(40, { match: { operation: 'upsert_points' } });
+    await c.start(cfg);
+    await new Promise((r) => setTimeout(r, 100));
+    await c.pause();
+    await c.dispose();
+    qdrant.faults.reset();
+    const other = join(work, 'other.faiss');
+    writeFlatIndex(other, 500, 16);
+    await expect(createRunController().start({ ...cfg, faissIndexPath: other })).rejects.toThrow(/belongs to a different index .*xnai-migrate reset.* RESUME_MODE=false/);
+    const fresh = createRunController();
+    await fresh.start({ ...cfg, faissIndexPath: other, resumeMode: false, collection: `${cfg.collection}b` });
+    expect(await fresh.settled()).toBe('completed');
+    expect(await readState(cfg.stateKey)).toMatchObject({ processed_vectors: 500, total_vectors: 500 });
+  });
+});
