@@ -18,11 +18,12 @@ export interface BrowserUi {
 
 export async function startBrowserUi(options: { port?: number; rendererDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<BrowserUi> {
   const engine = new EngineHost({ launch: nodeEngineLauncher({ env: options.env ?? process.env }) });
-  await engine.start();
-  let web: WebHost;
+  // Listen first: a port in use fails at once, before an engine process is forked for nothing.
+  const web = await startWebHost({ engine, rendererDir: options.rendererDir ?? resolveRendererDir(), port: options.port ?? 0 });
   try {
-    web = await startWebHost({ engine, rendererDir: options.rendererDir ?? resolveRendererDir(), port: options.port ?? 0 });
+    await engine.start();
   } catch (e) {
+    await web.close();
     await engine.stop();
     throw e;
   }
