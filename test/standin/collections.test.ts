@@ -25,6 +25,14 @@ describe('service endpoints', () => {
     expect(v.version).toBe(info.version);
   });
 
+  it('answers telemetry with the collection count', async () => {
+    const r = await h.raw('GET', '/telemetry');
+    expect(r.status).toBe(200);
+    const t = (r.json() as { result: { id: string; collections: { number_of_collections: number } } }).result;
+    expect(typeof t.id).toBe('string');
+    expect(t.collections.number_of_collections).toBe((await h.client.getCollections()).collections.length);
+  });
+
   it('reports cluster status disabled on a single node', async () => {
     const r = await h.raw('GET', '/cluster');
     expect(r.status).toBe(200);
@@ -129,6 +137,17 @@ describe('payload indexes', () => {
     expect(info.payload_schema.migrated_at).toMatchObject({ data_type: 'keyword', points: 1 });
     expect(info.payload_schema.batch_num).toMatchObject({ data_type: 'integer', points: 2 });
     expect(info.points_count).toBe(3);
+
+    // Counts follow later writes: point 3 gains a keyword source, point 1 goes away.
+    await h.client.setPayload(name, { wait: true, points: [3], payload: { source: 'b.faiss' } });
+    await h.client.delete(name, { wait: true, points: [1] });
+    const moved = await h.client.getCollection(name);
+    expect(moved.payload_schema.source?.points).toBe(2);
+    expect(moved.payload_schema.faiss_id?.points).toBe(1);
+    expect(moved.points_count).toBe(2);
+    // An index created after the points counts them at once.
+    await h.client.createPayloadIndex(name, { field_name: 'batch_num', field_schema: 'integer', wait: true });
+    expect((await h.client.getCollection(name)).payload_schema.batch_num?.points).toBe(1);
 
     await h.client.deletePayloadIndex(name, 'migrated_at', { wait: true });
     const after = await h.client.getCollection(name);

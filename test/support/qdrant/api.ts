@@ -169,6 +169,7 @@ export const handlers: Record<string, Handler> = {
   livez: () => ({ raw: 'healthz check passed', contentType: 'text/plain; charset=utf-8' }),
   readyz: () => ({ raw: 'all shards are ready', contentType: 'text/plain; charset=utf-8' }),
   cluster_status: () => ok({ status: 'disabled' }),
+  telemetry: (ctx) => ok({ id: 'qdrant-stand-in', collections: { number_of_collections: ctx.storage.collections.size } }),
   collection_cluster_info: (ctx) => {
     const c = collection(ctx);
     return ok({ peer_id: 0, shard_count: 1, local_shards: [{ shard_id: 0, points_count: c.points.size, state: 'Active' }], remote_shards: [], shard_transfers: [] });

@@ -32,6 +32,8 @@ export interface IncomingPoint {
 export interface PayloadIndex {
   dataType: Schemas['PayloadSchemaType'];
   params: Record<string, unknown> | null;
+  /** Points holding at least one value this index takes (kept up to date on every write). */
+  points: number;
 }
 
 type WithPayload = Schemas['WithPayloadInterface'] | null | undefined;
@@ -148,7 +150,7 @@ export class Collection {
     const indexed = threshold !== null && threshold > 0 && kb >= threshold ? count * Math.max(1, this.vectors.size) : 0;
     const payloadSchema: Record<string, unknown> = {};
     for (const [field, idx] of this.payloadIndexes) {
-      payloadSchema[field] = { data_type: idx.dataType, ...(idx.params ? { params: idx.params } : {}), points: this.indexedPoints(field, idx) };
+      payloadSchema[field] = { data_type: idx.dataType, ...(idx.params ? { params: idx.params } : {}), points: idx.points };
     }
     return {
       status: this.optimizingUntil > Date.now() ? 'yellow' : 'green',
@@ -169,16 +171,25 @@ export class Collection {
     };
   }
 
-  private indexedPoints(field: string, idx: PayloadIndex): number {
+  private indexedPoints(field: string, dataType: PayloadIndex['dataType']): number {
     let n = 0;
-    for (const p of this.points.values()) if (valuesAt(p.payload, field).some((v) => fitsIndex(idx.dataType, v))) n++;
+    for (const p of this.points.values()) if (valuesAt(p.payload, field).some((v) => fitsIndex(dataType, v))) n++;
     return n;
+  }
+
+  /** Keep each index's point count current: `before`/`after` are a point's payload around a write. */
+  private reindex(before: Payload | undefined, after: Payload | undefined): void {
+    for (const [field, idx] of this.payloadIndexes) {
+      const had = before !== undefined && valuesAt(before, field).some((v) => fitsIndex(idx.dataType, v));
+      const has = after !== undefined && valuesAt(after, field).some((v) => fitsIndex(idx.dataType, v));
+      if (had !== has) idx.points += has ? 1 : -1;
+    }
   }
 
   createIndex(field: string, schema: unknown): void {
     if (schema === null || schema === undefined) throw badRequest('Can\'t create field index without schema: field_schema is required');
     const dataType = (typeof schema === 'string' ? schema : (obj(schema).type as string)) as Schemas['PayloadSchemaType'];
-    this.payloadIndexes.set(field, { dataType, params: typeof schema === 'string' ? null : { ...obj(schema) } });
+    this.payloadIndexes.set(field, { dataType, params: typeof schema === 'string' ? null : { ...obj(schema) }, points: this.indexedPoints(field, dataType) });
   }
 
   deleteIndex(field: string): void {
@@ -211,8 +222,16 @@ export class Collection {
 
   private put(p: StoredPoint): void {
     const key = idKey(p.id);
-    if (!this.points.has(key)) this.sortedCache = null;
+    const old = this.points.get(key);
+    if (!old) this.sortedCache = null;
+    if (this.payloadIndexes.size > 0) this.reindex(old?.payload, p.payload);
     this.points.set(key, p);
+  }
+
+  /** Change a stored point's payload, keeping index counts. */
+  private setPointPayload(p: StoredPoint, payload: Payload): void {
+    if (this.payloadIndexes.size > 0) this.reindex(p.payload, payload);
+    p.payload = payload;
   }
 
   /** Prepared points (see prepareUpsert) → stored; honours update_mode and update_filter. */
@@ -257,7 +276,7 @@ export class Collection {
   deletePoints(targets: StoredPoint[]): number {
     const op = this.stamp();
     for (const p of targets) {
-      this.points.delete(idKey(p.id));
+      if (this.points.delete(idKey(p.id)) && this.payloadIndexes.size > 0) this.reindex(p.payload, undefined);
       this.sortedCache = null;
     }
     return op;
@@ -266,11 +285,13 @@ export class Collection {
   setPayload(targets: StoredPoint[], payload: Payload, key: string | null | undefined, overwrite: boolean): number {
     const op = this.stamp();
     for (const p of targets) {
-      if (overwrite) p.payload = clone(payload);
+      let next: Payload;
+      if (overwrite) next = clone(payload);
       else if (key) {
         const holder = p.payload[key];
-        p.payload[key] = { ...(holder !== null && typeof holder === 'object' && !Array.isArray(holder) ? holder : {}), ...clone(payload) };
-      } else Object.assign(p.payload, clone(payload));
+        next = { ...p.payload, [key]: { ...(holder !== null && typeof holder === 'object' && !Array.isArray(holder) ? holder : {}), ...clone(payload) } };
+      } else next = { ...p.payload, ...clone(payload) };
+      this.setPointPayload(p, next);
       p.version = op;
     }
     return op;
@@ -279,7 +300,9 @@ export class Collection {
   deletePayload(targets: StoredPoint[], keys: string[]): number {
     const op = this.stamp();
     for (const p of targets) {
-      for (const k of keys) delete p.payload[k];
+      const next = { ...p.payload };
+      for (const k of keys) delete next[k];
+      this.setPointPayload(p, next);
       p.version = op;
     }
     return op;
@@ -288,7 +311,7 @@ export class Collection {
   clearPayload(targets: StoredPoint[]): number {
     const op = this.stamp();
     for (const p of targets) {
-      p.payload = {};
+      this.setPointPayload(p, {});
       p.version = op;
     }
     return op;

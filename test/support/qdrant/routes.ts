@@ -17,6 +17,7 @@ const TABLE: [string, string, string][] = [
   ['GET', '/livez', 'livez'],
   ['GET', '/readyz', 'readyz'],
   ['GET', '/cluster', 'cluster_status'],
+  ['GET', '/telemetry', 'telemetry'],
   ['GET', '/aliases', 'get_collections_aliases'],
   ['GET', '/collections', 'get_collections'],
   ['GET', '/collections/{collection_name}', 'get_collection'],
