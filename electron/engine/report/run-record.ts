@@ -1,20 +1,13 @@
 /**
- * What a run left in Redis, read by the contract's schemas: the seed's JSON state (with timeline and
- * redacted config), the failed points, the progress samples for the charts and the last verification.
- * Failed points are read with HSCAN and capped, so a run with millions of failures still reports quickly.
+ * What a run left in Redis, read through the engine's `StateStore` (the contract's schemas): the seed's
+ * JSON state (with timeline and redacted config), the failed points (capped, all counted), the progress
+ * samples for the charts, and the last verification. A state this version cannot read becomes a note in
+ * the report instead of a failure to report.
  */
 import type { Redis } from 'ioredis';
-import {
-  FailedPointSchema,
-  MigrationStateSchema,
-  ProgressSampleSchema,
-  stateKeys,
-  type FailedPoint,
-  type MigrationState,
-  type ProgressSample,
-  type VerificationResult,
-} from '../../../shared/contract';
-import { parseJson } from '../../../shared/json';
+import type { FailedPoint, MigrationState, ProgressSample, VerificationResult } from '../../../shared/contract';
+import { describeError } from '../../../shared/errors';
+import { StateStore } from '../state/store';
 import { loadVerification } from '../verify/redis-store';
 
 export interface RunRecord {
@@ -28,60 +21,28 @@ export interface RunRecord {
   verification: VerificationResult | null;
 }
 
-function parse(text: string): unknown {
-  try {
-    return parseJson(text);
-  } catch {
-    return undefined;
-  }
-}
-
 export async function readState(redis: Redis, base: string): Promise<{ state: MigrationState | null; problem: string | null }> {
-  const text = await redis.get(stateKeys(base).state);
-  if (text === null) return { state: null, problem: null };
-  const parsed = MigrationStateSchema.safeParse(parse(text));
-  if (parsed.success) return { state: parsed.data, problem: null };
-  const issue = parsed.error.issues[0];
-  return { state: null, problem: `the state under ${base} does not match this version's schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unreadable'})` };
-}
-
-export async function readFailedPoints(redis: Redis, base: string, limit: number): Promise<{ points: FailedPoint[]; total: number }> {
-  const key = stateKeys(base).failed;
-  const total = await redis.hlen(key);
-  const points: FailedPoint[] = [];
-  let cursor = '0';
-  do {
-    const [next, flat] = await redis.hscan(key, cursor, 'COUNT', 500);
-    cursor = next;
-    for (let i = 1; i < flat.length && points.length < limit; i += 2) {
-      const parsed = FailedPointSchema.safeParse(parse(flat[i]!));
-      if (parsed.success) points.push(parsed.data);
-    }
-  } while (cursor !== '0' && points.length < limit);
-  points.sort((a, b) => a.batch - b.batch || a.faissId.localeCompare(b.faissId, 'en', { numeric: true }));
-  return { points, total };
-}
-
-export async function readSamples(redis: Redis, base: string): Promise<ProgressSample[]> {
-  const items = await redis.lrange(stateKeys(base).samples, 0, -1);
-  const out: ProgressSample[] = [];
-  for (const item of items) {
-    const parsed = ProgressSampleSchema.safeParse(parse(item));
-    if (parsed.success) out.push(parsed.data);
+  try {
+    return { state: await new StateStore(redis, base).read(), problem: null };
+  } catch (e) {
+    return { state: null, problem: describeError(e) };
   }
-  return out.sort((a, b) => a.at - b.at);
 }
 
 export async function readRunRecord(redis: Redis, base: string, failedLimit = 1000): Promise<RunRecord> {
+  const store = new StateStore(redis, base);
   const { state, problem } = await readState(redis, base);
-  const failed = await readFailedPoints(redis, base, failedLimit);
+  const failedPoints = await store.readFailed(failedLimit);
+  failedPoints.sort((a, b) => a.batch - b.batch || a.faissId.localeCompare(b.faissId, 'en', { numeric: true }));
+  const samples = await store.readSamples();
+  samples.sort((a, b) => a.at - b.at);
   return {
     key: base,
     state,
     stateProblem: problem,
-    failedPoints: failed.points,
-    failedTotal: failed.total,
-    samples: await readSamples(redis, base),
+    failedPoints,
+    failedTotal: await store.failedCount(),
+    samples,
     verification: await loadVerification(redis, base),
   };
 }

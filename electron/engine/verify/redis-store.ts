@@ -1,12 +1,12 @@
 /**
- * Redis access for verification and the report: a short-lived connection (verify and report are one-shot
- * commands) that fails fast with a one-line reason instead of retrying forever, and the read/write of the
- * last verification result under `stateKeys(base).verification`.
+ * Redis access for verification and the report: a short-lived connection that fails fast with a one-line
+ * reason (verify and report are one-shot commands: unlike a run's connection it does not wait out an
+ * outage forever), and the read/write of the last verification result under `stateKeys(base).verification`.
  */
 import { Redis } from 'ioredis';
 import type { ConnectionConfig, VerificationResult } from '../../../shared/contract';
 import { stateKeys, VerificationResultSchema } from '../../../shared/contract';
-import { UserError } from '../../../shared/errors';
+import { redisError } from '../state/redis';
 import { parseJson, stringifyJson } from '../../../shared/json';
 
 export type RedisConn = Pick<ConnectionConfig, 'redisHost' | 'redisPort' | 'redisPassword' | 'redisDb'>;
@@ -21,23 +21,21 @@ export async function connectRedis(conn: RedisConn): Promise<Redis> {
     connectTimeout: 5_000,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
-    retryStrategy: (times) => (times > 2 ? null : 200 * times),
+    retryStrategy: () => null,
   });
-  // Errors surface through the awaited commands; without a listener ioredis would print them.
-  redis.on('error', () => undefined);
+  // The socket's own error (ECONNREFUSED, WRONGPASS) says more than "Connection is closed"; without a
+  // listener ioredis would also print it.
+  let firstError: unknown = null;
+  redis.on('error', (e) => {
+    firstError ??= e;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    const msg = e instanceof Error ? e.message : String(e);
-    const auth = /NOAUTH|WRONGPASS|invalid password|AUTH/i.test(msg);
-    throw new UserError(
-      'connection',
-      auth
-        ? `Redis at ${conn.redisHost}:${conn.redisPort} refused the credentials: check REDIS_PASSWORD`
-        : `cannot reach Redis at ${conn.redisHost}:${conn.redisPort}: ${msg.split('\n')[0]} (is it running? check REDIS_HOST/REDIS_PORT)`,
-    );
+    // The engine's wording, so a bad host or password reads the same in run, verify and report.
+    throw redisError(firstError ?? e, conn);
   }
   return redis;
 }
