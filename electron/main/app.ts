@@ -62,6 +62,8 @@ export async function startDesktopApp(electron: ElectronModule, options: Desktop
   trusted.add(win.webContents);
   let maxMemoryPercent = 0.6;
   let direct = false;
+  // A port posted before the page has loaded would be lost: send one per load and per engine start.
+  let pageReady = false;
 
   const send = (channel: string, payload: unknown) => {
     if (!win.isDestroyed()) win.webContents.send(channel, payload);
@@ -77,7 +79,10 @@ export async function startDesktopApp(electron: ElectronModule, options: Desktop
 
   const engine = new EngineHost({
     launch: options.launcher ?? utilityEngineLauncher(utilityProcess, join(options.distDir, 'engine.js'), env),
-    onChild: (child) => sendPort(child),
+    onChild: (child) => {
+      direct = hasPortTransfer(child);
+      if (pageReady) sendPort(child);
+    },
   });
   // With a direct port the engine's events reach the window without main; main adds only its own.
   engine.onEvent((e: EngineEvent) => {
@@ -87,7 +92,11 @@ export async function startDesktopApp(electron: ElectronModule, options: Desktop
     if (direct) send(PUSH_CHANNELS.event, e);
   });
   engine.onConnection((c) => send(PUSH_CHANNELS.connection, c));
-  win.webContents.on('did-finish-load', () => sendPort(engine.process));
+  win.webContents.on('did-start-loading', () => (pageReady = false));
+  win.webContents.on('did-finish-load', () => {
+    pageReady = true;
+    sendPort(engine.process);
+  });
 
   registerIpc(ipcMain, {
     trusted,

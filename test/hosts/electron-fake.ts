@@ -55,6 +55,15 @@ export class FakeBrowserWindow extends EventEmitter {
   show() {}
 }
 
+export class FakeMessageChannelMain {
+  static created: FakeMessageChannelMain[] = [];
+  readonly port1 = { end: 1 };
+  readonly port2 = { end: 2 };
+  constructor() {
+    FakeMessageChannelMain.created.push(this);
+  }
+}
+
 export function createFakeElectron() {
   const userData = mkdtempSync(join(tmpdir(), 'xnai-userdata-'));
   const handlers = new Map<string, Handler>();
@@ -98,10 +107,7 @@ export function createFakeElectron() {
         throw new Error('tests inject a Node launcher');
       },
     },
-    MessageChannelMain: class {
-      port1 = {};
-      port2 = {};
-    },
+    MessageChannelMain: FakeMessageChannelMain,
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: (h: typeof state.headersHook) => (state.headersHook = h) },
