@@ -7,7 +7,6 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { REPORT_FORMATS, type ReportFormat } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
-import { buildReport } from '../../engine/report/index';
 import { action } from '../run-action';
 import { addConfigOptions, loadCliTarget } from './verify';
 
@@ -21,6 +20,7 @@ export function registerReport(program: Command): void {
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       const target = await loadCliTarget(opts);
+      const { buildReport } = await import('../../engine/report/index');
       const report = await buildReport(target, opts.format as ReportFormat);
       const out = typeof opts.out === 'string' && opts.out ? opts.out : report.filename;
       // Write beside, then rename: a failed write never leaves a half report under the final name.

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { ExitCode } from '../../../shared/errors';
 import { stringifyJson } from '../../../shared/json';
-import { verifyMigration, type VerifyProgress } from '../../engine/verify/index';
+import type { VerifyProgress } from '../../engine/verify/index';
 import { action } from '../run-action';
 import { TargetSchema, type MigrationConfig } from '../../../shared/contract';
 import { loadConfig, type ConfigSources } from '../../engine/config/index';
@@ -81,6 +81,8 @@ export function registerVerify(program: Command): void {
         process.stderr.write(p.phase === lastPhase ? `\r${line}\x1b[K` : `${lastPhase ? '\n' : ''}${line}`);
         lastPhase = p.phase;
       };
+      // Loaded on use: other subcommands start without the verifier's modules.
+      const { verifyMigration } = await import('../../engine/verify/index');
       const result = await verifyMigration(
         config,
         { sampleSize: opts.sample as number, queries: opts.queries as number, seed: opts.seed as number, idCoverage: opts.ids !== false },
