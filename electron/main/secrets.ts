@@ -9,6 +9,8 @@ import { UserError } from '../../shared/errors';
 
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
+  /** Linux: 'basic_text' means no keyring, only a hard-coded key: not a safe place for secrets. */
+  getSelectedStorageBackend?(): string;
   encryptString(plain: string): Buffer;
   decryptString(encrypted: Buffer): string;
 }
@@ -25,9 +27,10 @@ export interface SecretStore {
 
 export function createSecretStore(safeStorage: SafeStorageLike, userDataDir: string): SecretStore {
   const file = join(userDataDir, 'secrets.bin');
+  const secure = () => safeStorage.isEncryptionAvailable() && safeStorage.getSelectedStorageBackend?.() !== 'basic_text';
   return {
     load() {
-      if (!existsSync(file) || !safeStorage.isEncryptionAvailable()) return {};
+      if (!existsSync(file) || !secure()) return {};
       try {
         const parsed = JSON.parse(safeStorage.decryptString(readFileSync(file))) as Secrets;
         const out: Secrets = {};
@@ -46,7 +49,7 @@ export function createSecretStore(safeStorage: SafeStorageLike, userDataDir: str
         rmSync(file, { force: true });
         return;
       }
-      if (!safeStorage.isEncryptionAvailable()) {
+      if (!secure()) {
         throw new UserError('usage', 'this system offers no secure storage (no keychain or secret service), so secrets are not saved; set QDRANT_API_KEY / REDIS_PASSWORD in the environment instead');
       }
       writeFileSync(file, safeStorage.encryptString(JSON.stringify(clean)), { mode: 0o600 });
