@@ -112,3 +112,12 @@ describe('sampling', () => {
     expect(sampleOrdinals(5, 50, 1).sort()).toEqual([0, 1, 2, 3, 4]);
   });
 });
+
+describe('verdict line', () => {
+  it('names a failed collection check without an empty overview', async () => {
+    const { verdictLine } = await import('../../electron/engine/verify/verdict');
+    expect(verdictLine([{ name: 'collection', passed: false, summary: 'vector size 4 in Qdrant, dimension 8 in the source', details: {} }])).toBe(
+      'FAIL: collection: vector size 4 in Qdrant, dimension 8 in the source',
+    );
+  });
+});

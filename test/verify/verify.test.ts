@@ -12,7 +12,7 @@ import { MigrationConfigSchema, stateKeys, VerificationResultSchema, type Migrat
 import { parseJson } from '../../shared/json';
 import { verifyMigration } from '../../electron/engine/verify/index';
 import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
-import { corruptVector, deletePoint, dumpRedis, editPayload } from './helpers';
+import { corruptVector, deletePoint, dumpRedis, editPayload, qdrantCall } from './helpers';
 import { populate } from './populate';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15');
@@ -118,6 +118,16 @@ describe('a damaged copy', () => {
   // Labels from the fixture: one above 2^53 (rounding would hide it), one negative (a UUID point).
   const big = 9007199254740993n;
   const negative = -9007199254740995n;
+
+  it('refuses a collection of another dimension, and a missing collection', async () => {
+    const config = configFor('wrong_size', 'flat_l2.faiss');
+    await qdrantCall(access(), 'PUT', '/collections/wrong_size', { vectors: { size: 4, distance: 'Euclid' } });
+    const result = await verifyMigration(config, {});
+    expect(result.verdict).toBe('FAIL: collection: vector size 4 in Qdrant, dimension 8 in the source');
+    await expect(verifyMigration(configFor('never_made', 'flat_l2.faiss'), {})).rejects.toThrow(
+      'collection "never_made" does not exist in Qdrant: run "xnai-migrate run" first or check QDRANT_COLLECTION',
+    );
+  });
 
   it('names a corrupted vector', async () => {
     const config = configFor('damaged_vector', 'idmap_flat.faiss');

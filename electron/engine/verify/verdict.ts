@@ -29,5 +29,6 @@ export function verdictLine(checks: CheckResult[]): string {
   const skippedRecall = (c: CheckResult) => c.name === 'recall' && (c.details as { queries?: number }).queries === 0;
   const overview = checks.filter((c) => c.name !== 'collection' && !skippedRecall(c)).map(short).join(', ');
   if (failed.length === 0) return `PASS: ${overview}`;
-  return `FAIL: ${failed.map((c) => `${c.name}: ${c.summary}`).join('; ')} | ${overview}`;
+  const problems = failed.map((c) => `${c.name}: ${c.summary}`).join('; ');
+  return overview ? `FAIL: ${problems} | ${overview}` : `FAIL: ${problems}`;
 }
