@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePickle, PickleError } from '../../electron/engine/docstore/pickle/vm';
-import { PyBytes, PyGlobal, PyObject, PySet, PyTuple } from '../../electron/engine/docstore/pickle/values';
+import { PyBytes, PyDict, PyGlobal, PyObject, PySet, PyTuple } from '../../electron/engine/docstore/pickle/values';
 import { toJson } from '../../electron/engine/docstore/pickle/to-json';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
@@ -33,13 +33,13 @@ describe('values Python wrote', () => {
   });
 
   it("{'a': [True, False, None]}, protocol 0: DICT, LIST, APPEND, INT 01/00", () => {
-    const v = parsePickle(hex('286470300a56610a70310a286c70320a4930310a614930300a614e61732e')) as Map<unknown, unknown>;
-    expect(v).toBeInstanceOf(Map);
+    const v = parsePickle(hex('286470300a56610a70310a286c70320a4930310a614930300a614e61732e')) as PyDict;
+    expect(v).toBeInstanceOf(PyDict);
     expect(v.get('a')).toEqual([true, false, null]);
   });
 
   it("{'s': {1, 2}, 'f': frozenset([3])}, protocol 4: EMPTY_SET, ADDITEMS, FROZENSET, FRAME, MEMOIZE", () => {
-    const v = parsePickle(hex('8004951a000000000000007d94288c0173948f94284b014b02908c016694284b039194752e')) as Map<unknown, unknown>;
+    const v = parsePickle(hex('8004951a000000000000007d94288c0173948f94284b014b02908c016694284b039194752e')) as PyDict;
     expect(v.get('s')).toEqual(new PySet([1, 2], false));
     expect(v.get('f')).toEqual(new PySet([3], true));
     expect(toJson(v)).toEqual(Object.assign(Object.create(null), { s: [1, 2], f: [3] }));
@@ -69,7 +69,7 @@ describe('nothing is executed', () => {
     expect(v.callable).toEqual(new PyGlobal('os', 'system'));
     expect(v.args).toEqual(['echo hi']);
     expect(v.how).toBe('REDUCE');
-    expect(v.state).toBeInstanceOf(Map);
+    expect(v.state).toBeInstanceOf(PyDict);
   });
 
   it('INST and OBJ record their class and arguments', () => {

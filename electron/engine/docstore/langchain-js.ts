@@ -4,7 +4,7 @@
  * (`JSON.stringify([Array.from(docstore._docs.entries()), this._mapping])`).
  */
 import { UserError } from '../../../shared/errors';
-import { JoinedDocuments, type Label } from './join';
+import { JoinedDocuments, columns, type Label } from './join';
 import { isPlainObject, readJsonFile } from './json-file';
 import type { SourceDocument } from './types';
 
@@ -37,5 +37,5 @@ export async function openLangChainJs(file: string): Promise<JoinedDocuments> {
     if (typeof id !== 'string') throw bad(`mapping ${key} → ${typeof id}, expected a document id string`);
     pairs.push([BigInt(key), id]);
   }
-  return new JoinedDocuments({ kind: 'langchain-js', mappingName: 'the docstore.json mapping', documents, mapping: pairs, defaultLayout: 'langchain', warnings });
+  return new JoinedDocuments({ kind: 'langchain-js', mappingName: 'the docstore.json mapping', documentIds: [...documents.keys()], documentAt: columns(documents), mapping: pairs, defaultLayout: 'langchain', warnings });
 }

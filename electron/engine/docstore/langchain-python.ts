@@ -12,9 +12,8 @@ import { UserError } from '../../../shared/errors';
 import { JoinedDocuments, type Label } from './join';
 import { maxDocstoreBytes, maxParseMemoryBytes, readBoundedFile } from './limits';
 import { ConversionError, toJson, type JsonOut } from './pickle/to-json';
-import { PickleError, parsePickle } from './pickle/vm';
-import { PyObject, PyTuple, pyTypeName } from './pickle/values';
-import type { SourceDocument } from './types';
+import { MemoReleasedError, PickleError, parsePickle, type PickleOptions } from './pickle/vm';
+import { PyDict, PyObject, PyTuple, pyTypeName } from './pickle/values';
 
 /** Class paths real `index.pkl` files carry (faiss-format.md §3.1.1). */
 export const KNOWN_DOCSTORE_CLASSES = ['langchain.docstore.in_memory.InMemoryDocstore', 'langchain_community.docstore.in_memory.InMemoryDocstore'];
@@ -35,10 +34,10 @@ class DocumentFields {
   ) {}
 }
 
-function fieldsOf(state: unknown): Map<unknown, unknown> | undefined {
-  if (!(state instanceof Map)) return undefined;
+function fieldsOf(state: unknown): PyDict | undefined {
+  if (!(state instanceof PyDict)) return undefined;
   const inner = state.get('__dict__');
-  if (inner instanceof Map) return inner;
+  if (inner instanceof PyDict) return inner;
   // Objects pickled without pydantic (a plain __dict__ as state).
   return state.has('page_content') ? state : undefined;
 }
@@ -48,14 +47,15 @@ function docError(file: string, detail: string): UserError {
 }
 
 export async function openLangChainPython(file: string): Promise<JoinedDocuments> {
-  const data = await readBoundedFile(file, maxDocstoreBytes(), 'LangChain docstore (.pkl)');
+  let data: Buffer | null = await readBoundedFile(file, maxDocstoreBytes(), 'LangChain docstore (.pkl)');
   const unfamiliar = new Set<string>();
   const unknownValues = new Set<string>();
   let root: unknown;
-  try {
-    root = parsePickle(data, {
-      maxMemoryBytes: maxParseMemoryBytes(),
-      onBuild: (obj, state) => {
+  const options: PickleOptions = {
+    maxMemoryBytes: maxParseMemoryBytes(),
+    // Each Document's raw pydantic state is dropped once compacted (see releaseBuiltState).
+    releaseBuiltState: true,
+    onBuild: (obj, state) => {
         // Compact each Document as soon as its state arrives, so the raw pydantic state can be collected.
         const fields = fieldsOf(state);
         if (!fields || typeof fields.get('page_content') !== 'string') return state;
@@ -63,7 +63,7 @@ export async function openLangChainPython(file: string): Promise<JoinedDocuments
         if (!KNOWN_DOCUMENT_CLASSES.includes(classPath)) unfamiliar.add(classPath);
         let metadata: JsonOut;
         try {
-          metadata = toJson(fields.get('metadata') ?? new Map(), { onUnknownClass: (c) => unknownValues.add(c) });
+          metadata = toJson(fields.get('metadata') ?? new PyDict(), { onUnknownClass: (c) => unknownValues.add(c) });
         } catch (e) {
           if (e instanceof ConversionError) throw new PickleError(`a document's metadata is ${e.message}`, 0);
           throw e;
@@ -74,7 +74,17 @@ export async function openLangChainPython(file: string): Promise<JoinedDocuments
         const id = fields.get('id');
         return new DocumentFields(fields.get('page_content') as string, metadata, typeof id === 'string' ? id : null, classPath);
       },
-    });
+  };
+  try {
+    try {
+      root = parsePickle(data, options);
+    } catch (e) {
+      if (!(e instanceof MemoReleasedError)) throw e;
+      unfamiliar.clear();
+      unknownValues.clear();
+      root = parsePickle(data, { ...options, releaseBuiltState: false });
+    }
+    data = null;
   } catch (e) {
     if (e instanceof PickleError) throw new UserError('badInput', `${file}: ${e.message}; not a readable LangChain docstore pickle`);
     throw e;
@@ -87,34 +97,47 @@ export async function openLangChainPython(file: string): Promise<JoinedDocuments
   const [docstore, mapping] = root.items;
   if (!(docstore instanceof PyObject)) throw docError(file, `the docstore is a ${pyTypeName(docstore)}, not an object`);
   const dsClass = docstore.classPath ?? 'unknown';
-  const dsState = docstore.state instanceof Map && docstore.state.get('__dict__') instanceof Map ? (docstore.state.get('__dict__') as Map<unknown, unknown>) : docstore.state;
-  const dict = dsState instanceof Map ? dsState.get('_dict') : undefined;
-  if (docstore.how === 'REDUCE' && !(dict instanceof Map)) throw docError(file, `the docstore is a call to ${dsClass} (recorded, never run)`);
-  if (!(dict instanceof Map)) throw docError(file, `the docstore (${dsClass}) has no _dict of documents; only InMemoryDocstore is supported`);
-  if (!(mapping instanceof Map)) throw docError(file, `index_to_docstore_id is a ${pyTypeName(mapping)}, not a dict`);
+  const dsState = docstore.state instanceof PyDict && docstore.state.get('__dict__') instanceof PyDict ? (docstore.state.get('__dict__') as PyDict) : docstore.state;
+  const dict = dsState instanceof PyDict ? dsState.get('_dict') : undefined;
+  if (docstore.how === 'REDUCE' && !(dict instanceof PyDict)) throw docError(file, `the docstore is a call to ${dsClass} (recorded, never run)`);
+  if (!(dict instanceof PyDict)) throw docError(file, `the docstore (${dsClass}) has no _dict of documents; only InMemoryDocstore is supported`);
+  if (!(mapping instanceof PyDict)) throw docError(file, `index_to_docstore_id is a ${pyTypeName(mapping)}, not a dict`);
 
   const warnings: string[] = [];
   if (!KNOWN_DOCSTORE_CLASSES.includes(dsClass)) unfamiliar.add(dsClass);
-  const documents = new Map<string, SourceDocument>();
+  // Columns, not one object per document: a million documents cost their strings and metadata only.
+  const ids: string[] = [];
+  const texts: string[] = [];
+  const metadatas: Record<string, unknown>[] = [];
   const notDocuments: string[] = [];
-  for (const [key, value] of dict) {
+  for (const [key, value] of dict.entries()) {
     const docId = String(key);
     const fields = value instanceof PyObject ? value.state : undefined;
     if (!(fields instanceof DocumentFields)) {
       notDocuments.push(`"${docId}" (${pyTypeName(value)})`);
       continue;
     }
-    documents.set(docId, { docId, text: fields.text, metadata: fields.metadata as Record<string, unknown> });
+    ids.push(docId);
+    texts.push(fields.text);
+    metadatas.push(fields.metadata as Record<string, unknown>);
   }
   if (notDocuments.length) warnings.push(`${file}: ${notDocuments.length} docstore entries are not Documents and are skipped, e.g. ${notDocuments.slice(0, 3).join(', ')}`);
   if (unfamiliar.size) warnings.push(`${file}: unfamiliar class paths read by their fields: ${[...unfamiliar].join(', ')}`);
   if (unknownValues.size) warnings.push(`${file}: metadata values of classes with no JSON form were stored as their contents: ${[...unknownValues].slice(0, 5).join(', ')}`);
 
   const pairs: [Label, string][] = [];
-  for (const [label, id] of mapping) {
+  for (const [label, id] of mapping.entries()) {
     if (typeof label !== 'bigint' && !(typeof label === 'number' && Number.isInteger(label))) throw docError(file, `index_to_docstore_id has a ${pyTypeName(label)} key, expected FAISS labels (int)`);
     if (typeof id !== 'string' && typeof id !== 'number' && typeof id !== 'bigint') throw docError(file, `index_to_docstore_id maps ${label} to a ${pyTypeName(id)}, expected a document id`);
     pairs.push([label, String(id)]);
   }
-  return new JoinedDocuments({ kind: 'langchain-python', mappingName: 'index_to_docstore_id', documents, mapping: pairs, defaultLayout: 'langchain', warnings });
+  return new JoinedDocuments({
+    kind: 'langchain-python',
+    mappingName: 'index_to_docstore_id',
+    documentIds: ids,
+    documentAt: (i) => ({ docId: ids[i]!, text: texts[i]!, metadata: metadatas[i]! }),
+    mapping: pairs,
+    defaultLayout: 'langchain',
+    warnings,
+  });
 }

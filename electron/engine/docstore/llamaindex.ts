@@ -8,7 +8,7 @@
  *   versions wrote Python's `str(dict)`, read here by a literal parser) gives label → node id.
  */
 import { UserError } from '../../../shared/errors';
-import { JoinedDocuments, type Label } from './join';
+import { JoinedDocuments, columns, type Label } from './join';
 import { isPlainObject, readJsonFile } from './json-file';
 import { parsePythonLiteral } from './python-literal';
 import { MAX_JSON_BYTES, maxDocstoreBytes, readBoundedFile } from './limits';
@@ -119,12 +119,12 @@ export async function openLlamaIndex(files: Record<string, string>, kind: 'llama
       if (!INT.test(label) || typeof nodeId !== 'string') throw new UserError('badInput', `${file}: faiss_id_to_node_id_map entry "${label.slice(0, 40)}" is not a FAISS label → node id`);
       pairs.push([BigInt(label), nodeId]);
     }
-    return new JoinedDocuments({ kind, mappingName: 'id_map.json', documents, mapping: pairs, defaultLayout: 'llamaindex', warnings });
+    return new JoinedDocuments({ kind, mappingName: 'id_map.json', documentIds: [...documents.keys()], documentAt: columns(documents), mapping: pairs, defaultLayout: 'llamaindex', warnings });
   }
   const file = files.indexStore!;
   for (const [vectorId, nodeId] of await readNodesDict(file, warnings)) {
     if (!INT.test(vectorId)) throw new UserError('badInput', `${file}: nodes_dict key "${vectorId.slice(0, 40)}" is not a FAISS row number; is this a FaissMapVectorStore folder missing its id_map.json?`);
     pairs.push([BigInt(vectorId), nodeId]);
   }
-  return new JoinedDocuments({ kind, mappingName: 'index_store.json nodes_dict', documents, mapping: pairs, defaultLayout: 'llamaindex', warnings });
+  return new JoinedDocuments({ kind, mappingName: 'index_store.json nodes_dict', documentIds: [...documents.keys()], documentAt: columns(documents), mapping: pairs, defaultLayout: 'llamaindex', warnings });
 }

@@ -8,7 +8,7 @@
  * Bounded: nesting deeper than `maxDepth` (or a cycle, which would be infinitely deep) and more than
  * `maxNodes` values per conversion (shared sub-values expanded over and over) are errors, not hangs.
  */
-import { PyBytes, PyGlobal, PyObject, PySet, PyTuple, pyTypeName } from './values';
+import { PyBytes, PyDict, PyGlobal, PyObject, PySet, PyTuple, pyTypeName } from './values';
 
 export type JsonOut = null | boolean | number | bigint | string | JsonOut[] | { [key: string]: JsonOut };
 
@@ -23,8 +23,17 @@ export interface ToJsonOptions {
   onUnknownClass?: (classPath: string) => void;
 }
 
+/**
+ * Ordinary objects (fast, shape-sharing: a million metadata objects with the same keys cost little);
+ * the one key an assignment would not store as data, `__proto__`, is defined as an own property.
+ */
 export function newJsonObject(): { [key: string]: JsonOut } {
-  return Object.create(null) as { [key: string]: JsonOut };
+  return {};
+}
+
+export function setJsonKey(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 export function bytesOf(v: unknown): Uint8Array | undefined {
@@ -96,7 +105,7 @@ function knownClass(obj: PyObject): JsonOut | undefined {
       return typeof obj.args[0] === 'string' ? obj.args[0] : undefined;
     case 'uuid.UUID': {
       const st = obj.state;
-      const n = st instanceof Map ? st.get('int') : undefined;
+      const n = st instanceof PyDict ? st.get('int') : undefined;
       if (typeof n !== 'number' && typeof n !== 'bigint') return undefined;
       const hex = BigInt(n).toString(16).padStart(32, '0');
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
@@ -157,46 +166,52 @@ function keyText(k: unknown): string {
   return `<${pyTypeName(k)}>`;
 }
 
-export function toJson(value: unknown, options: ToJsonOptions = {}): JsonOut {
-  const maxDepth = options.maxDepth ?? 200;
-  let nodesLeft = options.maxNodes ?? 1_000_000;
+interface ConvertContext {
+  maxDepth: number;
+  maxNodes: number;
+  nodesLeft: number;
+  onUnknownClass: ((classPath: string) => void) | undefined;
+}
 
-  const convert = (v: unknown, depth: number): JsonOut => {
-    if (--nodesLeft < 0) throw new ConversionError(`more than ${options.maxNodes ?? 1_000_000} values in one document (shared values expanded?)`);
-    if (depth > maxDepth) throw new ConversionError(`nested deeper than ${maxDepth} levels (or refers to itself)`);
-    if (v === null || v === undefined) return null;
-    switch (typeof v) {
-      case 'boolean':
-      case 'string':
-      case 'bigint':
-        return v;
-      case 'number':
-        return Number.isFinite(v) ? v : null;
-    }
-    if (Array.isArray(v)) return v.map((x) => convert(x, depth + 1));
-    if (v instanceof PyTuple) return v.items.map((x) => convert(x, depth + 1));
-    if (v instanceof PySet) return v.items.map((x) => convert(x, depth + 1));
-    if (v instanceof Map) {
-      const out = newJsonObject();
-      for (const [k, x] of v) out[keyText(k)] = convert(x, depth + 1);
-      return out;
-    }
-    if (v instanceof PyBytes) return Buffer.from(v.bytes).toString('utf8');
-    if (v instanceof PyGlobal) return v.path;
-    if (v instanceof PyObject) {
-      const known = knownClass(v);
-      if (known !== undefined) return known;
-      if (v.classPath === '_codecs.encode') return Buffer.from(bytesOf(v) ?? []).toString('utf8');
-      options.onUnknownClass?.(v.classPath ?? 'object');
-      // An arbitrary object: keep what it holds (pydantic/dataclass state), else name its class.
-      const st = v.state;
-      if (st instanceof Map) return convert(st.has('__dict__') ? st.get('__dict__') : st, depth + 1);
-      if (v.dictItems) return convert(v.dictItems, depth + 1);
-      if (v.listItems) return convert(v.listItems, depth + 1);
-      // A bare call (REDUCE of a function such as os.system): name it, never pass its arguments off as data.
-      return `${v.classPath ?? 'object'}(…) (not run)`;
-    }
-    return null;
-  };
-  return convert(value, 0);
+export function toJson(value: unknown, options: ToJsonOptions = {}): JsonOut {
+  const maxNodes = options.maxNodes ?? 1_000_000;
+  return convert({ maxDepth: options.maxDepth ?? 200, maxNodes, nodesLeft: maxNodes, onUnknownClass: options.onUnknownClass }, value, 0);
+}
+
+function convert(ctx: ConvertContext, v: unknown, depth: number): JsonOut {
+  if (--ctx.nodesLeft < 0) throw new ConversionError(`more than ${ctx.maxNodes} values in one document (shared values expanded?)`);
+  if (depth > ctx.maxDepth) throw new ConversionError(`nested deeper than ${ctx.maxDepth} levels (or refers to itself)`);
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case 'boolean':
+    case 'string':
+    case 'bigint':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? v : null;
+  }
+  if (Array.isArray(v)) return v.map((x) => convert(ctx, x, depth + 1));
+  if (v instanceof PyTuple) return v.items.map((x) => convert(ctx, x, depth + 1));
+  if (v instanceof PySet) return v.items.map((x) => convert(ctx, x, depth + 1));
+  if (v instanceof PyDict) {
+    const out = newJsonObject();
+    for (const [k, x] of v.entries()) setJsonKey(out, keyText(k), convert(ctx, x, depth + 1));
+    return out;
+  }
+  if (v instanceof PyBytes) return Buffer.from(v.bytes).toString('utf8');
+  if (v instanceof PyGlobal) return v.path;
+  if (v instanceof PyObject) {
+    const known = knownClass(v);
+    if (known !== undefined) return known;
+    if (v.classPath === '_codecs.encode') return Buffer.from(bytesOf(v) ?? []).toString('utf8');
+    ctx.onUnknownClass?.(v.classPath ?? 'object');
+    // An arbitrary object: keep what it holds (pydantic/dataclass state), else name its class.
+    const st = v.state;
+    if (st instanceof PyDict) return convert(ctx, st.has('__dict__') ? st.get('__dict__') : st, depth + 1);
+    if (v.dictItems) return convert(ctx, v.dictItems, depth + 1);
+    if (v.listItems) return convert(ctx, v.listItems, depth + 1);
+    // A bare call (REDUCE of a function such as os.system): name it, never pass its arguments off as data.
+    return `${v.classPath ?? 'object'}(…) (not run)`;
+  }
+  return null;
 }

@@ -13,7 +13,7 @@
  * Why not npm `pickleparser`: it decodes LONG1 as unsigned, writes dict keys into plain objects (a
  * `__proto__` key reaches the prototype setter) unless in Map mode, and has none of these bounds.
  */
-import { PyBytes, PyGlobal, PyObject, PySet, PyTuple, pyTypeName, type PyConstruction } from './values';
+import { PyBytes, PyDict, PyGlobal, PyObject, PySet, PyTuple, pyTypeName, type PyConstruction } from './values';
 
 export class PickleError extends Error {
   constructor(
@@ -34,7 +34,23 @@ export interface PickleOptions {
   maxMarks?: number;
   /** Replaces what BUILD stores on an object: lets a loader keep a compact form instead of the raw state. */
   onBuild?: (obj: PyObject, state: unknown) => unknown;
+  /**
+   * When `onBuild` replaces a state, drop the memo's references to the dicts and sets inside the raw state,
+   * so they can be collected while parsing goes on (a docstore's memo otherwise keeps every document's
+   * raw pydantic state alive to the end). Python never refers back to them in a LangChain docstore; if a
+   * pickle does, parsing stops with `MemoReleasedError` and the caller parses again without this option.
+   */
+  releaseBuiltState?: boolean;
 }
+
+/** A pickle referred back to state released by `releaseBuiltState`: parse again without it. */
+export class MemoReleasedError extends Error {
+  override name = 'MemoReleasedError';
+}
+
+const RELEASED = Symbol('released');
+/** Containers visited per released state at most (a bound, not a correctness limit). */
+const RELEASE_BUDGET = 10_000;
 
 const OP_NAMES: Record<number, string> = {
   0x28: 'MARK', 0x2e: 'STOP', 0x30: 'POP', 0x31: 'POP_MARK', 0x32: 'DUP', 0x46: 'FLOAT', 0x49: 'INT', 0x4a: 'BININT',
@@ -49,6 +65,9 @@ const OP_NAMES: Record<number, string> = {
   0x90: 'ADDITEMS', 0x91: 'FROZENSET', 0x92: 'NEWOBJ_EX', 0x93: 'STACK_GLOBAL', 0x94: 'MEMOIZE', 0x95: 'FRAME',
   0x96: 'BYTEARRAY8', 0x97: 'NEXT_BUFFER', 0x98: 'READONLY_BUFFER',
 };
+
+/** Immutable, so one instance serves every `()` (one per pickled object otherwise). */
+const EMPTY_TUPLE = new PyTuple(Object.freeze([]));
 
 /** Python ints wider than this many bytes are refused: no docstore needs a 8,192-bit integer. */
 const MAX_LONG_BYTES = 1024;
@@ -101,6 +120,21 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
   const maxStack = options.maxStack ?? 1_000_000;
   const maxMarks = options.maxMarks ?? 10_000;
   const onBuild = options.onBuild;
+  const release = options.releaseBuiltState === true && onBuild !== undefined;
+  /** Frees the memo slots of the dicts and sets inside a state a loader has replaced. */
+  const releaseState = (state: unknown) => {
+    let budget = RELEASE_BUDGET;
+    const todo: unknown[] = [state];
+    while (todo.length && budget-- > 0) {
+      const v = todo.pop();
+      if (v instanceof PyDict) {
+        if (v.memoSlot >= 0 && memo[v.memoSlot] === v) memo[v.memoSlot] = RELEASED;
+        for (const [, x] of v.entries()) if (x instanceof PyDict || x instanceof PySet) todo.push(x);
+      } else if (v instanceof PySet) {
+        if (v.memoSlot >= 0 && memo[v.memoSlot] === v) memo[v.memoSlot] = RELEASED;
+      }
+    }
+  };
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const end = data.length;
@@ -108,8 +142,11 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
   let pos = 0;
   let opStart = 0;
   let opName = '';
-  let stack: unknown[] = [];
-  const marks: unknown[][] = [];
+  // One flat stack; a MARK records the stack height (Python keeps a metastack of lists: same semantics,
+  // without allocating a list per MARK that SETITEMS/APPENDS would throw away).
+  const stack: unknown[] = [];
+  const marks: number[] = [];
+  let floor = 0;
   const memo: unknown[] = [];
   const memoSparse = new Map<number, unknown>();
   let memoryEstimate = 0;
@@ -180,55 +217,78 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
     stack.push(v);
   };
   const pop = (): unknown => {
-    if (stack.length === 0) fail('stack underflow: the pickle is corrupted');
+    if (stack.length <= floor) fail('stack underflow: the pickle is corrupted');
     return stack.pop();
   };
   const top = (): unknown => {
-    if (stack.length === 0) fail('stack underflow: the pickle is corrupted');
+    if (stack.length <= floor) fail('stack underflow: the pickle is corrupted');
     return stack[stack.length - 1];
   };
+  /** Ends the innermost MARK: returns where its items start (they stay on the stack until `dropTo`). */
+  const popMarkIndex = (): number => {
+    const m = marks.pop();
+    if (m === undefined) return fail('no MARK to pop to: the pickle is corrupted');
+    floor = marks.length ? marks[marks.length - 1]! : 0;
+    return m;
+  };
+  /** The value just below a MARK that has been popped (the container SETITEMS/APPENDS/ADDITEMS fill). */
+  const below = (m: number): unknown => {
+    if (m <= floor) fail('stack underflow: the pickle is corrupted');
+    return stack[m - 1];
+  };
+  const dropTo = (m: number) => {
+    stack.length = m;
+  };
+  /** The innermost MARK's items as a new array (for LIST, TUPLE, FROZENSET, INST, OBJ). */
   const popMark = (): unknown[] => {
-    const items = stack;
-    const prev = marks.pop();
-    if (prev === undefined) fail('no MARK to pop to: the pickle is corrupted');
-    stack = prev!;
+    const m = popMarkIndex();
+    const items = stack.slice(m);
+    dropTo(m);
     return items;
   };
   const memoGet = (i: number): unknown => {
-    if (i < memo.length && i in memo) return memo[i];
+    if (i < memo.length && i in memo) {
+      const v = memo[i];
+      if (v === RELEASED) throw new MemoReleasedError(`memo entry ${i} refers back to a released document state`);
+      return v;
+    }
     if (memoSparse.has(i)) return memoSparse.get(i);
     return fail(`memo entry ${i} was never stored: the pickle is corrupted`);
   };
   const memoPut = (i: number, v: unknown) => {
     charge(SLOT_COST);
+    if (release && (v instanceof PyDict || v instanceof PySet)) v.memoSlot = i;
     if (i <= memo.length) memo[i] = v;
     else memoSparse.set(i, v);
   };
   const construct = (callable: unknown, args: unknown, how: PyConstruction, kwargs: unknown = null) => {
     if (!(args instanceof PyTuple)) fail(`${how} arguments must be a tuple, not ${pyTypeName(args)}`);
-    if (kwargs !== null && !(kwargs instanceof Map)) fail(`${how} keyword arguments must be a dict, not ${pyTypeName(kwargs)}`);
+    if (kwargs !== null && !(kwargs instanceof PyDict)) fail(`${how} keyword arguments must be a dict, not ${pyTypeName(kwargs)}`);
     if (!(callable instanceof PyGlobal) && !(callable instanceof PyObject)) fail(`${how} of ${pyTypeName(callable)}, which is not callable`);
     charge(OBJECT_COST);
-    return new PyObject(callable, (args as PyTuple).items, how, kwargs as Map<unknown, unknown> | null);
+    return new PyObject(callable, (args as PyTuple).items, how, kwargs as PyDict | null);
   };
-  const setItems = (target: unknown, items: unknown[]) => {
-    if (items.length % 2 !== 0) fail('odd number of items for a dict');
-    let map: Map<unknown, unknown>;
-    if (target instanceof Map) map = target;
-    else if (target instanceof PyObject) map = target.dictItems ??= new Map();
+  /** dict[k] = v for the pairs in items[from..to). */
+  const setItems = (target: unknown, items: unknown[], from: number, to: number) => {
+    if ((to - from) % 2 !== 0) fail('odd number of items for a dict');
+    let map: PyDict;
+    if (target instanceof PyDict) map = target;
+    else if (target instanceof PyObject) map = target.dictItems ??= new PyDict();
     else return fail(`cannot set items on ${pyTypeName(target)}`);
-    for (let i = 0; i < items.length; i += 2) {
+    for (let i = from; i < to; i += 2) {
       const k = items[i];
       if (!isHashable(k)) fail(`unhashable dict key (${pyTypeName(k)})`);
       map.set(k, items[i + 1]);
     }
-    charge(items.length * SLOT_COST);
+    charge((to - from) * SLOT_COST);
   };
-  const appendItems = (target: unknown, items: unknown[]) => {
-    if (Array.isArray(target)) for (const it of items) target.push(it);
-    else if (target instanceof PyObject) (target.listItems ??= []).push(...items);
-    else fail(`cannot append to ${pyTypeName(target)}`);
-    charge(items.length * SLOT_COST);
+  const appendItems = (target: unknown, items: unknown[], from: number, to: number) => {
+    let list: unknown[];
+    if (Array.isArray(target)) list = target;
+    else if (target instanceof PyObject) list = target.listItems ??= [];
+    else return fail(`cannot append to ${pyTypeName(target)}`);
+    for (let i = from; i < to; i++) list.push(items[i]);
+    charge((to - from) * SLOT_COST);
   };
   const global = (module: string, name: string) => {
     charge(OBJECT_COST);
@@ -256,14 +316,14 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
         return pop();
       case 0x28: // MARK
         if (marks.length >= maxMarks) fail(`more than ${maxMarks} nested MARKs: not a docstore, or a hostile file`);
-        marks.push(stack);
-        stack = [];
+        marks.push(stack.length);
+        floor = stack.length;
         break;
       case 0x30:
         pop();
         break;
       case 0x31:
-        popMark();
+        dropTo(popMarkIndex());
         break;
       case 0x32:
         push(top());
@@ -381,14 +441,13 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
         fail('extension-registry references are not used by docstores; refusing to resolve one');
         break;
       case 0x29:
-        charge(OBJECT_COST);
-        push(new PyTuple([]));
+        push(EMPTY_TUPLE);
         break;
       case 0x85:
       case 0x86:
       case 0x87: {
         const n = op - 0x84;
-        if (stack.length < n) fail('stack underflow: the pickle is corrupted');
+        if (stack.length - floor < n) fail('stack underflow: the pickle is corrupted');
         charge(OBJECT_COST + n * SLOT_COST);
         push(new PyTuple(stack.splice(stack.length - n, n)));
         break;
@@ -411,13 +470,14 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
       }
       case 0x7d:
         charge(OBJECT_COST);
-        push(new Map());
+        push(new PyDict());
         break;
       case 0x64: {
-        const items = popMark();
-        const m = new Map<unknown, unknown>();
+        const from = popMarkIndex();
+        const m = new PyDict();
         charge(OBJECT_COST);
-        setItems(m, items);
+        setItems(m, stack, from, stack.length);
+        dropTo(from);
         push(m);
         break;
       }
@@ -432,32 +492,37 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
         break;
       }
       case 0x90: {
-        const items = popMark();
-        const target = top();
+        const from = popMarkIndex();
+        const target = below(from);
         if (!(target instanceof PySet) || target.frozen) fail(`cannot add items to ${pyTypeName(target)}`);
-        (target as PySet).items.push(...items);
-        charge(items.length * SLOT_COST);
+        const items = (target as PySet).items;
+        for (let i = from; i < stack.length; i++) items.push(stack[i]);
+        charge((stack.length - from) * SLOT_COST);
+        dropTo(from);
         break;
       }
       case 0x61: {
-        const item = pop();
-        appendItems(top(), [item]);
+        if (stack.length - floor < 2) fail('stack underflow: the pickle is corrupted');
+        appendItems(stack[stack.length - 2], stack, stack.length - 1, stack.length);
+        stack.length -= 1;
         break;
       }
       case 0x65: {
-        const items = popMark();
-        appendItems(top(), items);
+        const from = popMarkIndex();
+        appendItems(below(from), stack, from, stack.length);
+        dropTo(from);
         break;
       }
       case 0x73: {
-        const v = pop();
-        const k = pop();
-        setItems(top(), [k, v]);
+        if (stack.length - floor < 3) fail('stack underflow: the pickle is corrupted');
+        setItems(stack[stack.length - 3], stack, stack.length - 2, stack.length);
+        stack.length -= 2;
         break;
       }
       case 0x75: {
-        const items = popMark();
-        setItems(top(), items);
+        const from = popMarkIndex();
+        setItems(below(from), stack, from, stack.length);
+        dropTo(from);
         break;
       }
       case 0x63: {
@@ -510,7 +575,11 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
         const obj = top();
         if (!(obj instanceof PyObject)) fail(`BUILD on ${pyTypeName(obj)}, which has no state to set`);
         const o = obj as PyObject;
-        o.state = onBuild ? onBuild(o, state) : state;
+        if (onBuild) {
+          const kept = onBuild(o, state);
+          if (release && kept !== state) releaseState(state);
+          o.state = kept;
+        } else o.state = state;
         break;
       }
       case 0x70:
