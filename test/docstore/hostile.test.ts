@@ -3,10 +3,12 @@
  * by gen_stores.py) is refused with one line naming the file, or neutralised into inert data. Nothing
  * runs, no prototype changes, memory stays bounded.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openLangChainPython } from '../../electron/engine/docstore/langchain-python';
+import { MemoReleasedError, parsePickle } from '../../electron/engine/docstore/pickle/vm';
+import { PyDict } from '../../electron/engine/docstore/pickle/values';
 import { openSource } from '../../electron/engine/source';
 import { isUserError } from '../../shared/errors';
 import { STORES, plain } from './support';
@@ -75,6 +77,18 @@ describe('hostile pickles', () => {
     expect(b.metadata.toString).toBe('not a function');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getOwnPropertyDescriptor(a.metadata, '__proto__')!.value).toEqual({ polluted: true });
+  });
+
+  it('two documents sharing one metadata dict (a memo reference back into a released state) still load', async () => {
+    // The lean pass refuses this pickle (it refers back to the first document's released metadata)...
+    const bytes = readFileSync(join(STORES, 'edge', 'shared-metadata.pkl'));
+    const compact = (_o: unknown, st: unknown) => (st instanceof PyDict && st.has('__dict__') ? 'compacted' : st);
+    expect(() => parsePickle(bytes, { onBuild: compact, releaseBuiltState: true })).toThrow(MemoReleasedError);
+    // ...and the loader parses again keeping everything.
+    const store = await openLangChainPython(join(STORES, 'edge', 'shared-metadata.pkl'));
+    expect(plain(store.documentFor(0n)!.metadata)).toEqual({ source: 'shared.md', tags: ['a', 'b'] });
+    expect(store.documentFor(1n)!.text).toBe('two');
+    expect(plain(store.documentFor(1n)!.metadata)).toEqual({ source: 'shared.md', tags: ['a', 'b'] });
   });
 
   it('memory is bounded: a parse needing more than XNAI_DOCSTORE_MEMORY_MB stops with the setting named', async () => {
