@@ -159,3 +159,13 @@ describe('formatting', () => {
     expect(fmtPercent(200, 200)).toBe('100%');
   });
 });
+
+describe('RateEstimator warm-up', () => {
+  it('reports the plain average since start at first, not an EMA dragged down by an idle first interval', () => {
+    const r = new RateEstimator({ tauMs: 5000 });
+    r.observe(0, 1000, 0);
+    r.observe(0, 1000, 1000); // prepared, nothing acknowledged yet
+    const v = r.observe(40, 1000, 2000);
+    expect(v.pointsPerSec).toBeCloseTo(20, 6);
+  });
+});

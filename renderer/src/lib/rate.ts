@@ -4,6 +4,9 @@
  * (alpha = 1 - e^(-dt/tau)), which stays correct whatever the event rate is. Timestamps are the
  * engine's (`progress.at`), so transport jitter does not show up as speed changes.
  *
+ * For the first `tauMs` after a start or resume the rate is the plain average since then: an EMA seeded
+ * from the first, often idle, interval would take several time constants to catch up.
+ *
  * While the job is not running the estimate is frozen: the last ETA stays on screen, marked as paused,
  * and the time spent paused never counts as a slow interval after resume.
  */
@@ -30,6 +33,9 @@ export class RateEstimator {
   private intervals = 0;
   private lastAt: number | null = null;
   private lastProcessed = 0;
+  /** Where the current stretch of running began (start, resume). */
+  private baseAt: number | null = null;
+  private baseProcessed = 0;
   private eta: number | null = null;
   private frozen = false;
 
@@ -43,6 +49,8 @@ export class RateEstimator {
     this.intervals = 0;
     this.lastAt = null;
     this.lastProcessed = 0;
+    this.baseAt = null;
+    this.baseProcessed = 0;
     this.eta = null;
     this.frozen = false;
   }
@@ -54,11 +62,19 @@ export class RateEstimator {
       // A new run (or a reset) started counting again: old speed says nothing about it.
       this.reset();
     }
+    if (this.baseAt === null) {
+      this.baseAt = at;
+      this.baseProcessed = processed;
+    }
     if (this.lastAt !== null && at > this.lastAt) {
       const dt = at - this.lastAt;
-      const instant = ((processed - this.lastProcessed) * 1000) / dt;
-      const alpha = 1 - Math.exp(-dt / this.tauMs);
-      this.ema = this.ema === null ? instant : alpha * instant + (1 - alpha) * this.ema;
+      if (at - this.baseAt <= this.tauMs) {
+        this.ema = ((processed - this.baseProcessed) * 1000) / (at - this.baseAt);
+      } else {
+        const instant = ((processed - this.lastProcessed) * 1000) / dt;
+        const alpha = 1 - Math.exp(-dt / this.tauMs);
+        this.ema = this.ema === null ? instant : alpha * instant + (1 - alpha) * this.ema;
+      }
       this.intervals++;
     }
     this.lastAt = at;
@@ -74,6 +90,7 @@ export class RateEstimator {
   freeze(): RateView {
     this.frozen = true;
     this.lastAt = null;
+    this.baseAt = null;
     return this.view();
   }
 

@@ -38,6 +38,8 @@ export interface RunState {
   samples: ChartSample[];
   logs: LogLine[];
   lastError: { message: string; code: number; at: number } | null;
+  /** The latest warning (retries during an outage, memory pressure), shown on the progress card while recent. */
+  lastWarning: { msg: string; at: number } | null;
   timeline: TimelineEntry[];
   warnings: string[];
   source: SourceSummary | null;
@@ -67,6 +69,7 @@ export const useRun = create<RunState>()(() => ({
   samples: [],
   logs: [],
   lastError: null,
+  lastWarning: null,
   timeline: [],
   warnings: [],
   source: null,
@@ -112,7 +115,8 @@ function sampleFrom(progress: Progress | null, memory: MemorySample | null, rate
   return {
     t: at,
     pps: progress ? (running ? (rateView.pointsPerSec ?? 0) : 0) : null,
-    latencyMs: progress && running ? progress.batchLatencyMs : null,
+    // 0 means no batch acknowledged yet: a gap, not a 0 ms point.
+    latencyMs: progress && running && progress.batchLatencyMs > 0 ? progress.batchLatencyMs : null,
     rssMb: memory ? memory.rssMb : (progress?.rssMb ?? null),
     systemUsedMb: memory ? memory.systemTotalMb - memory.systemAvailableMb : null,
     limitMb: memory ? memory.limitMb : null,
@@ -125,7 +129,7 @@ function flush(): void {
   pending = [];
   if (events.length === 0) return;
   const s = useRun.getState();
-  let { status, runId, reason, progress, memory, lastError, rate: rateView, timeline } = s;
+  let { status, runId, reason, progress, memory, lastError, lastWarning, rate: rateView, timeline } = s;
   let sampleAt: number | null = null;
 
   for (const e of events) {
@@ -140,6 +144,7 @@ function flush(): void {
         reason = e.reason ?? null;
         if (status !== 'running') rateView = rate.freeze();
         if (status === 'running' || status === 'preparing') lastError = null;
+        if (status !== 'running') lastWarning = null;
         logs.push({ at: e.at, level: status === 'failed' ? 'error' : 'info', msg: `Job ${status}${e.reason ? `: ${e.reason}` : ''}` });
         // Shown until the next snapshot brings the engine's own timeline (which replaces this one).
         timeline = [...timeline, { at: e.at, event: status, ...(e.reason ? { detail: e.reason } : {}) }].slice(-50);
@@ -161,6 +166,7 @@ function flush(): void {
         break;
       case 'log':
         logs.push({ at: e.at, level: e.level, msg: e.msg });
+        if (e.level === 'warn') lastWarning = { msg: e.msg, at: e.at };
         break;
       case 'error':
         lastError = { message: e.message, code: e.code, at: e.at };
@@ -176,6 +182,7 @@ function flush(): void {
     progress,
     memory,
     lastError,
+    lastWarning,
     rate: rateView,
     timeline,
     samples: samples.toArray(),

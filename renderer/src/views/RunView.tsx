@@ -123,6 +123,9 @@ function ProgressCard() {
   const rate = useRun((s) => s.rate);
   const status = useRun((s) => s.status);
   const memory = useRun((s) => s.memory);
+  const warning = useRun((s) => s.lastWarning);
+  // A warning stays up while it is recent relative to the engine's latest progress (retries keep renewing it).
+  const showWarning = warning !== null && status === 'running' && (!progress || progress.at - warning.at < 15_000);
   if (!progress) {
     return (
       <Card title="Progress">
@@ -173,6 +176,11 @@ function ProgressCard() {
         <Stat label="Engine RSS" value={fmtMb(memory?.rssMb ?? progress.rssMb)} testId="stat-rss" />
         <Stat label="Memory limit" value={memory ? fmtMb(memory.limitMb) : '—'} hint="MAX_MEMORY_PERCENT of total RAM" />
       </dl>
+      {showWarning ? (
+        <p className="warn-text run-warning" role="status" data-testid="run-warning">
+          {warning.msg}. The run keeps retrying; acknowledged batches are safe. You can pause it and resume later.
+        </p>
+      ) : null}
       {memory && memory.level !== 'ok' ? (
         <p className={memory.level === 'limit' ? 'bad-text' : 'warn-text'} role="status">
           {memory.level === 'limit' ? 'Memory is at the limit: the engine holds back new batches until it drops.' : 'Memory is close to the limit.'}
