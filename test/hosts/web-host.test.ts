@@ -199,9 +199,11 @@ describe('browser host', () => {
       expect(got.sourceVector).toBeNull();
       expect(got.sourceNote).toEqual(expect.any(String));
       expect((await api.getPoint({ ...target, id: '424242' })).point).toBeNull();
-      const similar = await api.findSimilar({ ...target, id: '1', limit: 2 });
-      expect(similar.points.map((p) => p.id)).toEqual(['2', BIG_ID.toString()]);
-      expect(similar.points[0]!.score).toBeCloseTo(0.9, 5);
+      // Searched with the point's own vector: the point itself first, then its neighbours by Dot score.
+      const similar = await api.findSimilar({ ...target, id: '1', limit: 3 });
+      expect(similar.points.map((p) => p.id)).toEqual(['1', '2', BIG_ID.toString()]);
+      expect(similar.points.map((p) => p.score)).toEqual([1, expect.closeTo(0.9, 5), expect.closeTo(0.8, 5)]);
+      await expect(api.findSimilar({ ...target, id: '424242' })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: expect.stringContaining('point 424242 does not exist') });
     });
 
     it('refuses invalid requests with the field named', async () => {

@@ -57,26 +57,35 @@ export async function scrollPoints(
 }
 
 export async function getPoint(target: BrowseTarget, id: string): Promise<PointView | null> {
-  const r = await qdrantCall<RawPoint>(target, 'GET', collectionPath(target.collection, `/points/${encodeURIComponent(id.toLowerCase())}`));
-  if (r.status === 404) {
-    // Qdrant answers 404 both for a missing point and a missing collection: tell them apart for the user.
-    const c = await qdrantCall<unknown>(target, 'GET', collectionPath(target.collection));
-    if (c.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${target.qdrantUrl}`);
-    return null;
-  }
-  if (r.result === null) throw new UserError('connection', `Qdrant refused point ${id} of "${target.collection}" (HTTP ${r.status}): ${r.error ?? 'no reason given'}`);
-  return toPointView(r.result);
+  const p = await getPointRecord(target, id, true);
+  return p ? toPointView(p) : null;
 }
 
+
+/** One point by exact id through the retrieve API: an empty answer for a missing point, 404 only for a missing collection. */
+async function getPointRecord(target: BrowseTarget, id: string, withVector: boolean): Promise<RawPoint | null> {
+  const r = await qdrantCall<RawPoint[]>(target, 'POST', collectionPath(target.collection, '/points'), { ids: [idForQdrant(id)], with_payload: true, with_vector: withVector });
+  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${target.qdrantUrl}`);
+  if (r.result === null) throw new UserError('connection', `Qdrant refused point ${id} of "${target.collection}" (HTTP ${r.status}): ${r.error ?? 'no reason given'}`);
+  return r.result[0] ?? null;
+}
+
+/**
+ * Nearest neighbours of a stored point. Queried with the point's own vector (not `query: <id>`, which makes
+ * Qdrant leave the point out), so the point itself normally comes first with the top score: a quick check
+ * that what was migrated is findable by its own vector.
+ */
 export async function findSimilar(target: BrowseTarget, id: string, limit: number): Promise<PointView[]> {
-  // Ask for one more: the point itself may come back as its own nearest neighbour.
+  const point = await getPointRecord(target, id, true);
+  if (!point) throw new UserError('usage', `point ${id} does not exist in collection "${target.collection}"`);
+  const vector = toPointView(point).vector;
+  if (!vector) throw new UserError('usage', `point ${id} has no dense vector to search with`);
   const result = await qdrantOk<{ points: RawPoint[] }>(
     target,
     'POST',
     collectionPath(target.collection, '/points/query'),
-    { query: idForQdrant(id), limit: limit + 1, with_payload: true, with_vector: false },
+    { query: vector, limit, with_payload: true, with_vector: false },
     `the similarity query for point ${id}`,
   );
-  const self = id.toLowerCase();
-  return result.points.filter((p) => idToString(p.id).toLowerCase() !== self).slice(0, limit).map(toPointView);
+  return result.points.map(toPointView);
 }
