@@ -50,30 +50,31 @@ export async function openLangChainPython(file: string): Promise<JoinedDocuments
   let data: Buffer | null = await readBoundedFile(file, maxDocstoreBytes(), 'LangChain docstore (.pkl)');
   const unfamiliar = new Set<string>();
   const unknownValues = new Set<string>();
+  const noteUnknown = (c: string) => void unknownValues.add(c);
   let root: unknown;
   const options: PickleOptions = {
     maxMemoryBytes: maxParseMemoryBytes(),
     // Each Document's raw pydantic state is dropped once compacted (see releaseBuiltState).
     releaseBuiltState: true,
     onBuild: (obj, state) => {
-        // Compact each Document as soon as its state arrives, so the raw pydantic state can be collected.
-        const fields = fieldsOf(state);
-        if (!fields || typeof fields.get('page_content') !== 'string') return state;
-        const classPath = obj.classPath ?? 'unknown';
-        if (!KNOWN_DOCUMENT_CLASSES.includes(classPath)) unfamiliar.add(classPath);
-        let metadata: JsonOut;
-        try {
-          metadata = toJson(fields.get('metadata') ?? new PyDict(), { onUnknownClass: (c) => unknownValues.add(c) });
-        } catch (e) {
-          if (e instanceof ConversionError) throw new PickleError(`a document's metadata is ${e.message}`, 0);
-          throw e;
-        }
-        if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
-          throw new PickleError(`a document's metadata is a ${pyTypeName(fields.get('metadata'))}, not a dict`, 0);
-        }
-        const id = fields.get('id');
-        return new DocumentFields(fields.get('page_content') as string, metadata, typeof id === 'string' ? id : null, classPath);
-      },
+      // Compact each Document as soon as its state arrives, so the raw pydantic state can be collected.
+      const fields = fieldsOf(state);
+      if (!fields || typeof fields.get('page_content') !== 'string') return state;
+      const classPath = obj.classPath ?? 'unknown';
+      if (!KNOWN_DOCUMENT_CLASSES.includes(classPath)) unfamiliar.add(classPath);
+      let metadata: JsonOut;
+      try {
+        metadata = toJson(fields.get('metadata') ?? new PyDict(), { onUnknownClass: noteUnknown });
+      } catch (e) {
+        if (e instanceof ConversionError) throw new PickleError(`a document's metadata is ${e.message}`, 0);
+        throw e;
+      }
+      if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+        throw new PickleError(`a document's metadata is a ${pyTypeName(fields.get('metadata'))}, not a dict`, 0);
+      }
+      const id = fields.get('id');
+      return new DocumentFields(fields.get('page_content') as string, metadata, typeof id === 'string' ? id : null, classPath);
+    },
   };
   try {
     try {
