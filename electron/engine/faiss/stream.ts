@@ -4,7 +4,7 @@
  * quantized codes go through a reused scratch buffer and the decoder. IVF ordinals are found from the
  * cumulative list sizes, so any batch can start anywhere without reading what comes before it.
  */
-import { read } from 'node:fs';
+import { read, readv } from 'node:fs';
 import type { DataFile, IvfStore, LabelMap, ParsedIndex, RowStore } from './layout';
 import { FaissFormatError } from './types';
 
@@ -20,6 +20,24 @@ export async function readExact(file: DataFile, buf: Uint8Array, position: numbe
     const n = await pread(file.fd, buf, done, Math.min(buf.length - done, 1 << 30), position + done);
     if (n === 0) throw new FaissFormatError(file.path, structure, position + done, 'file ended early (was it changed while reading?)');
     done += n;
+  }
+}
+
+function preadv(fd: number, bufs: Uint8Array[], position: number): Promise<number> {
+  return new Promise((res, rej) => readv(fd, bufs, position, (err, n) => (err ? rej(err) : res(n))));
+}
+
+/** Fills `bufs` in order from the contiguous file range at `position` (a short read continues where it stopped). */
+export async function readvExact(file: DataFile, bufs: Uint8Array[], position: number, structure: string): Promise<void> {
+  let rest = bufs.filter((b) => b.length > 0);
+  let pos = position;
+  while (rest.length) {
+    const n = await preadv(file.fd, rest, pos);
+    if (n === 0) throw new FaissFormatError(file.path, structure, pos, 'file ended early (was it changed while reading?)');
+    pos += n;
+    let skip = n;
+    while (rest.length && skip >= rest[0]!.length) skip -= rest.shift()!.length;
+    if (skip > 0) rest = [rest[0]!.subarray(skip), ...rest.slice(1)];
   }
 }
 
@@ -57,8 +75,7 @@ export class VectorFiller {
     if (n === 0) return;
     const { store } = this.index;
     if (store.kind === 'rows') {
-      await this.fillRows(store, start, n, vectors, 0);
-      await this.rowLabels(start, n, ids);
+      await Promise.all([this.fillRows(store, start, n, vectors, 0), this.rowLabels(start, n, ids)]);
     } else {
       await this.fillIvf(store, start, n, vectors, ids);
       await this.applyMaps(0, ids, n);
@@ -142,9 +159,11 @@ export class VectorFiller {
 
   /**
    * IVF: a batch usually spans several lists. Lists of an `ilar` file lie back to back (codes then ids), so
-   * neighbouring pieces are fetched with one read into a scratch span and copied out: one system call
-   * instead of two per list, which matters far more than the extra copy when lists are small. A large piece
-   * (or a far-away one, as on-disk lists with spare capacity can be) is read straight into the batch.
+   * neighbouring pieces are fetched with one scatter read (readv): codes land straight in the batch's
+   * Float32Array (or in scratch for quantized codes), ids straight in its BigInt64Array, and the few bytes in
+   * between (ids of rows before the batch) in a small sink. One system call per group and no extra copy. A
+   * piece far from its neighbours (on-disk lists with spare capacity, huge lists) gets its own reads. All
+   * reads of a batch are issued at once so their trips through the I/O thread pool overlap.
    */
   private async fillIvf(store: IvfStore, start: number, n: number, vectors: Float32Array, ids: BigInt64Array): Promise<void> {
     const { decoder, starts } = store;
@@ -156,50 +175,81 @@ export class VectorFiller {
       pieces.push({ k, done, take, codesAt: store.codesOffset[k]! + within * cs, idsAt: store.idsOffset[k]! + 8 * within });
       done += take;
     }
+    // Plan groups of consecutive pieces whose regions are close together and in file order.
+    const groups: Group[] = [];
+    let scratchBytes = 0;
     for (let i = 0; i < pieces.length; ) {
       const first = pieces[i]!;
-      let lo = Math.min(first.codesAt, first.idsAt);
-      let hi = Math.max(first.codesAt + first.take * cs, first.idsAt + 8 * first.take);
+      let hi = first.idsAt + 8 * first.take;
       let useful = first.take * (cs + 8);
+      const ordered = first.codesAt + first.take * cs <= first.idsAt;
       let j = i;
-      while (j + 1 < pieces.length) {
+      while (ordered && j + 1 < pieces.length && j - i < MAX_GROUP) {
         const p = pieces[j + 1]!;
-        const nlo = Math.min(lo, p.codesAt, p.idsAt);
-        const nhi = Math.max(hi, p.codesAt + p.take * cs, p.idsAt + 8 * p.take);
+        if (p.codesAt < hi || p.codesAt + p.take * cs > p.idsAt) break;
+        const nhi = p.idsAt + 8 * p.take;
         const nuseful = useful + p.take * (cs + 8);
-        if (nhi - nlo > 2 * nuseful + ivfReadTuning.spanSlack || nhi - nlo > ivfReadTuning.maxSpan) break;
-        [lo, hi, useful, j] = [nlo, nhi, nuseful, j + 1];
+        if (nhi - first.codesAt > nuseful + ivfReadTuning.spanSlack || nhi - first.codesAt > ivfReadTuning.maxSpan) break;
+        [hi, useful, j] = [nhi, nuseful, j + 1];
       }
-      if (j === i && (useful >= ivfReadTuning.directRead || hi - lo > 2 * useful + ivfReadTuning.spanSlack)) {
-        await this.ivfPieceDirect(store, first, vectors, ids);
-      } else {
-        const span = this.ensureScratch(hi - lo).subarray(0, hi - lo);
-        await readExact(store.file, span, lo, `${this.index.indexType} inverted lists`);
-        for (let m = i; m <= j; m++) {
-          const p = pieces[m]!;
-          const codes = span.subarray(p.codesAt - lo, p.codesAt - lo + p.take * cs);
-          if (decoder.raw) new Uint8Array(vectors.buffer, vectors.byteOffset + p.done * cs, p.take * cs).set(codes);
-          else decoder.decode(codes, p.take, vectors, p.done);
-          new Uint8Array(ids.buffer, ids.byteOffset + 8 * p.done, 8 * p.take).set(span.subarray(p.idsAt - lo, p.idsAt - lo + 8 * p.take));
-        }
-      }
-      if (store.residualOf) for (let m = i; m <= j; m++) await this.addCentroid(store, pieces[m]!, vectors);
+      const span = hi - first.codesAt;
+      const direct = !ordered || (j === i && (useful >= ivfReadTuning.directRead || span > useful + ivfReadTuning.spanSlack));
+      // Scratch holds quantized codes (to decode) and the gaps a scatter read must land somewhere.
+      const bytes = (decoder.raw ? 0 : useful - 8 * (useful / (cs + 8))) + (direct ? 0 : span - useful);
+      groups.push({ from: i, to: j, direct, scratchAt: scratchBytes });
+      scratchBytes += bytes;
       i = j + 1;
     }
-  }
-
-  private async ivfPieceDirect(store: IvfStore, p: Piece, vectors: Float32Array, ids: BigInt64Array): Promise<void> {
-    const { decoder } = store;
-    const cs = decoder.codeSize;
-    const structure = `${this.index.indexType} inverted list ${store.listNo[p.k]}`;
-    if (decoder.raw) {
-      await readExact(store.file, new Uint8Array(vectors.buffer, vectors.byteOffset + p.done * cs, p.take * cs), p.codesAt, structure);
-    } else {
-      const buf = this.ensureScratch(p.take * cs).subarray(0, p.take * cs);
-      await readExact(store.file, buf, p.codesAt, structure);
-      decoder.decode(buf, p.take, vectors, p.done);
+    const scratch = this.ensureScratch(scratchBytes);
+    const what = this.index.indexType;
+    const reads: Promise<void>[] = [];
+    const codesScratchAt = new Map<Piece, number>();
+    for (const g of groups) {
+      let at = g.scratchAt;
+      const codeTarget = (p: Piece): Uint8Array => {
+        if (decoder.raw) return new Uint8Array(vectors.buffer, vectors.byteOffset + p.done * cs, p.take * cs);
+        codesScratchAt.set(p, at);
+        at += p.take * cs;
+        return scratch.subarray(at - p.take * cs, at);
+      };
+      const idTarget = (p: Piece) => new Uint8Array(ids.buffer, ids.byteOffset + 8 * p.done, 8 * p.take);
+      if (g.direct) {
+        const p = pieces[g.from]!;
+        const structure = `${what} inverted list ${store.listNo[p.k]}`;
+        reads.push(readExact(store.file, codeTarget(p), p.codesAt, structure));
+        reads.push(readExact(store.file, idTarget(p), p.idsAt, `${structure} ids`));
+        continue;
+      }
+      const iov: Uint8Array[] = [];
+      let pos = pieces[g.from]!.codesAt;
+      const sink = (to: number) => {
+        if (to > pos) {
+          iov.push(scratch.subarray(at, at + to - pos));
+          at += to - pos;
+        }
+      };
+      for (let m = g.from; m <= g.to; m++) {
+        const p = pieces[m]!;
+        sink(p.codesAt);
+        iov.push(codeTarget(p));
+        pos = p.codesAt + p.take * cs;
+        sink(p.idsAt);
+        iov.push(idTarget(p));
+        pos = p.idsAt + 8 * p.take;
+      }
+      reads.push(readvExact(store.file, iov, pieces[g.from]!.codesAt, `${what} inverted lists`));
     }
-    await readExact(store.file, new Uint8Array(ids.buffer, ids.byteOffset + 8 * p.done, 8 * p.take), p.idsAt, `${structure} ids`);
+    await Promise.all(reads);
+    for (const g of groups) {
+      for (let m = g.from; m <= g.to; m++) {
+        const p = pieces[m]!;
+        if (!decoder.raw) {
+          const at = codesScratchAt.get(p)!;
+          decoder.decode(scratch.subarray(at, at + p.take * cs), p.take, vectors, p.done);
+        }
+        if (store.residualOf) await this.addCentroid(store, p, vectors);
+      }
+    }
   }
 
   private async addCentroid(store: IvfStore, p: Piece, vectors: Float32Array): Promise<void> {
@@ -212,6 +262,17 @@ export class VectorFiller {
   }
 }
 
+/** Consecutive pieces fetched together with one scatter read, or one piece read directly. */
+interface Group {
+  from: number;
+  to: number;
+  direct: boolean;
+  scratchAt: number;
+}
+
+/** Pieces per scatter read: each needs up to 4 buffers and Linux takes at most 1024 per readv. */
+const MAX_GROUP = 200;
+
 /** The part of one inverted list a batch takes: list index k, batch row `done`, `take` rows, byte offsets. */
 interface Piece {
   k: number;
@@ -222,11 +283,12 @@ interface Piece {
 }
 
 /**
- * How IVF pieces are fetched. `directRead`: pieces at least this large are read straight into the batch (no
- * copy); `spanSlack`: a shared read may carry this much unused data besides twice the useful bytes;
- * `maxSpan`: the largest shared read. Exported so tests can drive both paths with small fixtures.
+ * How IVF pieces are fetched. `directRead`: a lone piece at least this large gets two plain reads instead of
+ * a scatter read (off by default: a scatter read is one system call for the same zero copies); `spanSlack`: a
+ * scatter read may carry this many unused bytes beyond the useful ones; `maxSpan`: its largest size.
+ * Exported so tests can drive every path with small fixtures.
  */
-export const ivfReadTuning = { directRead: 1 << 20, spanSlack: 64 * 1024, maxSpan: 32 << 20 };
+export const ivfReadTuning = { directRead: Number.POSITIVE_INFINITY, spanSlack: 64 * 1024, maxSpan: 32 << 20 };
 
 /**
  * ids[i] = start + i without allocating a BigInt per row (that would cost more than reading the vectors):
