@@ -69,9 +69,10 @@ class Display {
     } else if (p) process.stdout.write(`${plainLine(p)}\n`);
   }
 
-  message(text: string): void {
+  /** Info goes to stdout with the progress; warnings to stderr, so a failing run's stderr is its one line. */
+  message(text: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
     if (this.multi) this.multi.log(`${text}\n`);
-    else process.stderr.write(`${text}\n`);
+    else process[stream].write(`${text}\n`);
   }
 }
 
@@ -102,7 +103,7 @@ async function runInTerminal(config: MigrationConfig, options: { retryFailed: bo
       last = e.progress;
       if (!options.quiet) display.progress(e.progress);
     } else if (e.type === 'log') {
-      if (e.level === 'warn') display.message(`WARNING: ${e.msg}`);
+      if (e.level === 'warn') display.message(`WARNING: ${e.msg}`, 'stderr');
       else if (e.level === 'info' && !options.quiet) display.message(e.msg);
     }
   });
@@ -111,7 +112,7 @@ async function runInTerminal(config: MigrationConfig, options: { retryFailed: bo
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      display.message('Pausing: in-flight batches finish and the state is saved (Ctrl-C again to exit at once)');
+      display.message('Pausing: in-flight batches finish and the state is saved (Ctrl-C again to exit at once)', 'stderr');
       void controller.pause();
     } else {
       display.final(last);

@@ -153,9 +153,9 @@ export class Run {
     }
   }
 
+  /** Resolves when the run is paused or has ended (the contract's `settled`). */
   settled(): Promise<JobStatus> {
-    if (this.status === 'paused') return Promise.resolve('paused');
-    return this.settledPromise;
+    return this.whenPausedOrEnded();
   }
 
   /** Resolves when the run is paused or ended. */

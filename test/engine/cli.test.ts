@@ -1,0 +1,173 @@
+/**
+ * `xnai-migrate run | status | reset` as a user runs them (the bundled CLI as a child process): every bad
+ * configuration gets one stderr line and its exit code; two runs at once; Ctrl-C pauses (exit 130) and the
+ * next run resumes; SIGKILL at random points twenty times still ends with exactly the source's points.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { MigrationState, StateView } from '../../shared/contract';
+import { parseJson } from '../../shared/json';
+import { startRedis, type TestRedis } from '../support/redis';
+import { startQdrant, type TestQdrant } from '../support/qdrant/index';
+import { bundleCli, runCli, spawnCli } from './support/cli';
+import { vectorFor, writeFlatIndex } from './support/flat-index';
+import { countPoints, scrollAll } from './support/qdrant-read';
+
+let cli: string;
+let redis: TestRedis;
+let qdrant: TestQdrant;
+let work: string;
+let index: string;
+const COUNT = 20_000;
+const DIM = 16;
+
+beforeAll(async () => {
+  [cli, redis, qdrant] = await Promise.all([bundleCli(), startRedis(), startQdrant()]);
+  work = mkdtempSync(join(tmpdir(), 'xnai-cli-test-'));
+  index = join(work, 'index.faiss');
+  writeFlatIndex(index, COUNT, DIM);
+}, 120_000);
+afterAll(async () => {
+  await Promise.all([redis?.dispose(), qdrant?.stop()]);
+});
+
+function env(over: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    QDRANT_URL: qdrant.url,
+    QDRANT_API_KEY: qdrant.apiKey,
+    REDIS_HOST: redis.host,
+    REDIS_PORT: String(redis.port),
+    FAISS_INDEX_PATH: index,
+    DISTANCE: 'Euclid',
+    ...over,
+  };
+}
+
+async function state(key: string): Promise<MigrationState | null> {
+  const r = new Redis({ host: redis.host, port: redis.port, lazyConnect: true });
+  await r.connect();
+  const text = await r.get(key);
+  r.disconnect();
+  return text ? (JSON.parse(text) as MigrationState) : null;
+}
+
+describe('bad configuration: one line naming the value, and the exit code', () => {
+  it('every bad value is refused before anything connects', async () => {
+    const pw = await startRedis({ password: 'right-password' });
+    const keyed = qdrant.isStandIn ? await startQdrant({ apiKey: 'right-key' }) : null;
+    const badJson = join(work, 'bad.json');
+    writeFileSync(badJson, '{"batchSize": 500,');
+    const cases: { name: string; env: Record<string, string | undefined>; args?: string[]; code: number; line: RegExp }[] = [
+      { name: 'BATCH_SIZE=abc', env: env({ BATCH_SIZE: 'abc' }), code: 2, line: /^xnai-migrate: BATCH_SIZE=abc: is not a number; use a whole number/ },
+      { name: 'MAX_MEMORY_PERCENT=1.5', env: env({ MAX_MEMORY_PERCENT: '1.5' }), code: 2, line: /^xnai-migrate: MAX_MEMORY_PERCENT=1\.5: is out of range; use a fraction of total RAM/ },
+      { name: '--batch-size 0', env: env(), args: ['--batch-size', '0'], code: 2, line: /^xnai-migrate: --batch-size 0: is out of range/ },
+      { name: 'malformed URL', env: env({ QDRANT_URL: 'localhost:6333' }), code: 2, line: /QDRANT_URL=localhost:6333: is not (a|an http\(s\)) URL/ },
+      { name: 'missing path', env: env({ FAISS_INDEX_PATH: join(work, 'nope.faiss') }), code: 3, line: /FAISS_INDEX_PATH=.*nope\.faiss: no such file or folder/ },
+      { name: 'bad config file', env: env(), args: ['--config', badJson], code: 2, line: /--config .*bad\.json: not valid JSON/ },
+      { name: 'DISTANCE=hamming', env: env({ DISTANCE: 'hamming' }), code: 2, line: /DISTANCE=hamming: is not one of Cosine, Euclid, Dot, Manhattan/ },
+      { name: 'Qdrant down', env: env({ QDRANT_URL: 'http://127.0.0.1:9' }), code: 4, line: /^xnai-migrate: Failed to connect to Qdrant at http:\/\/127\.0\.0\.1:9: / },
+      { name: 'wrong Redis password', env: env({ REDIS_PORT: String(pw.port), REDIS_PASSWORD: 'wrong-password' }), code: 4, line: /refused the password \(REDIS_PASSWORD\)/ },
+      { name: 'missing Redis password', env: env({ REDIS_PORT: String(pw.port) }), code: 4, line: /requires a password: set REDIS_PASSWORD/ },
+    ];
+    if (keyed) cases.push({ name: 'wrong Qdrant API key', env: env({ QDRANT_URL: keyed.url, QDRANT_API_KEY: 'wrong-key' }), code: 4, line: /refused the API key \(QDRANT_API_KEY\)/ });
+    try {
+      const results = await Promise.all(cases.map((c) => runCli(cli, ['run', ...(c.args ?? [])], c.env, work)));
+      results.forEach((r, i) => {
+        const c = cases[i]!;
+        expect(r.stderr, c.name).toMatch(c.line);
+        expect(r.code, `${c.name}: ${r.stderr}`).toBe(c.code);
+        expect(r.stderr, c.name).not.toMatch(/\n\s+at /); // no stack trace
+        expect(r.stderr + r.stdout, c.name).not.toMatch(/wrong-password|wrong-key/); // secrets never echoed
+      });
+    } finally {
+      await Promise.all([pw.dispose(), keyed?.stop()]);
+    }
+  });
+});
+
+describe('run, status, reset', () => {
+  it('two runs at once: the second is refused with the holder and expiry (exit 7); Ctrl-C pauses (exit 130) and the next run resumes', async () => {
+    const key = 'xnai:migration:two';
+    const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'two', BATCH_SIZE: '200' });
+    if (qdrant.isStandIn) qdrant.faults.latency(40, { match: { operation: 'upsert_points' } });
+    try {
+      const first = spawnCli(cli, ['run'], e, work);
+      // wait until the first run has checkpointed at least one batch
+      for (let i = 0; i < 200 && !((await state(key))?.processed_vectors ?? 0); i++) await new Promise((r) => setTimeout(r, 50));
+      const second = await runCli(cli, ['run'], e, work);
+      expect(second.code).toBe(7);
+      expect(second.stderr).toMatch(/^xnai-migrate: Migration xnai:migration:two is locked by [^ ]+:\d+:[0-9a-f-]+, expires in \d+s/);
+      first.child.kill('SIGINT');
+      const r1 = await first.done;
+      expect(r1.code).toBe(130);
+      expect(r1.stderr).toMatch(/paused; run the same command again to resume/);
+      const paused = await state(key);
+      expect(paused?.status).toBe('paused');
+      expect(paused!.processed_vectors).toBeLessThan(COUNT);
+
+      const status = await runCli(cli, ['status', '--json'], e, work);
+      expect(status.code).toBe(0);
+      const view = parseJson<StateView>(status.stdout);
+      expect(view.state?.status).toBe('paused');
+      expect(view.lock).toBeNull();
+      const human = await runCli(cli, ['status'], e, work);
+      expect(human.stdout).toMatch(new RegExp(`processed: +${paused!.processed_vectors} / ${COUNT} vectors`));
+    } finally {
+      qdrant.faults.reset();
+    }
+    const resumed = await runCli(cli, ['run'], e, work);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/Resuming at batch \d+ of 100/);
+    expect(resumed.stdout).toMatch(`Migrated ${COUNT} of ${COUNT} points into collection "two"`);
+    expect(await countPoints(qdrant.url, 'two')).toBe(COUNT);
+
+    const noYes = await runCli(cli, ['reset'], e, work);
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toMatch(/reset needs confirmation: run it in a terminal, or pass --yes/);
+    const reset = await runCli(cli, ['reset', '--yes'], e, work);
+    expect(reset.stdout).toMatch(/Deleted the migration state under xnai:migration:two/);
+    expect(await state(key)).toBeNull();
+  });
+
+  it('SIGKILL at random points twenty times, then a last run: exactly the source points, exact counts', async () => {
+    const key = 'xnai:migration:kill';
+    const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'kill', BATCH_SIZE: '100', CONCURRENCY_FACTOR: '3' });
+    if (qdrant.isStandIn) qdrant.faults.latency(8, { match: { operation: 'upsert_points' } });
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    let lastProcessed = 0;
+    let kills = 0;
+    try {
+      for (let i = 0; i < 20; i++) {
+        const run = spawnCli(cli, ['run', '--quiet'], e, work);
+        await new Promise((r) => setTimeout(r, 250 + random() * 700));
+        run.child.kill('SIGKILL');
+        const r = await run.done;
+        if (r.signal === 'SIGKILL') kills++;
+        const s = await state(key);
+        const processed = s?.processed_vectors ?? 0;
+        // progress is never lost and never counted twice
+        expect(processed).toBeGreaterThanOrEqual(lastProcessed);
+        expect(processed).toBeLessThanOrEqual(COUNT);
+        lastProcessed = processed;
+      }
+    } finally {
+      qdrant.faults.reset();
+    }
+    expect(kills).toBeGreaterThanOrEqual(15);
+    const last = await runCli(cli, ['run', '--quiet'], e, work);
+    expect(last.code, last.stderr).toBe(0);
+    const s = (await state(key))!;
+    expect(s).toMatchObject({ status: 'completed', processed_vectors: COUNT, failed_vectors: 0, batches_processed: 200, watermark: 200, completed_above: [] });
+    const stored = await scrollAll(qdrant.url, 'kill');
+    expect(stored.size).toBe(COUNT);
+    const want = new Float32Array(DIM);
+    for (let row = 0; row < COUNT; row += 997) {
+      vectorFor(row, DIM, want);
+      expect(Float32Array.from(stored.get(String(row))!.vector)).toEqual(want);
+    }
+  }, 180_000);
+});
