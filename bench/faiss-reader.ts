@@ -199,12 +199,19 @@ export async function run(): Promise<BenchTable[]> {
       ['flat IxF2', flat, Math.min(10_000, N_FLAT)],
       ['flat IxF2', flat, Math.min(100_000, N_FLAT)],
       ['flat IxF2', flat, N_FLAT],
+      // the same number of rows as the IVF file, so fixed costs (start-up, first batch) weigh the same
+      ['flat IxF2', flat, N_IVF],
       ['IVFFlat IwFl', ivf, N_IVF],
       ['HNSWFlat IHNf', hnsw, N_HNSW],
     ];
     const results = cases.map(([name, path, rows]) => ({ name, res: runChild(path, rows) }));
     const flat1m = results[2]!.res;
     const flatGbps = gbps(flat1m);
+    /** Throughput relative to the flat run of the same number of rows. */
+    const vsFlat = (r: CaseResult) => {
+      const same = results.find((x) => x.name.startsWith('flat') && x.res.rows === r.rows)?.res ?? flat1m;
+      return `${(gbps(r) / gbps(same)).toFixed(2)}×`;
+    };
 
     type Seed = { version: string; rows: number; firstBatchMs: number; totalMs: number; maxRssMb: number };
     const seedRuns: Seed[] = [];
@@ -218,8 +225,8 @@ export async function run(): Promise<BenchTable[]> {
 
     const reader: BenchTable = {
       title: `FAISS reader: streaming batches of ${BATCH.toLocaleString('en-US')} × ${D} with reused buffers (page cache, one child process per row)`,
-      reference: `targets: flat ≥ 5 GB/s, peak RSS < 150 MB at every size; IVF and HNSW within 2× of flat (${flatGbps.toFixed(2)} GB/s)`,
-      columns: ['index', 'rows', 'vector bytes (MB)', 'open (ms)', 'first batch (ms)', 'total (ms)', 'GB/s', 'peak RSS (MB)', 'vs flat, all rows'],
+      reference: `targets: flat ≥ 5 GB/s (1M rows: ${flatGbps.toFixed(2)} GB/s), peak RSS < 150 MB at every size; IVF and HNSW within 2× of flat (ratio ≥ 0.5×)`,
+      columns: ['index', 'rows', 'vector bytes (MB)', 'open (ms)', 'first batch (ms)', 'total (ms)', 'GB/s', 'peak RSS (MB)', 'vs flat, same rows'],
       rows: results.map(({ name, res }) => [
         name,
         res.rows,
@@ -229,7 +236,7 @@ export async function run(): Promise<BenchTable[]> {
         Number(res.totalMs.toFixed(1)),
         Number(gbps(res).toFixed(2)),
         mb(res.maxRssMb),
-        `${(gbps(res) / flatGbps).toFixed(2)}×`,
+        vsFlat(res),
       ]),
       notes,
     };
