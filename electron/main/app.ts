@@ -78,7 +78,7 @@ export async function startDesktopApp(electron: ElectronModule, options: Desktop
   };
 
   const engine = new EngineHost({
-    launch: options.launcher ?? utilityEngineLauncher(utilityProcess, join(options.distDir, 'engine.js'), env),
+    launch: options.launcher ?? utilityEngineLauncher(utilityProcess, join(options.distDir, 'engine.js'), env, app.getPath('userData')),
     onChild: (child) => {
       direct = hasPortTransfer(child);
       if (pageReady) sendPort(child);

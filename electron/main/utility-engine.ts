@@ -56,6 +56,8 @@ export function utilityEngineLauncher(
   utilityProcess: { fork: (modulePath: string, args?: string[], options?: Electron.ForkOptions) => UtilityProcess },
   entry: string,
   env: NodeJS.ProcessEnv,
+  /** Working folder: relative paths (logs/migration.log) land here; a packaged app's cwd may be read-only. */
+  cwd?: string,
 ): EngineLauncher {
   return () =>
     utilityChildHandle(
@@ -63,6 +65,7 @@ export function utilityEngineLauncher(
         serviceName: ENGINE_SERVICE_NAME,
         stdio: 'inherit',
         env: { ...env, [ENGINE_CHILD_ENV]: '1' },
+        ...(cwd ? { cwd } : {}),
       }),
     );
 }

@@ -33,7 +33,7 @@ describe('electron-builder.yml', () => {
     expect(config.nsis).toMatchObject({ oneClick: false, allowToChangeInstallationDirectory: true });
     expect(config.mac!.target).toEqual([{ target: 'dmg', arch: ['x64', 'arm64'] }]);
     expect(config.mac!.category).toBe('public.app-category.developer-tools');
-    expect(config.extraMetadata).toEqual({ main: 'dist/main.cjs' });
+    expect(config.extraMetadata).toEqual({ main: 'dist/main.cjs', productName: 'XNAi Migrator' });
     expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false });
   });
 });
