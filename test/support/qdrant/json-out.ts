@@ -5,19 +5,53 @@
  * neither, so responses go through this writer: bigint → integer literal, Float32Array → shortest f32 text.
  */
 
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
 /** Shortest decimal text that reads back (through a double, then f32) as exactly `f`. */
 export function f32ToJson(f: number): string {
   if (!Number.isFinite(f)) return 'null';
   if (f === 0) return Object.is(f, -0) ? '-0.0' : '0.0';
-  // Most float32 values need 8 or 9 significant digits: try 8 first, then walk down while it still holds.
-  let best = f.toPrecision(9);
-  let p = 8;
-  while (p >= 1) {
+  const a = Math.abs(f);
+  if (a >= 1e-10 && a < 1e15) {
+    // Digits by integer arithmetic: m·10^-k with m of p digits, shortest p whose value rounds back to f.
+    // m/10^k (or m·10^-k) is exact-operand, single-rounding: the double a JSON parser gives for that text.
+    let e = Math.floor(Math.log10(a));
+    if (e >= 0 ? POW10[e]! > a : 1 / POW10[-e]! > a) e--;
+    else if (e + 1 >= 0 ? POW10[e + 1]! <= a : 1 / POW10[-e - 1]! <= a) e++;
+    for (let p = 1; p <= 9; p++) {
+      const k = p - 1 - e;
+      const m = k >= 0 ? Math.round(a * POW10[k]!) : Math.round(a / POW10[-k]!);
+      const back = k >= 0 ? m / POW10[k]! : m * POW10[-k]!;
+      if (Math.fround(back) !== a) continue;
+      return (f < 0 ? '-' : '') + decimalText(m, k);
+    }
+  }
+  return f32ToJsonSlow(f);
+}
+
+/** m·10^-k as plain decimal text ("0.013870078", "1234.5", "1.0"). */
+function decimalText(m: number, k: number): string {
+  let s = String(m);
+  let kk = k;
+  // Drop trailing zeros of the mantissa (a rounding may produce them).
+  while (kk > 0 && s.length > 1 && s.charCodeAt(s.length - 1) === 48) {
+    s = s.slice(0, -1);
+    kk--;
+  }
+  if (kk <= 0) return `${s}${'0'.repeat(-kk)}.0`;
+  if (kk < s.length) return `${s.slice(0, s.length - kk)}.${s.slice(s.length - kk)}`;
+  return `0.${'0'.repeat(kk - s.length)}${s}`;
+}
+
+/** The general (slower) form for very small or large magnitudes. */
+function f32ToJsonSlow(f: number): string {
+  let best = '';
+  for (let p = 9; p >= 1; p--) {
     const s = f.toPrecision(p);
     if (Math.fround(Number(s)) !== f) break;
     best = s;
-    p--;
   }
+  if (best === '') best = f.toPrecision(9);
   const n = Number(best);
   const out = String(n);
   return Number.isInteger(n) && !out.includes('e') ? `${out}.0` : out;

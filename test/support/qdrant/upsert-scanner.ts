@@ -28,6 +28,7 @@ class Decline extends Error {}
 
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const U64_MAX = (1n << 64n) - 1n;
+const SLAB = 1 << 16;
 
 const SP = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
@@ -36,7 +37,14 @@ const MINUS = 0x2d, PLUS = 0x2b, DOT = 0x2e, ZERO = 0x30, NINE = 0x39, E_LO = 0x
 
 class Scanner {
   pos = 0;
-  private scratch = new Float32Array(4096);
+  /**
+   * Vectors are written into shared slabs and handed out as subarray views: no backing store per point
+   * (allocating and collecting ~1.5 KB ArrayBuffers per point costs more than parsing them). A slab is
+   * SLAB floats; a vector that does not fit moves to a fresh slab, so at most one vector's worth per slab
+   * is left unused.
+   */
+  private slab = new Float32Array(SLAB);
+  private used = 0;
   /** A plain Uint8Array view: indexing it stays monomorphic in the hot loop. */
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
@@ -192,7 +200,8 @@ class Scanner {
     const dv = this.view;
     const len = b.length;
     const text = this.b;
-    let scratch = this.scratch;
+    let slab = this.slab;
+    let base = this.used;
     let count = 0;
     this.ws();
     if (b[this.pos] === RBRACK) {
@@ -268,15 +277,17 @@ class Scanner {
       } else {
         v = Number(text.toString('latin1', start, p));
       }
-      if (count === scratch.length) {
-        const bigger = new Float32Array(scratch.length * 2);
-        bigger.set(scratch);
-        scratch = this.scratch = bigger;
+      if (base + count === slab.length) {
+        // Move the vector so far to a fresh slab (at least twice its length, so long vectors fit).
+        const fresh = new Float32Array(Math.max(SLAB, 2 * count));
+        fresh.set(slab.subarray(base, base + count));
+        slab = this.slab = fresh;
+        base = 0;
       }
-      scratch[count] = v;
+      slab[base + count] = v;
       // Non-finite as f32 (overflowing double or f32): the general path refuses it with its message.
       if (v > 3.4e38 || v < -3.4e38) {
-        const f = scratch[count]!;
+        const f = slab[base + count]!;
         if (f - f !== 0) this.fail('non-finite vector value');
       }
       count++;
@@ -288,7 +299,8 @@ class Scanner {
       this.fail('expected , or ] in vector');
     }
     this.pos = p;
-    return scratch.slice(0, count);
+    this.used = base + count;
+    return slab.subarray(base, base + count);
   }
 }
 
