@@ -64,8 +64,8 @@ async function child(path: string, rows: number): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ...result, check: Number.isFinite(check) })}\n`);
 }
 
-/** The machine is shared: each case runs REPEAT times; the fastest run's times and the largest peak RSS count. */
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+/** The machine is shared (scheduler stalls of 10+ ms are common): each case runs REPEAT times; the fastest run's times and the largest peak RSS count. */
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 
 function runChild(path: string, rows: number): CaseResult {
   const runs = Array.from({ length: REPEAT }, () => runChildOnce(path, rows));
