@@ -10,6 +10,9 @@ import { join } from 'node:path';
 
 type Handler = (...args: unknown[]) => unknown;
 
+/** What main sends to a window arrives here for the preload's ipcRenderer listeners. */
+export const rendererBus = new EventEmitter();
+
 export class FakeWebContents extends EventEmitter {
   static nextId = 1;
   readonly id = FakeWebContents.nextId++;
@@ -21,6 +24,7 @@ export class FakeWebContents extends EventEmitter {
   }
   send(channel: string, payload: unknown) {
     this.sent.push({ channel, payload });
+    rendererBus.emit(channel, { sender: null, ports: [] }, structuredClone(payload));
   }
   postMessage(channel: string, _msg: unknown, ports: unknown[] = []) {
     this.posted.push({ channel, ports });
@@ -74,6 +78,9 @@ export function createFakeElectron() {
     headersHook: null as null | ((details: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
     permissionHandler: null as null | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
     saveDialogPath: join(userData, 'saved-report.html'),
+    /** The preload's side: what contextBridge exposed, and the window/page its invokes come from. */
+    exposed: {} as Record<string, unknown>,
+    rendererFrameUrl: 'file:///unset',
     openDialogPaths: [] as string[],
   };
   const electron = {
@@ -90,6 +97,17 @@ export function createFakeElectron() {
       getAppMetrics: () => (state.enginePid ? [{ pid: state.enginePid, type: 'Utility', name: 'xnai-engine', memory: { workingSetSize: 200 * 1024, privateBytes: 150 * 1024 } }] : []),
     },
     BrowserWindow: FakeBrowserWindow,
+    contextBridge: { exposeInMainWorld: (name: string, api: unknown) => (state.exposed[name] = api) },
+    // The preload's ipcRenderer: invoke reaches main's handler as the first window's page would.
+    ipcRenderer: {
+      invoke: async (channel: string, ...args: unknown[]) => {
+        const h = handlers.get(channel);
+        if (!h) throw new Error(`No handler registered for '${channel}'`);
+        const win = FakeBrowserWindow.created[0]!;
+        return structuredClone(await h({ sender: { id: win.webContents.id }, senderFrame: { url: state.rendererFrameUrl } }, ...args.map((a) => structuredClone(a))));
+      },
+      on: (channel: string, listener: Handler) => rendererBus.on(channel, listener),
+    },
     ipcMain: { handle: (channel: string, h: Handler) => handlers.set(channel, h) },
     dialog: {
       showOpenDialog: async () => ({ canceled: state.openDialogPaths.length === 0, filePaths: state.openDialogPaths }),

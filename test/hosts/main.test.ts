@@ -12,6 +12,9 @@ import { COMMAND_NAMES } from '../../shared/contract';
 import { commandChannel, HOST_CHANNELS, PUSH_CHANNELS } from '../../electron/main/channels';
 import { nodeEngineLauncher } from '../../electron/engine/rpc/node-launcher';
 import { createFakeElectron, FakeBrowserWindow } from './electron-fake';
+import { electronBridge } from '../../renderer/src/api/electron';
+import type { XnaiPreloadApi } from '../../renderer/src/api/preload-types';
+import type { Bridge } from '../../renderer/src/api/bridge';
 
 const fake = vi.hoisted(() => ({ current: null as null | ReturnType<typeof import('./electron-fake').createFakeElectron> }));
 vi.mock('electron', async () => {
@@ -154,6 +157,29 @@ describe('desktop main process', () => {
     expect(memory[0]!.payload).toMatchObject({ type: 'memory', sample: { rssMb: 200, source: 'app-metrics', level: 'ok' } });
   });
 
+  let bridge: Bridge;
+  const bridgeConnection: boolean[] = [];
+  it("the renderer's Bridge reaches the engine through the real preload and main (window.xnai → IPC → engine)", async () => {
+    f.state.rendererFrameUrl = APP_URL;
+    await import('../../electron/preload/index');
+    const x = f.state.exposed.xnai as XnaiPreloadApi;
+    expect(Object.keys(x.commands).sort()).toEqual([...COMMAND_NAMES].sort());
+    expect(Object.keys(x)).not.toContain('ipcRenderer');
+    bridge = electronBridge(x);
+    bridge.onConnection((c) => bridgeConnection.push(c));
+    expect(bridge.host.kind).toBe('electron');
+    const summary = await bridge.api.inspectSource({ path: FIXTURE });
+    expect(summary).toMatchObject({ kind: 'faiss-file', index: { fourcc: 'IxM2', count: 200 } });
+    await expect(bridge.api.inspectSource({ path: '/nope/index.faiss' })).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('/nope/index.faiss') });
+    await expect(bridge.api.scrollPoints({ collection: 'c', limit: 0 })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^scrollPoints: limit: /) });
+    const events: string[] = [];
+    bridge.onEvent((e) => events.push(e.type));
+    await new Promise((r) => setTimeout(r, 2_300));
+    expect(events).toContain('memory');
+    expect(await bridge.host.secrets!.load()).toEqual({ qdrantApiKey: 'qk-123456', redisPassword: 'rp-654321' });
+    await expect(bridge.host.saveFile('../evil', 'text/plain', 'x')).rejects.toThrow('must be a file name without a folder');
+  });
+
   it('restarts the engine when it dies and tells the window', async () => {
     const before = app!.engine.pid;
     app!.engine.process!.kill('SIGKILL');
@@ -163,6 +189,8 @@ describe('desktop main process', () => {
     expect(app!.engine.pid).not.toBe(before);
     const conn = win.webContents.sent.filter((s) => s.channel === PUSH_CHANNELS.connection).map((s) => s.payload);
     expect(conn.slice(-2)).toEqual([false, true]);
+    // The renderer saw it through the preload: disconnected, then connected again.
+    expect(bridgeConnection.slice(-2)).toEqual([false, true]);
     const r = await invoke(commandChannel('getDefaults'), [{}]);
     expect(r.ok).toBe(true);
   });
