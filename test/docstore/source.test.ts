@@ -126,3 +126,43 @@ describe('openSource', () => {
     await s2.close();
   });
 });
+
+describe('LlamaIndex docstore variants', () => {
+  function copyStore(): string {
+    const dir = tempDir();
+    for (const f of ['docstore.json', 'index_store.json', 'default__vector_store.json']) copyFileSync(join(STORES, 'llamaindex', f), join(dir, f));
+    return dir;
+  }
+  type Docstore = { 'docstore/data': Record<string, { __type__: string; __data__: Record<string, unknown> | string }> };
+
+  it('reads __data__ written as a JSON string and text kept under text_resource (newer Node/Document)', async () => {
+    const dir = copyStore();
+    const ds = JSON.parse(readFileSync(join(dir, 'docstore.json'), 'utf8')) as Docstore;
+    const n0 = ds['docstore/data']['node-0']!;
+    n0.__data__ = JSON.stringify(n0.__data__);
+    const n1 = ds['docstore/data']['node-1']!.__data__ as Record<string, unknown>;
+    n1.text_resource = { text: n1.text };
+    delete n1.text;
+    writeFileSync(join(dir, 'docstore.json'), JSON.stringify(ds));
+    const s = await openSource(dir);
+    try {
+      expect(s.documents!.documentFor(0n)!.text).toBe('Qdrant stores vectors on disk.');
+      expect(s.documents!.documentFor(1n)!.text).toBe('Ünïcödé: naïve café, 東京, עברית, emoji 🚀 and combining é.');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a node nested deeper than 200 levels when the store opens, naming the node', async () => {
+    const dir = copyStore();
+    const text = readFileSync(join(dir, 'docstore.json'), 'utf8');
+    const deep = `${'{"k": '.repeat(5000)}"bottom"${'}'.repeat(5000)}`;
+    const at = text.indexOf('"metadata": {', text.indexOf('"id_": "node-2"'));
+    writeFileSync(join(dir, 'docstore.json'), `${text.slice(0, at)}"metadata": {"deep": ${deep}, ${text.slice(at + '"metadata": {'.length)}`);
+    // This docstore holds integers beyond 2^53, so it goes through lossless-json, whose recursion gives out first.
+    await expect(openSource(dir)).rejects.toThrow(`${join(dir, 'docstore.json')}: the LlamaIndex docstore is nested thousands of levels deep; no document nests deeper than 200`);
+    // Without them JSON.parse reads it and the node is refused by name.
+    writeFileSync(join(dir, 'docstore.json'), readFileSync(join(dir, 'docstore.json'), 'utf8').replace(/-?\d{16,}/g, '1'));
+    await expect(openSource(dir)).rejects.toThrow(`${join(dir, 'docstore.json')}: node "node-2" is nested deeper than 200 levels; expected a LlamaIndex docstore ("docstore/data")`);
+  });
+});

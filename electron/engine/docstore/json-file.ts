@@ -16,6 +16,7 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   try {
     return LONG_INT.test(text) ? parseJson(text) : JSON.parse(text);
   } catch (e) {
+    if (e instanceof RangeError) throw new UserError('badInput', `${path}: the ${what} is nested thousands of levels deep; no document nests deeper than ${MAX_DOCUMENT_DEPTH}`);
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new UserError('badInput', `${path}: the ${what} is not valid JSON (${msg})`);
   }
@@ -23,4 +24,23 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deepest nesting allowed in a document (the same bound pickled metadata has). */
+export const MAX_DOCUMENT_DEPTH = 200;
+
+/**
+ * Depth of nested arrays/objects in a parsed JSON value, walked without recursion and stopping at
+ * `limit + 1`, so a hostile document is refused when the store opens rather than failing mid-run in
+ * whatever serialises its payload.
+ */
+export function jsonDepthExceeds(value: unknown, limit = MAX_DOCUMENT_DEPTH): boolean {
+  const todo: [unknown, number][] = [[value, 0]];
+  while (todo.length) {
+    const [v, d] = todo.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x !== null && typeof x === 'object') todo.push([x, d + 1]);
+  }
+  return false;
 }

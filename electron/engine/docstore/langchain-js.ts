@@ -5,7 +5,7 @@
  */
 import { UserError } from '../../../shared/errors';
 import { JoinedDocuments, columns, type Label } from './join';
-import { isPlainObject, readJsonFile } from './json-file';
+import { MAX_DOCUMENT_DEPTH, isPlainObject, jsonDepthExceeds, readJsonFile } from './json-file';
 import type { SourceDocument } from './types';
 
 const INT = /^-?\d+$/;
@@ -28,6 +28,7 @@ export async function openLangChainJs(file: string): Promise<JoinedDocuments> {
     if (typeof doc.pageContent !== 'string') throw bad(`document "${docId}" has no pageContent string`);
     const metadata = doc.metadata ?? {};
     if (!isPlainObject(metadata)) throw bad(`document "${docId}" has metadata that is not an object`);
+    if (jsonDepthExceeds(metadata)) throw bad(`document "${docId}" has metadata nested deeper than ${MAX_DOCUMENT_DEPTH} levels`);
     documents.set(docId, { docId, text: doc.pageContent, metadata });
   });
 

@@ -9,7 +9,7 @@
  */
 import { UserError } from '../../../shared/errors';
 import { JoinedDocuments, columns, type Label } from './join';
-import { isPlainObject, readJsonFile } from './json-file';
+import { MAX_DOCUMENT_DEPTH, isPlainObject, jsonDepthExceeds, readJsonFile } from './json-file';
 import { parsePythonLiteral } from './python-literal';
 import { MAX_JSON_BYTES, maxDocstoreBytes, readBoundedFile } from './limits';
 import type { SourceDocument } from './types';
@@ -57,6 +57,7 @@ async function readDocuments(file: string, warnings: string[]): Promise<Map<stri
     if (text === undefined) withoutText++;
     const metadata = node.metadata ?? {};
     if (!isPlainObject(metadata)) throw bad(`node "${nodeId}" has metadata that is not an object`);
+    if (jsonDepthExceeds(node)) throw bad(`node "${nodeId}" is nested deeper than ${MAX_DOCUMENT_DEPTH} levels`);
     documents.set(nodeId, {
       docId: nodeId,
       text: text ?? '',

@@ -3,7 +3,8 @@
  * `_node_content`. Integers beyond 2^53 (bigint) keep every digit. A float Python wrote as `3.0` comes
  * back from JSON as the number 3 and is written `3`: the same value to `json.loads`.
  */
-const MAX_DEPTH = 200;
+// Above the 200 levels a loaded document may nest, plus the node wrapping its metadata.
+const MAX_DEPTH = 256;
 
 function pyFloat(n: number): string {
   if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
