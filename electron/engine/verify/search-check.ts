@@ -29,7 +29,7 @@ export async function checkSearch(qdrant: QdrantRest, truth: GroundTruth, o: Sea
   const distance: Distance = o.facts.distance;
   const m = truth.queries.length;
   let exactAgree = 0;
-  const disagreements: { query: string; reason: string }[] = [];
+  const disagreements: { query: number; vectorOfPoint: string; reason: string }[] = [];
   let hits = 0;
   let places = 0;
   const perQueryRecall: number[] = [];
@@ -40,9 +40,9 @@ export async function checkSearch(qdrant: QdrantRest, truth: GroundTruth, o: Sea
     const toAnswer = (points: { id: Parameters<typeof rawIdToString>[0]; score?: number }[]) =>
       points.map((p) => ({ id: rawIdToString(p.id), score: Number(p.score) }));
     const exact = compareAnswer(distance, expected, toAnswer(await qdrant.query(vector, SEARCH_K, true)), SEARCH_K, tol, o.sourceCount);
-    const queryName = `query ${q + 1} (vector of point ${pointIdToString(pointIdForLabel(o.queryLabels[q]!))})`;
+    const vectorOfPoint = pointIdToString(pointIdForLabel(o.queryLabels[q]!));
     if (exact.agree) exactAgree++;
-    else disagreements.push({ query: queryName, reason: exact.reason ?? 'differs' });
+    else disagreements.push({ query: q + 1, vectorOfPoint, reason: exact.reason ?? 'differs' });
     const approx = compareAnswer(distance, expected, toAnswer(await qdrant.query(vector, SEARCH_K, false)), SEARCH_K, tol, o.sourceCount);
     hits += approx.hits;
     places += approx.expected;
@@ -57,7 +57,7 @@ export async function checkSearch(qdrant: QdrantRest, truth: GroundTruth, o: Sea
     summary:
       disagreements.length === 0
         ? `exact search agrees with brute force on ${exactAgree}/${m} queries (top ${SEARCH_K}, ${distance})`
-        : `exact search agrees on ${exactAgree}/${m} queries; ${first!.query}: ${first!.reason}${disagreements.length > 1 ? ` (and ${disagreements.length - 1} more)` : ''}`,
+        : `exact search agrees on ${exactAgree}/${m} queries; query ${first!.query} (vector of point ${first!.vectorOfPoint}): ${first!.reason}${disagreements.length > 1 ? ` (and ${disagreements.length - 1} more)` : ''}`,
     details: { queries: m, agreeing: exactAgree, k: SEARCH_K, distance, disagreements: disagreements.slice(0, 10) },
   };
   const hnsw = o.facts.hnsw ?? {};
