@@ -52,8 +52,8 @@ function readHeader(cur: StructCursor, what: string): Header {
 
 export function parseFile(main: DataFile): ParsedIndex & { warnings: string[] } {
   const cur: StructCursor = new StructCursor(main.fd, main.path, main.size);
-  if (main.size === 0) cur.fail('file', 'file is empty (0 bytes): not a FAISS index', 0);
-  if (main.size < 4) cur.fail('file', `file is only ${main.size} bytes: not a FAISS index`, 0);
+  if (main.size === 0) cur.fail('file', 'empty (0 bytes), not a FAISS index', 0);
+  if (main.size < 4) cur.fail('file', `only ${main.size} bytes long, not a FAISS index`, 0);
   const head = cur.peekBytes(4);
   const code = head.toString('latin1');
   if (!SUPPORTED[code] && !/^I[A-Za-z0-9]{3}$/.test(code)) {
