@@ -6,6 +6,8 @@
  */
 import type { EngineEvent, EngineHandlers, EngineSnapshot } from '../../shared/contract';
 import { openSource } from './source';
+import { fingerprintFile } from './source/fingerprint';
+import { openFaissIndex } from './faiss';
 import { buildReport } from './report';
 import { verifyMigration, type VerifyProgress } from './verify';
 import { createRunController, type RunController } from './migration';
@@ -101,7 +103,8 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
       if (!point) return { point: null, sourceVector: null, sourceNote: null };
       const src = await sourceVectorFor(point, {
         stateView: () => getStateView(r),
-        openSource,
+        openIndex: (path) => openFaissIndex(path),
+        fingerprint: fingerprintFile,
       });
       return { point, ...src };
     },

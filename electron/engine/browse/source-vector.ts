@@ -4,13 +4,17 @@
  * is the one migrated); the point's `faiss_id` is the exact label and `batch_num` × batch size narrows the
  * search to one batch of positional reads, so nothing is loaded whole.
  */
-import type { MigrationState, PointView, StateView } from '../../../shared/contract';
-import type { MigrationSource } from '../source/types';
+import type { PointView, SourceFingerprint, StateView } from '../../../shared/contract';
 import type { FaissIndexReader } from '../faiss/types';
 
+/**
+ * Only the FAISS file is opened (not the docstore beside it: a large pickle would be parsed for one
+ * vector). The fingerprint recorded by the run names that file exactly.
+ */
 export interface SourceVectorDeps {
   stateView: () => Promise<StateView>;
-  openSource: (path: string) => Promise<MigrationSource>;
+  openIndex: (path: string) => Promise<FaissIndexReader>;
+  fingerprint: (path: string) => Promise<SourceFingerprint>;
 }
 
 export interface SourceVectorResult {
@@ -26,11 +30,6 @@ function labelOf(point: PointView): bigint | null {
   if (typeof raw === 'string' && /^-?\d+$/.test(raw)) return BigInt(raw);
   if (typeof raw === 'bigint') return raw;
   return /^\d+$/.test(point.id) ? BigInt(point.id) : null;
-}
-
-function sourcePath(state: MigrationState): string {
-  const configured = state.config.faissIndexPath;
-  return typeof configured === 'string' && configured.length > 0 ? configured : state.source.path;
 }
 
 /**
@@ -82,29 +81,29 @@ export async function sourceVectorFor(point: PointView, deps: SourceVectorDeps):
   }
   const state = view.state;
   if (!state) return { sourceVector: null, sourceNote: `no migration state under "${view.key}" in Redis, so the run's source is unknown` };
-  const path = sourcePath(state);
-  let source: MigrationSource;
+  const path = state.source.path;
+  let index: FaissIndexReader;
   try {
-    source = await deps.openSource(path);
+    const fp = await deps.fingerprint(path);
+    if (fp.size !== state.source.size || fp.headerSha256 !== state.source.headerSha256) {
+      return { sourceVector: null, sourceNote: `${path} changed since the run (size or header differs), so its vectors are not comparable` };
+    }
+    index = await deps.openIndex(path);
   } catch (e) {
     return { sourceVector: null, sourceNote: `the run's source ${path} cannot be read: ${e instanceof Error ? e.message : String(e)}` };
   }
   try {
-    const fp = await source.fingerprint();
-    if (fp.size !== state.source.size || fp.headerSha256 !== state.source.headerSha256) {
-      return { sourceVector: null, sourceNote: `${source.summary.indexPath} changed since the run (size or header differs), so its vectors are not comparable` };
-    }
     const batchNum = point.payload?.batch_num;
-    const vector = await vectorForLabel(source.index, label, {
+    const vector = await vectorForLabel(index, label, {
       batchNum: typeof batchNum === 'number' ? batchNum : undefined,
       batchSize: state.batch_size,
     });
-    if (!vector) return { sourceVector: null, sourceNote: `FAISS label ${label} is not in ${source.summary.indexPath}` };
-    const notes = [`FAISS label ${label} from ${source.summary.indexPath}`];
+    if (!vector) return { sourceVector: null, sourceNote: `FAISS label ${label} is not in ${path}` };
+    const notes = [`FAISS label ${label} from ${path}`];
     if (state.distance === 'Cosine') notes.push('Qdrant stores Cosine vectors normalised to unit length, so they differ from the FAISS vector by a scale factor');
-    if (!source.index.summary.exact) notes.push('the index stores quantized codes, so the FAISS vector is a reconstruction');
+    if (!index.summary.exact) notes.push('the index stores quantized codes, so the FAISS vector is a reconstruction');
     return { sourceVector: vector, sourceNote: notes.join('; ') };
   } finally {
-    await source.close();
+    await index.close();
   }
 }
