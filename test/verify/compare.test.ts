@@ -121,3 +121,13 @@ describe('verdict line', () => {
     );
   });
 });
+
+describe('scroll page parsing', () => {
+  it('keeps integer ids and the next offset exact without the lossless parser', async () => {
+    const { parseIdsPage } = await import('../../electron/engine/verify/qdrant-rest');
+    const text = '{"result":{"points":[{"id":18446744073709551615},{"id": 9007199254740993},{"id":"6B3B8C0E-0000-5000-8000-000000000000"}],"next_page_offset":9007199254740995},"status":"ok","time":0.1}';
+    const page = parseIdsPage<{ points: { id: unknown }[]; next_page_offset: unknown }>(text).result;
+    expect(page.points.map((p) => p.id)).toEqual(['18446744073709551615', '9007199254740993', '6B3B8C0E-0000-5000-8000-000000000000']);
+    expect(page.next_page_offset).toBe('9007199254740995');
+  });
+});
