@@ -151,7 +151,9 @@ describe('desktop main process', () => {
   });
 
   it("streams the engine process's memory from app metrics", async () => {
-    await new Promise((r) => setTimeout(r, 2_300));
+    const deadline = Date.now() + 15_000;
+    const isMemory = (s: { channel: string; payload: unknown }) => s.channel === PUSH_CHANNELS.event && (s.payload as { type: string }).type === 'memory';
+    while (!win.webContents.sent.some(isMemory) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const memory = win.webContents.sent.filter((s) => s.channel === PUSH_CHANNELS.event && (s.payload as { type: string }).type === 'memory');
     expect(memory.length).toBeGreaterThan(0);
     expect(memory[0]!.payload).toMatchObject({ type: 'memory', sample: { rssMb: 200, source: 'app-metrics', level: 'ok' } });
@@ -174,7 +176,8 @@ describe('desktop main process', () => {
     await expect(bridge.api.scrollPoints({ collection: 'c', limit: 0 })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^scrollPoints: limit: /) });
     const events: string[] = [];
     bridge.onEvent((e) => events.push(e.type));
-    await new Promise((r) => setTimeout(r, 2_300));
+    const deadline = Date.now() + 15_000;
+    while (!events.includes('memory') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(events).toContain('memory');
     expect(await bridge.host.secrets!.load()).toEqual({ qdrantApiKey: 'qk-123456', redisPassword: 'rp-654321' });
     await expect(bridge.host.saveFile('../evil', 'text/plain', 'x')).rejects.toThrow('must be a file name without a folder');
