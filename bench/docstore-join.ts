@@ -11,7 +11,8 @@
  * `FAISS.load_local` does (time and peak RSS of the Python process), when python3 can import it.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,22 +188,28 @@ export function generateLangChainStore(dir: string, n: number): void {
   closeSync(ffd);
 }
 
+interface JoinStep {
+  vectors: number;
+  ms: number;
+  peakMb: number;
+}
+
 interface ChildResult {
   parseMs: number;
   parsePeakMb: number;
   afterParseMb: number;
-  joinMs: number;
-  joinPeakMb: number;
+  summarizeMs: number;
   documents: number;
-  joined: number;
   withoutDocument: number;
+  /** Joins of the first 10 %, 33 % and all vectors, one after another in this process. */
+  steps: JoinStep[];
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const maxRssMb = () => mb(process.resourceUsage().maxRSS * 1024);
 
-/** Runs in a child: parse, then join `labels` vectors (all when undefined). */
-async function child(dir: string, labelLimit: number | undefined): Promise<void> {
+/** Runs in a child: parse, count mismatches, then join growing prefixes of the vectors. */
+async function child(dir: string): Promise<void> {
   const { openDocumentStore } = await import('../electron/engine/docstore');
   const { openFaissIndex } = await import('../electron/engine/faiss');
   const { buildPayload } = await import('../electron/engine/payload');
@@ -216,31 +223,37 @@ async function child(dir: string, labelLimit: number | undefined): Promise<void>
   const afterParseMb = mb(process.memoryUsage().rss);
 
   const index = await openFaissIndex(join(dir, 'index.faiss'));
-  const end = Math.min(labelLimit ?? index.summary.count, index.summary.count);
+  const n = index.summary.count;
   t = performance.now();
   // 1. The mismatch count openSource makes (one pass over the labels).
   const labels = async function* () {
-    for await (const b of index.labels!({ batchSize: 65536, end })) yield b.ids;
+    for await (const b of index.labels!({ batchSize: 65536 })) yield b.ids;
   };
   const summary = await store.summarize(labels());
+  const summarizeMs = performance.now() - t;
   // 2. What a migration does per batch: look up each vector's document and build its payload.
-  let joined = 0;
+  const steps: JoinStep[] = [];
   const migratedAt = new Date().toISOString();
-  for await (const b of index.labels!({ batchSize: 500, end })) {
-    for (let r = 0; r < b.count; r++) {
-      const doc = store.documentFor(b.ids[r]!);
-      const p = buildPayload('langchain', doc, { source: 'faiss', faiss_id: b.ids[r]!, migrated_at: migratedAt, batch_num: b.start / 500 });
-      if (doc && p.page_content !== undefined) joined++;
+  for (const end of [Math.round(n / 10), Math.round(n / 3), n]) {
+    t = performance.now();
+    let joined = 0;
+    for await (const b of index.labels!({ batchSize: 500, end })) {
+      for (let r = 0; r < b.count; r++) {
+        const doc = store.documentFor(b.ids[r]!);
+        const p = buildPayload('langchain', doc, { source: 'faiss', faiss_id: b.ids[r]!, migrated_at: migratedAt, batch_num: b.start / 500 });
+        if (doc && p.page_content !== undefined) joined++;
+      }
     }
+    if (joined !== end) throw new Error(`joined ${joined} of ${end}`);
+    steps.push({ vectors: end, ms: performance.now() - t, peakMb: maxRssMb() });
   }
-  const joinMs = performance.now() - t;
   await index.close();
-  const out: ChildResult = { parseMs, parsePeakMb, afterParseMb, joinMs, joinPeakMb: maxRssMb(), documents: store.count, joined, withoutDocument: summary.vectorsWithoutDocument };
+  const out: ChildResult = { parseMs, parsePeakMb, afterParseMb, summarizeMs, documents: store.count, withoutDocument: summary.vectorsWithoutDocument, steps };
   process.stdout.write(JSON.stringify(out));
 }
 
-function runChild(dir: string, labels?: number): ChildResult {
-  const args = ['--expose-gc', '--import', 'tsx', SELF, '--child', dir, ...(labels === undefined ? [] : [String(labels)])];
+function runChild(dir: string): ChildResult {
+  const args = ['--expose-gc', '--import', 'tsx', SELF, '--child', dir];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ChildResult;
@@ -269,36 +282,38 @@ export async function run(): Promise<BenchTable[]> {
   const byVectors: (string | number)[][] = [];
   const notes: string[] = [];
   try {
-    let largest = '';
+    let last: ChildResult | null = null;
     for (const n of sizes) {
       const dir = join(root, String(n));
-      spawnSync('mkdir', ['-p', dir]);
+      mkdirSync(dir);
       generateLangChainStore(dir, n);
       const r = runChild(dir);
-      if (r.documents !== n || r.joined !== n || r.withoutDocument !== 0) throw new Error(`join of ${n} documents came out wrong: ${JSON.stringify(r)}`);
+      if (r.documents !== n || r.withoutDocument !== 0) throw new Error(`join of ${n} documents came out wrong: ${JSON.stringify(r)}`);
       const py = pythonReference(dir);
+      const full = r.steps[r.steps.length - 1]!;
       bySize.push([
         n,
         mb(statSync(join(dir, 'index.pkl')).size),
         Math.round(r.parseMs),
         r.parsePeakMb,
         r.afterParseMb,
-        Math.round(r.joinMs),
-        Math.round(n / (r.joinMs / 1000)),
-        Math.round((r.joinPeakMb - r.parsePeakMb) * 10) / 10,
+        Math.round(r.summarizeMs),
+        Math.round(full.ms),
+        Math.round(n / (full.ms / 1000)),
+        Math.round((full.peakMb - r.parsePeakMb) * 10) / 10,
         py ? `${Math.round(py.ms)} ms, ${py.peakMb} MB` : 'n/a',
         py ? Math.round((py.ms / r.parseMs) * 100) / 100 : 'n/a',
       ]);
-      largest = dir;
+      rmSync(dir, { recursive: true, force: true });
+      last = r;
     }
-    // The same (largest) docstore joined against more and more vectors: memory beyond the parse stays flat.
-    const n = sizes[sizes.length - 1]!;
-    for (const m of [Math.round(n / 10), Math.round(n / 3), n]) {
-      const r = runChild(largest, m);
-      byVectors.push([n, m, r.parsePeakMb, r.joinPeakMb, Math.round((r.joinPeakMb - r.parsePeakMb) * 10) / 10, Math.round(r.joinMs)]);
+    // The largest docstore joined against more and more of its vectors, in one process.
+    for (const step of last?.steps ?? []) {
+      byVectors.push([last!.documents, step.vectors, last!.parsePeakMb, step.peakMb, Math.round((step.peakMb - last!.parsePeakMb) * 10) / 10, Math.round(step.ms)]);
     }
-    notes.push('parse = read + safe pickle VM + compact documents + label lookup; join = one mismatch pass over the labels + documentFor and buildPayload for every vector (batches of 500).');
+    notes.push('parse = read + safe pickle VM + compact documents + label lookup; mismatch pass = summarize() over all labels; join = documentFor + buildPayload for every vector, batches of 500.');
     notes.push('extra peak = maxRSS after the join minus maxRSS after the parse, in the same process.');
+    notes.push(`machine load average while running: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) on ${cpus().length} cores`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -306,12 +321,12 @@ export async function run(): Promise<BenchTable[]> {
     {
       title: 'LangChain index.pkl: parse and join (fresh process per size)',
       reference: 'Python pickle.load of the same file with langchain-community (what FAISS.load_local does); ratio = Python time / our parse time',
-      columns: ['documents', 'pickle MB', 'parse ms', 'parse peak RSS MB', 'RSS after parse MB', 'join ms', 'joins/s', 'extra peak in join MB', 'Python pickle.load', 'ratio'],
+      columns: ['documents', 'pickle MB', 'parse ms', 'parse peak RSS MB', 'RSS after parse MB', 'mismatch pass ms', 'join ms', 'joins/s', 'extra peak in join MB', 'Python pickle.load', 'ratio'],
       rows: bySize,
       notes,
     },
     {
-      title: 'Same docstore, more vectors joined: memory beyond the parse does not grow',
+      title: 'Largest docstore, more and more vectors joined (one process): memory beyond the parse does not grow',
       columns: ['documents', 'vectors joined', 'parse peak RSS MB', 'peak after join MB', 'extra MB', 'join ms'],
       rows: byVectors,
     },
@@ -319,8 +334,7 @@ export async function run(): Promise<BenchTable[]> {
 }
 
 if (process.argv[2] === '--child') {
-  const limit = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
-  child(process.argv[3]!, limit).catch((e) => {
+  child(process.argv[3]!).catch((e) => {
     process.stderr.write(`${(e as Error).stack}\n`);
     process.exit(1);
   });
