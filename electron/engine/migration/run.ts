@@ -25,12 +25,10 @@ import {
 } from '../../../shared/contract';
 import { UserError, describeError, isUserError } from '../../../shared/errors';
 import { FaissFormatError, type VectorBatch } from '../faiss/types';
-import { buildPayload, resolvePayloadLayout, type ConcretePayloadLayout } from '../payload/index';
-import { pointIdForLabel, type PointId } from '../point-id';
+import { resolvePayloadLayout, type ConcretePayloadLayout } from '../payload/index';
 import { openSource, type MigrationSource } from '../source/index';
 import { checkQdrant, createQdrantClient } from '../qdrant/client';
 import { ensureCollection, rankingWarning } from '../qdrant/collection';
-import { payloadToJson } from '../qdrant/payload-json';
 import { writeWithRecovery } from '../qdrant/recovery';
 import { RestPointSink } from '../qdrant/rest-sink';
 import { SinkError, type PointSink, type PreparedPoints } from '../qdrant/types';
@@ -39,6 +37,7 @@ import { StateStore, makeHolder } from '../state/store';
 import { approachingMessage, collectGarbage, processProbe, sampleMemory, type MemoryProbe } from '../memory/index';
 import { openEngineLog, type EngineLog } from '../logging/index';
 import { BatchLedger } from './ledger';
+import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
 
 export interface RunDeps {
@@ -429,17 +428,7 @@ export class Run {
   }
 
   private preparePoints(number: number, batch: VectorBatch): PreparedPoints {
-    const docs = this.source!.documents;
-    const migratedAt = new Date().toISOString();
-    const ids: PointId[] = new Array(batch.count);
-    const payloads: string[] = new Array(batch.count);
-    for (let i = 0; i < batch.count; i++) {
-      const label = batch.ids[i]!;
-      ids[i] = pointIdForLabel(label);
-      const doc = docs?.documentFor(label);
-      payloads[i] = payloadToJson(buildPayload(this.layout, doc, { source: 'faiss', faiss_id: label, migrated_at: migratedAt, batch_num: number }));
-    }
-    return { batch: number, dimension: batch.dimension, ids, labels: batch.ids, vectors: batch.vectors, payloads };
+    return preparePoints(number, batch, this.layout, this.source!.documents);
   }
 
   /** Records an acknowledged batch and waits until its checkpoint is in Redis. */

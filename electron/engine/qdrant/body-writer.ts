@@ -5,7 +5,7 @@
  * A body never exceeds `maxBytes` (the server's max_request_size_mb): points that do not fit start the next
  * body, whatever the dimension.
  */
-import { MAX_FLOAT_CHARS, writeFloat32 } from './float-format';
+import { MAX_FLOAT_CHARS, writeFloat32Run } from './float-format';
 import type { PreparedPoints } from './types';
 
 const HEAD = Buffer.from('{"points":[');
@@ -73,12 +73,7 @@ export class UpsertBodyWriter {
       pos += ID_OPEN.copy(buf, pos);
       pos += buf.write(idText, pos, 'latin1');
       pos += VEC_OPEN.copy(buf, pos);
-      const base = i * dim;
-      const end = base + dim;
-      for (let j = base; j < end; j++) {
-        if (j > base) buf[pos++] = 44;
-        pos = writeFloat32(buf, dv, pos, vecs, bits, j);
-      }
+      pos = writeFloat32Run(buf, dv, pos, vecs, bits, i * dim, i * dim + dim);
       if (payload !== undefined) {
         pos += PAYLOAD_OPEN.copy(buf, pos);
         pos += buf.write(payload, pos, 'utf8');
