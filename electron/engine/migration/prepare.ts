@@ -13,6 +13,22 @@ import type { PreparedPoints } from '../qdrant/types';
 export function preparePoints(number: number, batch: VectorBatch, layout: ConcretePayloadLayout, documents: DocumentStore | null, migratedAt = new Date().toISOString()): PreparedPoints {
   const ids: PointId[] = new Array(batch.count);
   const payloads: string[] = new Array(batch.count);
+  if (!documents && batch.count > 0) {
+    // No documents: every payload is the seed's four fields. Render them from a template, but only after
+    // checking that the template gives exactly what buildPayload + payloadToJson give for this batch's
+    // first point (so a change in the payload module can never be silently bypassed).
+    const at = JSON.stringify(migratedAt);
+    const fast = (label: bigint) => `{"source":"faiss","faiss_id":${label},"migrated_at":${at},"batch_num":${number}}`;
+    const first = batch.ids[0]!;
+    if (fast(first) === payloadToJson(buildPayload(layout, undefined, { source: 'faiss', faiss_id: first, migrated_at: migratedAt, batch_num: number }))) {
+      for (let i = 0; i < batch.count; i++) {
+        const label = batch.ids[i]!;
+        ids[i] = pointIdForLabel(label);
+        payloads[i] = fast(label);
+      }
+      return { batch: number, dimension: batch.dimension, ids, labels: batch.ids, vectors: batch.vectors, payloads };
+    }
+  }
   for (let i = 0; i < batch.count; i++) {
     const label = batch.ids[i]!;
     ids[i] = pointIdForLabel(label);
