@@ -4,7 +4,7 @@
  * next run resumes; SIGKILL at random points twenty times still ends with exactly the source's points.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -82,6 +82,10 @@ describe('bad configuration: one line naming the value, and the exit code', () =
         expect(r.stderr, c.name).not.toMatch(/\n\s+at /); // no stack trace
         expect(r.stderr + r.stdout, c.name).not.toMatch(/wrong-password|wrong-key/); // secrets never echoed
       });
+      // the log has the runs that got that far, with the secrets redacted
+      const log = readFileSync(join(work, 'logs', 'migration.log'), 'utf8');
+      expect(log).toMatch(/"redisPassword":"\[redacted\]"/);
+      expect(log).not.toMatch(/wrong-password|wrong-key/);
     } finally {
       await Promise.all([pw.dispose(), keyed?.stop()]);
     }

@@ -227,4 +227,39 @@ describe('control and failures mid-run', () => {
     expect(await fresh.settled()).toBe('completed');
     expect(await readState(cfg.stateKey)).toMatchObject({ processed_vectors: 500, total_vectors: 500 });
   });
+
+  it('memory: at 90 % of the limit warns in the seed\'s words and throttles; at the limit takes no new batches until memory falls', async () => {
+    const GB = 1024 ** 3;
+    let rss = 0.5 * GB;
+    // a host whose RSS the test controls: total 10 GB, limit 0.6 → 6144 MB
+    const probe = { rssBytes: () => rss, heapUsedBytes: () => 0, totalBytes: () => 10 * GB, availableBytes: () => 4 * GB };
+    qdrant.faults.latency(15, { match: { operation: 'upsert_points' } });
+    try {
+      const cfg = config({ batchSize: 100, concurrency: 4 });
+      const c = createRunController({ memoryProbe: probe, memoryIntervalMs: 50, progressIntervalMs: 50 });
+      const events: EngineEvent[] = [];
+      c.on((e) => events.push(e));
+      await c.start(cfg);
+      await new Promise((r) => setTimeout(r, 200));
+      rss = 5.7 * GB; // 95 % of the limit
+      await new Promise((r) => setTimeout(r, 200));
+      expect(events.some((e) => e.type === 'log' && e.msg === 'Memory limit approaching: 5837MB / 6144MB')).toBe(true);
+      expect(c.snapshot().progress!.concurrency).toBeLessThan(4);
+      rss = 6.5 * GB; // over the limit: no new batches
+      await new Promise((r) => setTimeout(r, 300));
+      const before = (await readState(cfg.stateKey)).processed_vectors;
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await readState(cfg.stateKey)).processed_vectors).toBe(before);
+      expect(before).toBeLessThan(6000);
+      rss = 0.5 * GB;
+      expect(await c.settled()).toBe('completed');
+      const state = await readState(cfg.stateKey);
+      expect(state.processed_vectors).toBe(6000);
+      expect(state.timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['memory-throttle', 'memory-pause', 'memory-resume']));
+      const samples = events.filter((e) => e.type === 'memory');
+      expect(samples.some((e) => e.type === 'memory' && e.sample.level === 'limit' && e.sample.limitMb === 6144)).toBe(true);
+    } finally {
+      qdrant.faults.reset();
+    }
+  });
 });
