@@ -6,7 +6,7 @@
  */
 import type { Schemas } from '@qdrant/js-client-rest';
 import { Collection, type IncomingPoint } from './collection';
-import { badRequest, collectionNotFound, QdrantHttpError, validationError } from './errors';
+import { badRequest, collectionNotFound, formatError, QdrantHttpError, validationError } from './errors';
 import { parsePointId, type StoredId } from './ids';
 import { compileFilter } from './filter';
 import type { Payload } from './point';
@@ -80,7 +80,10 @@ export function vectorsFromJson(v: unknown, where: string): Map<string, Float32A
 function toF32(values: number[], where: string): Float32Array {
   const f = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    const x = Number(values[i]);
+    const raw = values[i] as unknown;
+    // Also refused by the OpenAPI schema; checked here so the stand-in holds without the document.
+    if (typeof raw !== 'number' && typeof raw !== 'bigint') throw formatError(`invalid type: ${raw === null ? 'null' : typeof raw}, expected f32 at ${where}[${i}]`);
+    const x = Number(raw);
     f[i] = x;
     // serde reads a JSON number into f32 with `as f32`; Qdrant then refuses non-finite vector values.
     if (!Number.isFinite(f[i]!)) throw validationError(`${where}: vector contains a non-finite value ${x} at index ${i}`);

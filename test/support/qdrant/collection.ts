@@ -5,7 +5,7 @@
  * happen here, with Qdrant's messages.
  */
 import type { Schemas } from '@qdrant/js-client-rest';
-import { badInput, badRequest, pointNotFound, QdrantHttpError, validationError } from './errors';
+import { badInput, badRequest, formatError, pointNotFound, QdrantHttpError, validationError } from './errors';
 import { compareIds, idKey, parsePointId, type StoredId } from './ids';
 import { compileFilter, wordTokens, type Predicate, type TextTokenizer } from './filter';
 import { normalize, score, higherIsBetter, type Distance } from './distance';
@@ -55,8 +55,15 @@ const DEFAULT_WAL = { wal_capacity_mb: 32, wal_segments_ahead: 0, wal_retain_clo
 const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 
+const DISTANCES = ['Cosine', 'Euclid', 'Dot', 'Manhattan'];
+
 function vectorSpecFrom(name: string, raw: Record<string, unknown>): VectorSpec {
   const size = raw.size as number;
+  // Also checked by the OpenAPI schema; repeated so the stand-in holds without the document.
+  if (typeof raw.distance !== 'string' || !DISTANCES.includes(raw.distance)) {
+    throw formatError(`unknown variant \`${String(raw.distance)}\`, expected one of ${DISTANCES.map((d) => `\`${d}\``).join(', ')}`);
+  }
+  if (typeof size !== 'number' || !Number.isInteger(size)) throw formatError(`invalid type: ${JSON.stringify(size) ?? 'nothing'}, expected u64 at vectors.size`);
   const where = name === '' ? 'vectors.size' : `vectors.${name}.size`;
   if (size < 1 || size > MAX_VECTOR_DIM) throw validationError(`${where}: value ${size} invalid, must be from 1 to ${MAX_VECTOR_DIM}`);
   return { size, distance: raw.distance as Distance, params: defined(raw) };

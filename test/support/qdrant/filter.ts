@@ -5,7 +5,7 @@
  * OpenAPI schema, so this module only decides truth.
  */
 import type { Schemas } from '@qdrant/js-client-rest';
-import { badRequest } from './errors';
+import { badRequest, formatError } from './errors';
 import { idKey, parsePointId } from './ids';
 import { valuesAt, rawValuesAt } from './payload-path';
 import type { Payload, StoredPoint } from './point';
@@ -188,8 +188,14 @@ function conditionPredicate(c: Condition, tokenizer: TextTokenizer, prefix: stri
 }
 
 /** A predicate for a Qdrant filter (undefined/null: every point). */
+const FILTER_KEYS = ['should', 'min_should', 'must', 'must_not'];
+
 export function compileFilter(filter: Filter | null | undefined, tokenizer: TextTokenizer, prefix = ''): Predicate {
   if (!filter) return () => true;
+  // Qdrant's Filter denies unknown fields (checked here too, so it holds without the OpenAPI document).
+  for (const k of Object.keys(filter)) {
+    if (!FILTER_KEYS.includes(k)) throw formatError(`unknown field \`${k}\`, expected one of ${FILTER_KEYS.map((x) => `\`${x}\``).join(', ')}`);
+  }
   const must = asList(filter.must).map((c) => conditionPredicate(c, tokenizer, prefix));
   const should = asList(filter.should).map((c) => conditionPredicate(c, tokenizer, prefix));
   const mustNot = asList(filter.must_not).map((c) => conditionPredicate(c, tokenizer, prefix));
