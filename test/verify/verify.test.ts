@@ -3,7 +3,7 @@
  * Qdrant stand-in (with an API key), real FAISS fixtures. A faithful copy passes; one damaged point
  * (vector changed, point deleted, payload edited) fails, and the verdict and the check details name it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { startRedis, type TestRedis } from '../support/redis';
@@ -29,6 +29,11 @@ beforeAll(async () => {
   redis = await startRedis({ password: REDIS_PASSWORD });
   qdrant = await startQdrant({ apiKey: API_KEY });
   client = new Redis({ host: redis.host, port: redis.port, password: REDIS_PASSWORD });
+});
+
+afterEach(() => {
+  // Every request verification made, and every answer, kept to Qdrant's OpenAPI document.
+  if (qdrant?.isStandIn) expect(qdrant.violations).toEqual([]);
 });
 
 afterAll(async () => {
@@ -84,6 +89,29 @@ describe('a faithful copy', () => {
     await populate(access(), config.collection, config.faissIndexPath, 'Manhattan');
     const result = await verifyMigration(config, { sampleSize: 20, queries: 10 });
     expect(result.verdict).toMatch(/^PASS: 200\/200 points, 20\/20 sampled vectors exact, payloads match, exact search 10\/10/);
+  });
+});
+
+describe('Qdrant trouble', () => {
+  it('rides out 503s and a 429 with Retry-After; a Qdrant that stays down is one clear line', async (ctx) => {
+    if (!qdrant.isStandIn) ctx.skip();
+    const config = configFor('flaky', 'flat_ip.faiss');
+    await populate(access(), config.collection, config.faissIndexPath, 'Dot');
+    qdrant.faults.failNext(2, 503, { match: { operation: 'scroll_points' } });
+    qdrant.faults.failNext(1, 429, { match: { operation: 'query_points' }, retryAfter: 1 });
+    qdrant.faults.failNext(1, 502, { match: { operation: 'get_points' } });
+    try {
+      const logStart = qdrant.faults.log.length;
+      const result = await verifyMigration(config, { sampleSize: 20, queries: 2 });
+      expect(result.verdict).toMatch(/^PASS: 200\/200 points/);
+      const refused = qdrant.faults.log.slice(logStart).filter((r) => r.status >= 429).map((r) => `${r.operationId} ${r.status}`);
+      expect(refused.sort()).toEqual(['get_points 502', 'query_points 429', 'scroll_points 503', 'scroll_points 503']);
+      await qdrant.faults.down();
+      await expect(verifyMigration(config, { sampleSize: 5, queries: 0 })).rejects.toThrow(new RegExp(`^cannot reach Qdrant at ${qdrant.url.replace(/[.]/g, '\\.')}: .+ \\(is it running\\? check QDRANT_URL\\)$`));
+    } finally {
+      await qdrant.faults.up();
+      qdrant.faults.reset();
+    }
   });
 });
 

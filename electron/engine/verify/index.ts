@@ -64,10 +64,12 @@ export async function verifyMigration(
       const draw = sampleOrdinals(n, Math.max(opts.sampleSize, opts.queries), opts.seed);
       const sampleOrds = draw.slice(0, Math.min(opts.sampleSize, n));
       const queryOrds = draw.slice(0, Math.min(opts.queries, n));
-      const queries = await Promise.all(queryOrds.map(async (o) => {
+      // Query vectors are sampled source points, read before the pass that computes their ground truth.
+      const queries: { label: bigint; vector: Float32Array }[] = [];
+      for (const o of queryOrds) {
         const b = await source.index.readRange(o, 1);
-        return { label: b.ids[0]!, vector: b.vectors.slice(0, b.dimension) };
-      }));
+        queries.push({ label: b.ids[0]!, vector: b.vectors.slice(0, b.dimension) });
+      }
 
       const pass = await readSource(source.index, {
         distance: facts.distance,

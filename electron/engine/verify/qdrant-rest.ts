@@ -34,6 +34,11 @@ export function safeUrl(url: string): string {
   }
 }
 
+const RETRIES = 4;
+const TRANSIENT = new Set([429, 502, 503, 504]);
+const backoff = (attempt: number) => 200 * 2 ** attempt;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export class QdrantRest {
   private readonly base: string;
   private readonly headers: Record<string, string>;
@@ -55,41 +60,53 @@ export class QdrantRest {
     return `${this.base}/collections/${encodeURIComponent(this.target.collection)}${suffix}`;
   }
 
-  /** One call: a 2xx body's `result`, or a UserError naming the URL and Qdrant's own message. */
+  /**
+   * One call: a 2xx body's `result`, or a UserError naming the URL and Qdrant's own message. Every call
+   * here reads, so transient failures (connection refused or reset, 429, 502, 503, 504) are retried a few
+   * times with backoff, honouring Retry-After, before they become the error.
+   */
   private async call<T>(
     method: 'GET' | 'POST',
     url: string,
     body?: unknown,
     parse: (text: string) => { result: T } = parseJson,
   ): Promise<{ status: number; result: T | null }> {
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method,
-        headers: this.headers,
-        body: body === undefined ? undefined : stringifyJson(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (e) {
-      const cause = e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e);
-      throw new UserError('connection', `cannot reach Qdrant at ${safeUrl(this.base)}: ${cause} (is it running? check QDRANT_URL)`);
-    }
-    const text = await res.text();
-    if (res.status === 404) return { status: 404, result: null };
-    if (res.status === 401 || res.status === 403) {
-      throw new UserError('connection', `Qdrant at ${safeUrl(this.base)} refused the request (HTTP ${res.status}): check QDRANT_API_KEY`);
-    }
-    if (!res.ok) {
-      let reason = text.slice(0, 300);
+    const payload = body === undefined ? undefined : stringifyJson(body);
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= RETRIES;
+      let res: Response;
       try {
-        const parsed = parseJson<{ status?: { error?: string } }>(text);
-        if (parsed.status?.error) reason = parsed.status.error;
-      } catch {
-        /* keep the raw text */
+        res = await fetch(url, { method, headers: this.headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (e) {
+        if (!last) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        const cause = e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e);
+        throw new UserError('connection', `cannot reach Qdrant at ${safeUrl(this.base)}: ${cause} (is it running? check QDRANT_URL)`);
       }
-      throw new UserError('connection', `Qdrant at ${safeUrl(this.base)} answered HTTP ${res.status} to ${method} ${new URL(url).pathname}: ${reason}`);
+      const text = await res.text();
+      if (TRANSIENT.has(res.status) && !last) {
+        const retryAfter = Number(res.headers.get('retry-after'));
+        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : backoff(attempt));
+        continue;
+      }
+      if (res.status === 404) return { status: 404, result: null };
+      if (res.status === 401 || res.status === 403) {
+        throw new UserError('connection', `Qdrant at ${safeUrl(this.base)} refused the request (HTTP ${res.status}): check QDRANT_API_KEY`);
+      }
+      if (!res.ok) {
+        let reason = text.slice(0, 300);
+        try {
+          const parsed = parseJson<{ status?: { error?: string } }>(text);
+          if (parsed.status?.error) reason = parsed.status.error;
+        } catch {
+          /* keep the raw text */
+        }
+        throw new UserError('connection', `Qdrant at ${safeUrl(this.base)} answered HTTP ${res.status} to ${method} ${new URL(url).pathname}: ${reason}`);
+      }
+      return { status: res.status, result: parse(text).result };
     }
-    return { status: res.status, result: parse(text).result };
   }
 
   private missing(): UserError {
