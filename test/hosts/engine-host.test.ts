@@ -4,11 +4,14 @@
  * of a run, the host restarts it, the run resumes from its checkpoint in Redis, and Qdrant ends with
  * exactly the source's points (no point missing, none extra, each with its exact FAISS label).
  */
-import { readFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../electron/engine/rpc/engine-host';
-import { nodeEngineLauncher } from '../../electron/engine/rpc/node-launcher';
+import { nodeChildHandle, nodeEngineLauncher } from '../../electron/engine/rpc/node-launcher';
 import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
 import { parseJson, stringifyJson } from '../../shared/json';
 import type { EngineEvent } from '../../shared/contract';
@@ -105,4 +108,37 @@ describe('engine host: crash and restart mid-run', () => {
     expect(new Set(ids)).toEqual(new Set(expectedIds));
     expect(new Set(labels)).toEqual(new Set(TRUTH.labels));
   }, 180_000);
+});
+
+describe('engine host: processes that will not stay up', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xnai-host-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const script = (name: string, body: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, body);
+    return () => nodeChildHandle(fork(file, [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], serialization: 'advanced' }));
+  };
+
+  it('gives up after too many crashes in a minute, and says so', async () => {
+    // Says it is ready, then dies: a crash loop.
+    const launch = script('crashy.mjs', "process.send({ kind: 'host', engineConnected: true }); setTimeout(() => process.exit(3), 100);");
+    const host = new EngineHost({ launch, restartDelayMs: 20, maxCrashesPerMinute: 3 });
+    const errors: string[] = [];
+    host.onEvent((e) => e.type === 'error' && errors.push(e.message));
+    await host.start();
+    await until('the host to give up', () => errors.length > 0, 30_000);
+    expect(errors[0]).toMatch(/^the engine process keeps stopping \(exit code 3, 4 times in a minute\); not restarting it/);
+    expect(host.restarts).toBe(3);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(host.restarts).toBe(3);
+    await host.stop();
+  });
+
+  it('fails start() with the reason when the engine never comes up, without a restart loop', async () => {
+    const host = new EngineHost({ launch: script('dead.mjs', 'process.exit(4);'), restartDelayMs: 20 });
+    await expect(host.start()).rejects.toThrow('the engine process exited before it was ready (exit code 4');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(host.restarts).toBe(0);
+    expect(host.pid).toBeUndefined();
+  });
 });

@@ -154,8 +154,8 @@ export class EngineHost {
   private launch(): Promise<void> {
     const child = this.options.launch();
     this.child = child;
-    child.onExit((code, signal) => this.onChildExit(child, code, signal));
     return new Promise((resolve, reject) => {
+      let ready = false;
       const readyMs = this.options.readyTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
         off();
@@ -167,14 +167,18 @@ export class EngineHost {
         if (!host.success || !host.data.engineConnected) return;
         clearTimeout(timer);
         off();
+        ready = true;
         this.client.attach(child.transport);
         this.options.onChild?.(child);
         resolve();
       });
-      child.onExit(() => {
+      child.onExit((code, signal) => {
         clearTimeout(timer);
         off();
-        reject(new Error('the engine process exited before it was ready (see its log above)'));
+        if (this.child === child) this.child = null;
+        // Only a process that was serving counts as a crash here; one that never came up fails its launch.
+        if (ready) this.onCrash(code, signal);
+        else reject(new Error(`the engine process exited before it was ready (${signal ? `signal ${signal}` : `exit code ${code}`}; see its log above)`));
       });
     });
   }
@@ -186,31 +190,36 @@ export class EngineHost {
     this.hostEvents.emit(event);
   }
 
-  private onChildExit(child: ChildHandle, code: number | null, signal: string | null) {
-    if (this.child !== child) return;
-    this.child = null;
-    this.client.detach('the engine process exited');
-    if (this.stopping) return;
+  /** Record a crash; true when there were too many in the last minute to keep trying. */
+  private tooManyCrashes(): boolean {
     const now = Date.now();
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < 60_000), now];
+    return this.crashTimes.length > (this.options.maxCrashesPerMinute ?? 5);
+  }
+
+  private onCrash(code: number | null, signal: string | null) {
+    this.client.detach('the engine process exited');
+    if (this.stopping) return;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    if (this.crashTimes.length > (this.options.maxCrashesPerMinute ?? 5)) {
-      this.emitHost('error', `the engine process keeps stopping (${how}, ${this.crashTimes.length} times in a minute); not restarting it. The run's state in Redis is kept: restart the app to resume.`);
-      return;
-    }
+    const giveUp = (why: string) =>
+      this.emitHost('error', `the engine process keeps stopping (${why}); not restarting it. The run's state in Redis is kept: restart the app to resume.`);
+    if (this.tooManyCrashes()) return giveUp(`${how}, ${this.crashTimes.length} times in a minute`);
     const wasActive = this.run !== null && ACTIVE.includes(this.status);
     this.emitHost('log', `the engine process stopped unexpectedly (${how}); restarting it${wasActive ? ' and resuming the run from Redis' : ''}`);
     this.recovering = (async () => {
-      await new Promise((r) => setTimeout(r, this.options.restartDelayMs ?? 500));
-      if (this.stopping) return;
-      try {
-        await this.launch();
-        this.restarts++;
-        this.restarted.emit(this.restarts);
-        if (wasActive) await this.resumeFromRedis();
-      } catch (e) {
-        this.emitHost('error', `could not restart the engine: ${e instanceof Error ? e.message : String(e)}`);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, this.options.restartDelayMs ?? 500));
+        if (this.stopping) return;
+        try {
+          await this.launch();
+          break;
+        } catch (e) {
+          if (this.tooManyCrashes()) return giveUp(e instanceof Error ? e.message : String(e));
+        }
       }
+      this.restarts++;
+      this.restarted.emit(this.restarts);
+      if (wasActive) await this.resumeFromRedis();
     })();
   }
 
