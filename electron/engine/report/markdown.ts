@@ -26,7 +26,7 @@ export function renderMarkdown(d: ReportData): string {
   if (!v) out.push('Not verified yet: run `xnai-migrate verify` to compare the collection with the source.', '');
   else {
     out.push(`**${escapeMd(v.verdict)}**`, '', `Verified ${when(v.at)} in ${duration(v.durationMs)}.`, '');
-    out.push(table(['Check', 'Result', 'Summary', 'Details'], v.checks.map((c) => [c.name, c.passed ? 'pass' : 'FAIL', c.summary, detailLines(c.details).map((l) => l.trim()).join('; ')])), '');
+    out.push(table(['Check', 'Result', 'Summary', 'Details'], v.checks.map((c) => [c.name, c.passed ? 'pass' : 'FAIL', c.summary, detailLines(c.details).map((l) => l.trim()).join('; ').replace(/:; /g, ': ')])), '');
   }
 
   out.push('## Totals', '');
