@@ -84,6 +84,13 @@ describe('a faithful copy', () => {
     expect(vectors.details.comparison).toBe('bit-exact');
   });
 
+  it.each(['idmap_ivfflat.faiss', 'idmap2_hnsw.faiss', 'sq_8bit.faiss'])('%s: IVF stream order, HNSW storage and decoded SQ codes verify too', async (fixture) => {
+    const config = configFor(fixture.replace('.faiss', ''), fixture);
+    await populate(access(), config.collection, config.faissIndexPath, 'Euclid');
+    const result = await verifyMigration(config, { sampleSize: 40, queries: 5, seed: 11 });
+    expect(result.verdict).toMatch(/^PASS: (\d+)\/\1 points, 40\/40 sampled vectors exact, payloads match, exact search 5\/5/);
+  });
+
   it('handles Manhattan collections (L1 scores) too', async () => {
     const config = configFor('flat_manhattan', 'flat_l1.faiss');
     await populate(access(), config.collection, config.faissIndexPath, 'Manhattan');
