@@ -4,7 +4,7 @@
  * next run resumes; SIGKILL at random points twenty times still ends with exactly the source's points.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -174,4 +174,27 @@ describe('run, status, reset', () => {
       expect(Float32Array.from(stored.get(String(row))!.vector)).toEqual(want);
     }
   }, 180_000);
+
+  it('a point Qdrant cannot take is recorded as failed with its reason; the run completes with exit code 6', async () => {
+    const nan = join(work, 'nan.faiss');
+    writeFlatIndex(nan, 1000, 8);
+    // row 5, component 2 := NaN (header 45 bytes, 8 floats per row)
+    const fd = openSync(nan, 'r+');
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(NaN, 0);
+    writeSync(fd, b, 0, 4, 45 + (5 * 8 + 2) * 4);
+    closeSync(fd);
+    const e = env({ FAISS_INDEX_PATH: nan, MIGRATION_STATE_KEY: 'xnai:migration:nan', QDRANT_COLLECTION: 'nan', BATCH_SIZE: '100' });
+    const r = await runCli(cli, ['run'], e, work);
+    expect(r.code, r.stderr).toBe(6);
+    expect(r.stdout).toMatch('Migrated 999 of 1000 points into collection "nan"; 1 failed');
+    expect(r.stderr).toMatch(/WARNING: Point 5 \(FAISS id 5\) failed: vector component 2 is NaN/);
+    const status = await runCli(cli, ['status'], e, work);
+    expect(status.stdout).toMatch(/failed points: +1/);
+    expect(status.stdout).toMatch(/FAISS id 5 \(point 5, batch 0\): vector component 2 is NaN/);
+    expect(await countPoints(qdrant.url, 'nan')).toBe(999);
+    const retry = await runCli(cli, ['run', '--retry-failed'], e, work);
+    expect(retry.code, retry.stderr).toBe(6);
+    expect((await state('xnai:migration:nan'))).toMatchObject({ processed_vectors: 999, failed_vectors: 1 });
+  });
 });
