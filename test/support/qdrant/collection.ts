@@ -355,9 +355,14 @@ export class Collection {
     return this.sortedCache;
   }
 
-  /** A point as a Record/ScoredPoint body part, with payload and vector selected. */
+  /** A point as a Record body part. Qdrant leaves `payload` and `vector` out when not selected (skip_serializing_if none). */
   render(p: StoredPoint, withPayload: WithPayload, withVector: WithVector, defaultPayload: boolean): Record<string, unknown> {
-    return { id: p.id, payload: selectPayload(p.payload, withPayload ?? defaultPayload), vector: this.selectVector(p, withVector ?? false) };
+    const out: Record<string, unknown> = { id: p.id };
+    const payload = selectPayload(p.payload, withPayload ?? defaultPayload);
+    if (payload !== null) out.payload = payload;
+    const vector = this.selectVector(p, withVector ?? false);
+    if (vector !== null) out.vector = vector;
+    return out;
   }
 
   private selectVector(p: StoredPoint, sel: Schemas['WithVector']): unknown {
