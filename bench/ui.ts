@@ -10,7 +10,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
+import { loadavg } from 'node:os';
 import type { BenchTable } from './table';
 import { startUiEnv, artifact } from '../test/e2e/harness';
 
@@ -18,6 +19,8 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 const N = Number(process.env.XNAI_BENCH_UI_POINTS ?? 40_000);
 const D = Number(process.env.XNAI_BENCH_UI_DIM ?? 384);
 const IDLE_MS = 5_000;
+/** XNAI_BENCH_UI_SWITCH=0: leave the Run page alone during the run (isolates chart/store cost from page mounts). */
+const SWITCH = process.env.XNAI_BENCH_UI_SWITCH !== '0';
 
 /** FAISS IndexFlatL2 bytes: IxF2, header, u64 float count, rows (seeded pseudo-random). */
 function writeFlat(path: string, n: number, d: number): void {
@@ -68,11 +71,24 @@ const PROBE = `
 `;
 
 interface Phase {
+  cpu: { thread: number; script: number; layout: number; style: number };
   frames: number[];
   longtasks: number[];
   ms: number;
   wsFrames: number;
   switches: number[];
+}
+
+type Metrics = Record<string, number>;
+
+/** Chromium's own counters for the page's main thread: CPU time (ThreadTime) is immune to a loaded machine. */
+async function metrics(cdp: CDPSession): Promise<Metrics> {
+  const r = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return Object.fromEntries(r.metrics.map((m) => [m.name, m.value]));
+}
+
+function perSecond(a: Metrics, b: Metrics, key: string, wallMs: number): number {
+  return (((b[key] ?? 0) - (a[key] ?? 0)) * 1000 * 1000) / wallMs;
 }
 
 function pct(sorted: number[], p: number): number {
@@ -135,24 +151,39 @@ export async function run(): Promise<BenchTable[]> {
     await page.getByRole('tab', { name: 'Run' }).click();
 
     // Reference: the same page, idle, for the same kind of window.
-    const idle: Phase = { frames: [], longtasks: [], ms: IDLE_MS, wsFrames: 0, switches: [] };
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const cpuOf = (a: Metrics, b: Metrics, ms: number) => ({
+      thread: perSecond(a, b, 'ThreadTime', ms),
+      script: perSecond(a, b, 'ScriptDuration', ms),
+      layout: perSecond(a, b, 'LayoutDuration', ms),
+      style: perSecond(a, b, 'RecalcStyleDuration', ms),
+    });
+    const idle: Phase = { cpu: { thread: 0, script: 0, layout: 0, style: 0 }, frames: [], longtasks: [], ms: IDLE_MS, wsFrames: 0, switches: [] };
+    const load0 = loadavg()[0]!;
+    const m0 = await metrics(cdp);
+    const i0 = Date.now();
     await startRecording(page);
     const w0 = wsFrames;
     for (const t of ['tab-qdrant', 'tab-points', 'tab-redis', 'tab-run']) {
       await page.waitForTimeout(IDLE_MS / 4);
       idle.switches.push(await switchTab(page, t));
     }
-    Object.assign(idle, await stopRecording(page), { wsFrames: wsFrames - w0 });
+    Object.assign(idle, await stopRecording(page), { wsFrames: wsFrames - w0, ms: Date.now() - i0 });
+    idle.cpu = cpuOf(m0, await metrics(cdp), idle.ms);
 
     // The run, started from the UI; page switches every 1.5 s while it streams.
-    const busy: Phase = { frames: [], longtasks: [], ms: 0, wsFrames: 0, switches: [] };
+    const busy: Phase = { cpu: { thread: 0, script: 0, layout: 0, style: 0 }, frames: [], longtasks: [], ms: 0, wsFrames: 0, switches: [] };
     await page.getByRole('tab', { name: 'Run' }).click();
     await startRecording(page);
     const w1 = wsFrames;
+    const m1 = await metrics(cdp);
     const started = Date.now();
     await page.getByTestId('run-start').click();
     const order = ['tab-qdrant', 'tab-points', 'tab-redis', 'tab-run'];
     let i = 0;
+    let midShot = false;
+    const perTab: Record<string, number> = {};
     for (;;) {
       const status = await page.getByTestId('header-status').getAttribute('data-status');
       if (status === 'completed' || status === 'failed' || status === 'cancelled') {
@@ -161,9 +192,23 @@ export async function run(): Promise<BenchTable[]> {
       }
       if (Date.now() - started > 300_000) throw new Error('bench run did not finish in 5 minutes');
       await page.waitForTimeout(1_500);
-      busy.switches.push(await switchTab(page, order[i++ % order.length]!));
+      if (!SWITCH) continue;
+      const target = order[i++ % order.length]!;
+      const ms = await switchTab(page, target);
+      busy.switches.push(ms);
+      perTab[target] = Math.max(perTab[target] ?? 0, ms);
+      const onRun = order[(i - 1) % order.length] === 'tab-run';
+      const pctDone = onRun ? parseFloat((await page.getByTestId('progress-percent').textContent().catch(() => null)) ?? '0') : 0;
+      if (!midShot && onRun && pctDone >= 35 && pctDone <= 90) {
+        // The Run page half-way through, for docs/screenshot.png.
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: artifact('bench-ui-midrun.png') });
+        midShot = true;
+      }
     }
     busy.ms = Date.now() - started;
+    busy.cpu = cpuOf(m1, await metrics(cdp), busy.ms);
+    const load1 = loadavg()[0]!;
     Object.assign(busy, await stopRecording(page), { wsFrames: wsFrames - w1 });
     await page.getByRole('tab', { name: 'Run' }).click();
     await page.waitForTimeout(500);
@@ -197,6 +242,9 @@ export async function run(): Promise<BenchTable[]> {
         columns: ['metric', 'idle page', 'during run', 'budget'],
         rows: [
           row('window (s)', idle.ms / 1000, busy.ms / 1000, ''),
+          row('main-thread CPU (ms per s)', idle.cpu.thread, busy.cpu.thread, '< 250'),
+          row('  script (ms per s)', idle.cpu.script, busy.cpu.script, ''),
+          row('  style + layout (ms per s)', idle.cpu.style + idle.cpu.layout, busy.cpu.style + busy.cpu.layout, ''),
           row('frames per second', a.fps, b.fps, '≈ 60'),
           row('frame time p50 (ms)', a.p50, b.p50, '16.7'),
           row('frame time p95 (ms)', a.p95, b.p95, '< 33'),
@@ -213,8 +261,11 @@ export async function run(): Promise<BenchTable[]> {
         ],
         notes: [
           'Headless Chromium with --disable-gpu: frames are software-composited, so absolute frame times are pessimistic.',
+          `Machine load average ${load0.toFixed(1)} before, ${load1.toFixed(1)} after (2 cores): frame times and long tasks include time the main thread waited for a core; main-thread CPU (Chromium ThreadTime) does not.`,
           'Events are applied to the store once per animation frame; charts hold at most 600 samples with animation off.',
-          `Screenshot of the dashboard after the run: ${artifact('bench-ui-run.png')}`,
+          `Slowest page switch during the run, per page: ${Object.entries(perTab).map(([k, v]) => `${k.replace('tab-', '')} ${Math.round(v)} ms`).join(', ') || 'none (XNAI_BENCH_UI_SWITCH=0)'}`,
+          `Long tasks during the run (ms): ${busy.longtasks.map((d) => Math.round(d)).join(', ') || 'none'}`,
+          `Screenshots: ${artifact('bench-ui-midrun.png')} (half-way), ${artifact('bench-ui-run.png')} (after)`,
         ],
       },
     ];

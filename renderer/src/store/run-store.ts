@@ -104,10 +104,15 @@ function newRun(runId: string | null): void {
   void runId;
 }
 
-function pushSample(sample: ChartSample): void {
+/** Returns true when a new sample was appended (at most once a second), false when the last was updated. */
+function pushSample(sample: ChartSample): boolean {
   const last = samples.last();
-  if (last && sample.t - last.t < SAMPLE_SPACING_MS) samples.replaceLast({ ...sample, t: last.t });
-  else samples.push(sample);
+  if (last && sample.t - last.t < SAMPLE_SPACING_MS) {
+    samples.replaceLast({ ...sample, t: last.t });
+    return false;
+  }
+  samples.push(sample);
+  return true;
 }
 
 function sampleFrom(progress: Progress | null, memory: MemorySample | null, rateView: RateView, status: JobStatus, at: number): ChartSample {
@@ -131,6 +136,8 @@ function flush(): void {
   const s = useRun.getState();
   let { status, runId, reason, progress, memory, lastError, lastWarning, rate: rateView, timeline } = s;
   let sampleAt: number | null = null;
+  let statusChanged = false;
+  let logsChanged = false;
 
   for (const e of events) {
     switch (e.type) {
@@ -140,12 +147,14 @@ function flush(): void {
           progress = null;
         }
         runId = e.runId ?? runId;
+        statusChanged = statusChanged || status !== e.status;
         status = e.status;
         reason = e.reason ?? null;
         if (status !== 'running') rateView = rate.freeze();
         if (status === 'running' || status === 'preparing') lastError = null;
         if (status !== 'running') lastWarning = null;
         logs.push({ at: e.at, level: status === 'failed' ? 'error' : 'info', msg: `Job ${status}${e.reason ? `: ${e.reason}` : ''}` });
+        logsChanged = true;
         // Shown until the next snapshot brings the engine's own timeline (which replaces this one).
         timeline = [...timeline, { at: e.at, event: status, ...(e.reason ? { detail: e.reason } : {}) }].slice(-50);
         break;
@@ -166,15 +175,20 @@ function flush(): void {
         break;
       case 'log':
         logs.push({ at: e.at, level: e.level, msg: e.msg });
+        logsChanged = true;
         if (e.level === 'warn') lastWarning = { msg: e.msg, at: e.at };
         break;
       case 'error':
         lastError = { message: e.message, code: e.code, at: e.at };
         logs.push({ at: e.at, level: 'error', msg: e.message });
+        logsChanged = true;
         break;
     }
   }
-  if (sampleAt !== null) pushSample(sampleFrom(progress, memory, rateView, status, sampleAt));
+  // Charts redraw when a sample is appended (1 Hz) or the job changes state, not on every event: a
+  // recharts render of three charts is the most expensive thing on the page.
+  const appended = sampleAt !== null ? pushSample(sampleFrom(progress, memory, rateView, status, sampleAt)) : false;
+  const chartChanged = appended || (statusChanged && sampleAt !== null);
   useRun.setState({
     status,
     runId,
@@ -185,8 +199,8 @@ function flush(): void {
     lastWarning,
     rate: rateView,
     timeline,
-    samples: samples.toArray(),
-    logs: logs.toArray(),
+    ...(chartChanged ? { samples: samples.toArray() } : {}),
+    ...(logsChanged ? { logs: logs.toArray() } : {}),
     eventsApplied: s.eventsApplied + events.length,
     flushes: s.flushes + 1,
   });

@@ -4,8 +4,8 @@
  * up, and at most CHART_CAPACITY samples (ring buffer in the store). Colours come from CSS classes so
  * the light and dark themes apply without re-rendering.
  */
-import { memo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useDeferredValue } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useRun, type ChartSample } from '../store/run-store';
 import { fmtClock, fmtInt, fmtMb } from '../lib/format';
 
@@ -38,14 +38,21 @@ const Throughput = memo(function Throughput({ data }: { data: ChartSample[] }) {
 const Memory = memo(function Memory({ data, limitMb }: { data: ChartSample[]; limitMb: number | null }) {
   return (
     <figure className="chart" aria-label="Engine RSS and system memory used, against the memory limit">
-      <figcaption>Memory (MB) against the limit</figcaption>
+      <figcaption>
+        Memory (MB) against the limit
+        {/* A static HTML legend: recharts' Legend measures itself on every render and re-dispatches its size. */}
+        <span className="legend">
+          <span className="key key-rss">engine RSS</span>
+          <span className="key key-system">system used</span>
+          <span className="key key-limit">limit</span>
+        </span>
+      </figcaption>
       <ResponsiveContainer width="100%" height={HEIGHT}>
         <LineChart data={data} syncId={SYNC} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <TimeAxis />
           <YAxis width={56} tick={{ fontSize: 11 }} domain={[0, (max: number) => Math.ceil(Math.max(max, (limitMb ?? 0) * 1.05))]} tickFormatter={(v: number) => fmtInt(v)} />
           <Tooltip labelFormatter={tooltipLabel} formatter={(v, name) => [fmtMb(Number(v)), name]} />
-          <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
           <Line className="series-rss" type="linear" dataKey="rssMb" name="engine RSS" dot={false} strokeWidth={2} isAnimationActive={false} connectNulls />
           <Line className="series-system" type="linear" dataKey="systemUsedMb" name="system used" dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
           {limitMb !== null ? <ReferenceLine className="limit-line" y={limitMb} strokeDasharray="6 4" ifOverflow="extendDomain" label={{ value: `limit ${fmtMb(limitMb)}`, position: 'insideTopRight', fontSize: 11 }} /> : null}
@@ -65,7 +72,7 @@ const Latency = memo(function Latency({ data }: { data: ChartSample[] }) {
           <TimeAxis />
           <YAxis width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => fmtInt(v)} />
           <Tooltip labelFormatter={tooltipLabel} formatter={(v) => [`${fmtInt(Number(v))} ms`, 'batch latency']} />
-          <Line className="series-latency" type="linear" dataKey="latencyMs" name="ms" dot={false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
+          <Line className="series-latency" type="linear" dataKey="latencyMs" name="ms" dot={false} strokeWidth={2} isAnimationActive={false} connectNulls />
         </LineChart>
       </ResponsiveContainer>
     </figure>
@@ -73,7 +80,9 @@ const Latency = memo(function Latency({ data }: { data: ChartSample[] }) {
 });
 
 export function RunCharts() {
-  const samples = useRun((s) => s.samples);
+  // Deferred: React renders the charts in an interruptible transition, in small slices between frames,
+  // so a chart update never holds the main thread for the whole redraw.
+  const samples = useDeferredValue(useRun((s) => s.samples));
   const limitMb = useRun((s) => s.memory?.limitMb ?? null);
   if (samples.length < 2) {
     return (
