@@ -17,7 +17,7 @@ const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 3000);
 const SOURCES = [
   'flat_l2', 'flat_l1', 'idmap_flat', 'hnsw_flat_ip', 'idmap2_hnsw', 'ivfflat_full', 'ivfflat_sparse', 'idmap_ivfflat',
   'ivfflat_ondisk', 'sq_6bit', 'sq_4bit_uniform', 'sq_bf16', 'pq_6bit', 'pq_legacy_IxPQ', 'ivfsq_8bit_residual',
-  'ivfsq_legacy_IwSQ', 'ivfpq_8bit',
+  'ivfsq_legacy_IwSQ', 'ivfpq_8bit', 'refine_flat_pq', 'hnsw_pq',
 ];
 
 /** mulberry32: small, fast, seedable. */

@@ -26,6 +26,7 @@ const EXPECTED_TYPES: Record<string, string> = {
   IxPQ: 'IndexPQ',
   IxPo: 'IndexPQ',
   IwPQ: 'IndexIVFPQ',
+  IxRF: 'IndexRefineFlat(IndexPQ)',
 };
 
 function compareRows(t: Truth, batch: VectorBatch, firstOrdinal: number): void {
@@ -54,7 +55,7 @@ describe('FAISS reader: every fixture equals FAISS reconstruct', () => {
   it('has fixtures of every supported type from both FAISS versions', () => {
     const codes = new Set(fixtures.map((t) => `${t.version}:${t.fourcc}`));
     for (const v of ['v1_15', 'v1_7']) {
-      for (const c of ['IxF2', 'IxFI', 'IxFl', 'IxMp', 'IxM2', 'IHNf', 'IHNs', 'IHNp', 'IwFl', 'IwSq', 'IwSQ', 'IxSQ', 'IxPq', 'IxPQ', 'IxPo', 'IwPQ']) {
+      for (const c of ['IxF2', 'IxFI', 'IxFl', 'IxMp', 'IxM2', 'IHNf', 'IHNs', 'IHNp', 'IwFl', 'IwSq', 'IwSQ', 'IxSQ', 'IxPq', 'IxPQ', 'IxPo', 'IwPQ', 'IxRF']) {
         expect(codes.has(`${v}:${c}`), `${v} ${c}`).toBe(true);
       }
     }

@@ -21,6 +21,7 @@ export const SUPPORTED: Record<string, string> = {
   IxPQ: 'IndexPQ',
   IxPo: 'IndexPQ',
   IwPQ: 'IndexIVFPQ',
+  IxRF: 'IndexRefine',
 };
 
 const BINARY: Record<string, string> = {
@@ -55,7 +56,6 @@ const UNSUPPORTED: Record<string, [string, string]> = {
   IwQR: ['IndexIVFPQR', 'is not supported yet'],
   IwPf: ['IndexIVFPQFastScan', 'stores block-interleaved 4-bit codes, which this reader does not decode yet'],
   IPfs: ['IndexPQFastScan', 'stores block-interleaved 4-bit codes, which this reader does not decode yet'],
-  IxRF: ['IndexRefine', 'is not supported yet'],
   IxPT: ['IndexPreTransform', 'is not supported yet'],
   IxLa: ['IndexLattice', 'is not supported yet'],
   Ix2L: ['Index2Layer', 'is not supported yet'],

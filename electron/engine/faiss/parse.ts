@@ -103,6 +103,8 @@ function parseIndex(ctx: Context, cur: StructCursor, depth: number, role: string
     case 'IxPQ':
     case 'IxPo':
       return parsePq(ctx, cur, fourcc);
+    case 'IxRF':
+      return parseRefine(ctx, cur, fourcc, depth);
     default:
       return cur.fail(role, `index type ${fourcc} is not handled`, at);
   }
@@ -208,6 +210,39 @@ function parseHnsw(ctx: Context, cur: StructCursor, fourcc: string, depth: numbe
     chain: [fourcc, ...storage.chain],
     metricType: h.metricType,
     details: [`HNSW graph: ${neighbors.count} neighbor slots`, ...storage.details],
+    end: cur.pos,
+  };
+}
+
+/**
+ * IndexRefine / IndexRefineFlat: a base index for search plus a refine index holding better vectors. The
+ * refine index's row i is the vector of label i (the base index numbers its vectors 0..n-1), so vectors come
+ * from it: exact when it is an IndexFlat.
+ */
+function parseRefine(ctx: Context, cur: StructCursor, fourcc: string, depth: number): ParsedIndex {
+  const what = label(fourcc);
+  const h = readHeader(cur, what);
+  const baseAt = cur.pos;
+  const base = parseIndex(ctx, cur, depth + 1, `${what} base index`);
+  if (!base) cur.fail(`${what} base index`, 'the base index is missing ("null")', baseAt);
+  checkSame(cur, what, h, base, baseAt);
+  const refineAt = cur.pos;
+  const refine = parseIndex(ctx, cur, depth + 1, `${what} refine index`);
+  if (!refine) cur.fail(`${what} refine index`, 'the refine index is missing ("null")', refineAt);
+  checkSame(cur, what, h, refine, refineAt);
+  if (refine.store.kind !== 'rows' || refine.labelMaps.length) {
+    cur.fail(`${what} refine index`, `refine index ${refine.indexType} is not a plain vector table`, refineAt);
+  }
+  cur.f32(`${what} k_factor`);
+  const className = refine.fourcc.startsWith('IxF') ? 'IndexRefineFlat' : 'IndexRefine';
+  return {
+    ...refine,
+    fourcc,
+    className,
+    indexType: `${className}(${base.indexType})`,
+    chain: [fourcc, ...refine.chain],
+    metricType: h.metricType,
+    details: [`vectors from the refine index ${refine.indexType}; base index ${base.indexType} is not read`, ...refine.details],
     end: cur.pos,
   };
 }
