@@ -150,6 +150,19 @@ describe('desktop main process', () => {
     expect(await invoke(HOST_CHANNELS.pickSourcePath, [])).toEqual({ ok: true, payload: FIXTURE });
   });
 
+  it('prints the HTML report to PDF in a hidden, script-less, sandboxed window and saves it', async () => {
+    f.state.saveDialogPath = join(f.userData, 'report.pdf');
+    const before = FakeBrowserWindow.created.length;
+    const r = await invoke(HOST_CHANNELS.printToPdf, ['xnai-report.pdf', '<h1>Report</h1>']);
+    expect(r).toEqual({ ok: true, payload: f.state.saveDialogPath });
+    expect(readFileSync(f.state.saveDialogPath).subarray(0, 5).toString()).toBe('%PDF-');
+    const hidden = FakeBrowserWindow.created[before]!;
+    expect(hidden.options).toMatchObject({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false } });
+    expect(hidden.loaded).toBe(`data:text/html;charset=utf-8;base64,${Buffer.from('<h1>Report</h1>').toString('base64')}`);
+    expect(hidden.destroyed).toBe(true);
+    expect(hidden.webContents.windowOpenHandler!({ url: 'https://x' })).toEqual({ action: 'deny' });
+  });
+
   it("streams the engine process's memory from app metrics", async () => {
     const deadline = Date.now() + 15_000;
     const isMemory = (s: { channel: string; payload: unknown }) => s.channel === PUSH_CHANNELS.event && (s.payload as { type: string }).type === 'memory';
