@@ -108,7 +108,10 @@ export class Run {
   private inflight = new Map<number, { batch: VectorBatch; abort: AbortController; retrying: boolean }>();
   private requeue: VectorBatch[] = [];
   private wake: (() => void) | null = null;
-  private checkpointChain: Promise<unknown> = Promise.resolve();
+  private pendingWrites: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private pendingFailed: FailedPoint[] = [];
+  private pendingRecovered: string[] = [];
+  private writing = false;
   private timers: NodeJS.Timeout[] = [];
   private samplesBuffer: ProgressSample[] = [];
   private lastProgressAt = 0;
@@ -431,28 +434,58 @@ export class Run {
     return preparePoints(number, batch, this.layout, this.source!.documents);
   }
 
-  /** Records an acknowledged batch and waits until its checkpoint is in Redis. */
+  /** Records an acknowledged batch and waits until a checkpoint that includes it is in Redis. */
   private complete(number: number, count: number, failed: FailedPoint[]): Promise<void> {
-    const write = this.checkpointChain.then(async () => {
-      const state = this.state!;
-      const ledger = this.ledger!;
-      if (ledger.complete(number)) {
-        state.processed_vectors += count - failed.length;
-        state.failed_vectors += failed.length;
-        state.batches_processed = ledger.doneCount();
-        state.last_batch_id = number;
-        this.sessionBatches++;
-      }
-      state.watermark = ledger.watermark;
-      state.completed_above = ledger.completedAbove();
-      await this.writeState(failed);
+    const state = this.state!;
+    const ledger = this.ledger!;
+    if (ledger.complete(number)) {
+      state.processed_vectors += count - failed.length;
+      state.failed_vectors += failed.length;
+      state.batches_processed = ledger.doneCount();
+      state.last_batch_id = number;
+      this.sessionBatches++;
+    }
+    state.watermark = ledger.watermark;
+    state.completed_above = ledger.completedAbove();
+    return this.writeState(failed);
+  }
+
+  /**
+   * Checkpoints are serialised and coalesced: while one write is in flight, later completions wait for the
+   * next write, which carries all of them (the state document is serialised when a write starts, so each
+   * write is a consistent picture, and a batch's failed points travel with its counts).
+   */
+  private writeState(failed: FailedPoint[] = [], recovered: string[] = []): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingWrites.push({ resolve, reject });
+      this.pendingFailed.push(...failed);
+      this.pendingRecovered.push(...recovered);
+      this.flushWrites();
     });
-    this.checkpointChain = write.catch(() => undefined);
-    return write;
+  }
+
+  private flushWrites(): void {
+    if (this.writing || this.pendingWrites.length === 0) return;
+    const waiters = this.pendingWrites.splice(0);
+    const failed = this.pendingFailed.splice(0);
+    const recovered = this.pendingRecovered.splice(0);
+    this.writing = true;
+    this.writeNow(failed, recovered).then(
+      () => {
+        this.writing = false;
+        for (const w of waiters) w.resolve();
+        this.flushWrites();
+      },
+      (e: unknown) => {
+        this.writing = false;
+        for (const w of waiters) w.reject(e);
+        this.flushWrites();
+      },
+    );
   }
 
   /** The atomic checkpoint; rides out Redis outages (ioredis queues and resends) and re-takes an expired lock. */
-  private async writeState(failed: FailedPoint[] = [], recovered: string[] = []): Promise<void> {
+  private async writeNow(failed: FailedPoint[], recovered: string[]): Promise<void> {
     const state = this.state!;
     state.last_checkpoint = new Date().toISOString();
     const store = this.store!;
@@ -610,7 +643,7 @@ export class Run {
     this.rate.pause();
     this.mark('pause');
     this.state!.status = 'paused';
-    void this.checkpointChain.then(() => this.writeState()).then(
+    void this.writeState().then(
       () => {
         this.setStatus('paused');
         this.emitProgress(true);
@@ -652,7 +685,6 @@ export class Run {
   private async finish(error?: unknown): Promise<void> {
     const state = this.state!;
     let status: JobStatus;
-    await this.checkpointChain;
     if (error || this.fatal) {
       const err = classifyError(error ?? this.fatal);
       this.lastError = err.message;
