@@ -40,6 +40,7 @@ const PROBES: Probe[] = [
   { what: 'upsert id 1.5', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":1.5,"vector":[1,2,3,4]}]}' },
   { what: 'upsert id "abc"', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":"abc","vector":[1,2,3,4]}]}' },
   { what: 'upsert wrong dim', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":2,"vector":[1,2,3]}]}' },
+  { what: 'upsert empty vector', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":2,"vector":[]}]}' },
   { what: 'upsert null in vector', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":2,"vector":[null,2,3,4]}]}' },
   { what: 'upsert 1e999', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":2,"vector":[1e999,2,3,4]}]}' },
   { what: 'upsert 1e39 (f32 overflow)', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":2,"vector":[1e39,2,3,4]}]}' },

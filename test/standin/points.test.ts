@@ -132,6 +132,8 @@ describe('bad vectors and bodies', () => {
     const e = await failure(h.client.upsert(name, { wait: true, points: [{ id: 1, vector: [1, 2, 3, 4] }, { id: 2, vector: [1, 2, 3] }] }));
     expect(e).toEqual({ status: 400, error: 'Wrong input: Vector dimension error: expected dim: 4, got 3' });
     expect((await h.client.count(name, {})).count).toBe(0);
+    const empty = await failure(h.client.upsert(name, { wait: true, points: [{ id: 1, vector: [] }] }));
+    expect(empty).toEqual({ status: 422, error: 'Validation error in JSON body: [points[0].vector.vector: dense vector must not be empty]' });
   });
 
   it('refuses NaN (sent as null by JSON) and numbers out of range', async () => {

@@ -212,13 +212,16 @@ export class Collection {
 
   /** Check sizes and names, normalise Cosine vectors: throws before anything is stored. */
   prepareVectors(vectors: Map<string, Float32Array>, where: string, owned = false): Map<string, Float32Array> {
-    const out = new Map<string, Float32Array>();
+    // An owned map (parsed for this request) is normalised in place and kept: no second map per point.
+    const out = owned ? vectors : new Map<string, Float32Array>();
     for (const [name, v] of vectors) {
       const spec = this.vectors.get(name);
       if (!spec) throw badInput(`Not existing vector name error: ${name}`);
+      // Qdrant's validator runs before the dimension check: an empty vector is a 422, named as Qdrant names it.
+      if (v.length === 0) throw validationError(`${where}.vector: dense vector must not be empty`);
       if (v.length !== spec.size) throw badInput(`Vector dimension error: expected dim: ${spec.size}, got ${v.length}`);
-      if (v.length === 0) throw validationError(`${where}: dense vector must not be empty`);
-      out.set(name, spec.distance === 'Cosine' ? normalize(v, owned) : v);
+      const stored = spec.distance === 'Cosine' ? normalize(v, owned) : v;
+      if (!owned) out.set(name, stored);
     }
     return out;
   }

@@ -29,6 +29,8 @@ class Decline extends Error {}
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const U64_MAX = (1n << 64n) - 1n;
 const SLAB = 1 << 16;
+/** What a vector becomes in the skeleton: an empty list still satisfies VectorStruct; shared, never mutated. */
+const NO_VECTOR: readonly number[] = Object.freeze([]);
 
 const SP = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
@@ -353,7 +355,7 @@ export function scanUpsertBody(raw: Buffer): ScanResult {
                 if (Object.prototype.hasOwnProperty.call(skel, k)) s.fail('duplicate key');
                 if (k === 'vector') {
                   vector = s.vector();
-                  skel.vector = [];
+                  skel.vector = NO_VECTOR;
                 } else skel[k] = s.value();
                 const n = s.peek();
                 s.pos++;
