@@ -124,6 +124,16 @@ export async function startDesktopApp(electron: ElectronModule, options: Desktop
     await engine.stop();
   };
   app.on('window-all-closed', () => app.quit());
+  // A second launch focuses this window instead of starting a second engine on the same Redis state.
+  app.on('second-instance', () => {
+    if (win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  // A crashed page is reloaded; the engine (and the run) is unaffected and a fresh port is handed over.
+  win.webContents.on('render-process-gone', (_e, details) => {
+    if (details.reason !== 'clean-exit' && !win.isDestroyed()) win.webContents.reload();
+  });
   app.on('before-quit', (event) => {
     if (stopped) return;
     // Let the engine pause the run and release its lock before the process goes.

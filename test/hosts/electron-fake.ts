@@ -29,6 +29,10 @@ export class FakeWebContents extends EventEmitter {
   postMessage(channel: string, _msg: unknown, ports: unknown[] = []) {
     this.posted.push({ channel, ports });
   }
+  reloads = 0;
+  reload() {
+    this.reloads++;
+  }
   async printToPDF() {
     return Buffer.from('%PDF-1.7 fake');
   }
@@ -57,6 +61,14 @@ export class FakeBrowserWindow extends EventEmitter {
     this.destroyed = true;
   }
   show() {}
+  focused = 0;
+  focus() {
+    this.focused++;
+  }
+  isMinimized() {
+    return false;
+  }
+  restore() {}
 }
 
 export class FakeMessageChannelMain {

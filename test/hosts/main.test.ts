@@ -86,6 +86,15 @@ describe('desktop main process', () => {
     expect(attach.preventDefault).toHaveBeenCalled();
   });
 
+  it('focuses the window on a second launch and reloads a crashed page', () => {
+    f.appEvents.emit('second-instance');
+    expect(win.focused).toBe(1);
+    win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+    expect(win.webContents.reloads).toBe(1);
+    win.webContents.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(win.webContents.reloads).toBe(1);
+  });
+
   it('puts a strict CSP on every response and grants no permission', () => {
     let headers: Record<string, string[]> = {};
     f.state.headersHook!({ responseHeaders: { 'content-type': ['text/html'] } }, (r) => (headers = r.responseHeaders));
