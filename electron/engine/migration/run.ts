@@ -627,7 +627,11 @@ export class Run {
 
   pause(): Promise<JobStatus> {
     if (this.status === 'paused' || this.isEnded()) return Promise.resolve(this.status);
-    if (this.status === 'preparing') return this.whenPausedOrEnded();
+    if (this.status === 'preparing') {
+      // paused as soon as the loop starts (after the preflight), before any batch is sent
+      this.userPaused = true;
+      return this.whenPausedOrEnded();
+    }
     this.userPaused = true;
     this.setStatus('pausing');
     this.say('info', `Pausing: ${this.inflight.size} batches in flight finish first`);
