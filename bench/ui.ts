@@ -148,6 +148,7 @@ export async function run(): Promise<BenchTable[]> {
     await page.locator('[name=stateKey]').fill('xnai:migration:bench_ui');
     await page.locator('[name=batchSize]').fill('256');
     await page.locator('[name=concurrency]').fill('2');
+    await page.locator('[name=distance]').selectOption('Euclid');
     await page.getByRole('tab', { name: 'Run' }).click();
 
     // Reference: the same page, idle, for the same kind of window.

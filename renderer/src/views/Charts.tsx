@@ -4,7 +4,8 @@
  * up, and at most CHART_CAPACITY samples (ring buffer in the store). Colours come from CSS classes so
  * the light and dark themes apply without re-rendering.
  */
-import { memo, useDeferredValue } from 'react';
+import { memo, useDeferredValue, useRef } from 'react';
+import { useUi } from '../store/ui-store';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useRun, type ChartSample } from '../store/run-store';
 import { fmtClock, fmtInt, fmtMb } from '../lib/format';
@@ -82,7 +83,12 @@ const Latency = memo(function Latency({ data }: { data: ChartSample[] }) {
 export function RunCharts() {
   // Deferred: React renders the charts in an interruptible transition, in small slices between frames,
   // so a chart update never holds the main thread for the whole redraw.
-  const samples = useDeferredValue(useRun((s) => s.samples));
+  const live = useRun((s) => s.samples);
+  const visible = useUi((s) => s.tab === 'run');
+  // While another page is shown the charts keep their last data and do not redraw.
+  const shown = useRef(live);
+  if (visible) shown.current = live;
+  const samples = useDeferredValue(shown.current);
   const limitMb = useRun((s) => s.memory?.limitMb ?? null);
   if (samples.length < 2) {
     return (

@@ -179,7 +179,8 @@ function ProgressCard() {
       </dl>
       {showWarning ? (
         <p className="warn-text run-warning" role="status" data-testid="run-warning">
-          {warning.msg}. The run keeps retrying; acknowledged batches are safe. You can pause it and resume later.
+          {warning.msg}
+          {/retry/i.test(warning.msg) ? '. The run keeps retrying; acknowledged batches are safe. You can pause it and resume later.' : ''}
         </p>
       ) : null}
       {memory && memory.level !== 'ok' ? (
