@@ -99,6 +99,26 @@ describe('a faithful copy', () => {
   });
 });
 
+describe('a source that repeats labels', () => {
+  const REPEATED = join(__dirname, 'fixtures', 'repeated_labels.faiss');
+
+  it('verifies against the occurrence Qdrant holds, and names a repeated label whose vector is wrong', async () => {
+    const config = { ...configFor('repeated', 'x'), faissIndexPath: REPEATED };
+    await populate(access(), config.collection, config.faissIndexPath, 'Euclid');
+    const ok = await verifyMigration(config, { sampleSize: 200, queries: 10 });
+    expect(ok.verdict).toBe('PASS: 190/190 points, 190/190 sampled vectors exact, payloads match, exact search 10/10, recall@10 1.00, all ids present (10 rows repeat a label)');
+    expect(ok.checks.find((c) => c.name === 'count')!.summary).toBe('190/190 points (200 vectors, 10 repeating a label)');
+    expect(ok.checks.find((c) => c.name === 'ids')!.summary).toBe('all 190 source ids present; 10 source rows repeat a label (3, 3, 17, 17, 42, 42, 99, 99, 150, 150): one point each');
+
+    await corruptVector(access(), config.collection, 42n);
+    const bad = await verifyMigration(config, { sampleSize: 200, queries: 0 });
+    expect(bad.passed).toBe(false);
+    expect(bad.checks.find((c) => c.name === 'vectors')!.details.failures).toEqual(
+      expect.arrayContaining([{ pointId: '42', faissId: '42', reason: 'the source repeats this label 3 times and none of its vectors equals the one in Qdrant' }]),
+    );
+  });
+});
+
 describe('Qdrant trouble', () => {
   it('rides out 503s and a 429 with Retry-After; a Qdrant that stays down is one clear line', async (ctx) => {
     if (!qdrant.isStandIn) ctx.skip();

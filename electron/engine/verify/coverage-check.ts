@@ -20,7 +20,7 @@ export function countCheck(qdrantCount: number, sourceCount: number, distinct: n
   const expected = distinct ?? sourceCount;
   const passed = qdrantCount === expected;
   const diff = qdrantCount - expected;
-  const repeats = expected !== sourceCount ? ` (${sourceCount} vectors, ${sourceCount - expected} repeated labels)` : '';
+  const repeats = expected !== sourceCount ? ` (${sourceCount} vectors, ${sourceCount - expected} repeating a label)` : '';
   return {
     name: 'count',
     passed,
@@ -51,7 +51,7 @@ export function coverageCheck(source: IdSet, collection: IdSet, c: SetComparison
   const parts: string[] = [];
   if (c.onlyHere) parts.push(`${c.onlyHere} source ids missing from Qdrant (${c.examplesOnlyHere.join(', ')}${c.onlyHere > c.examplesOnlyHere.length ? ', ...' : ''})`);
   if (c.onlyThere) parts.push(`${c.onlyThere} points in Qdrant not in the source (${c.examplesOnlyThere.join(', ')}${c.onlyThere > c.examplesOnlyThere.length ? ', ...' : ''})`);
-  const dupNote = c.duplicatesHere ? `; the source repeats ${c.duplicatesHere} labels (${c.examplesDuplicates.join(', ')}), stored once each` : '';
+  const dupNote = c.duplicatesHere ? `; ${c.duplicatesHere} source rows repeat a label (${c.examplesDuplicates.join(', ')}${c.duplicatesHere > c.examplesDuplicates.length ? ', ...' : ''}): one point each` : '';
   return {
     name: 'ids',
     passed,

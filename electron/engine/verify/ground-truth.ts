@@ -85,7 +85,8 @@ export class GroundTruth {
     return this.qNorms[i]!;
   }
 
-  add(batch: VectorBatch): void {
+  /** Adds a batch; rows for which `skip(row)` is true are left out (occurrences Qdrant does not hold). */
+  add(batch: VectorBatch, skip?: (row: number) => boolean): void {
     const { dimension: dim, vectors, ids, count } = batch;
     const nq = this.queries.length;
     // Row norms once per batch: they scale the tolerance, and turn Cosine and Euclid into a dot product.
@@ -101,6 +102,7 @@ export class GroundTruth {
       const qn = this.qNorms[q]!;
       const top = this.tops[q]!;
       for (let r = 0; r < count; r++) {
+        if (skip?.(r)) continue;
         const off = r * dim;
         let key: number;
         switch (this.distance) {

@@ -64,6 +64,21 @@ export class IdSet {
     return { ints: this.sortedInts, uuids: this.sortedUuids };
   }
 
+  /** Ids that occur more than once (each named once), up to `limit`. */
+  repeated(limit: number): (bigint | string)[] {
+    const { ints, uuids } = this.ordered();
+    const out: (bigint | string)[] = [];
+    for (let i = 1; i < ints.length && out.length < limit; i++) {
+      if (ints[i] === ints[i - 1] && (i < 2 || ints[i - 1] !== ints[i - 2])) out.push(ints[i]!);
+    }
+    for (let i = 2; i < uuids.length && out.length < limit; i += 2) {
+      const same = uuids[i] === uuids[i - 2] && uuids[i + 1] === uuids[i - 1];
+      const already = i >= 4 && uuids[i - 2] === uuids[i - 4] && uuids[i - 1] === uuids[i - 3];
+      if (same && !already) out.push(uuidString(uuids[i]!, uuids[i + 1]!));
+    }
+    return out;
+  }
+
   /**
    * Ids in `this` but not in `other` (first `limit` named), ids in `other` but not in `this`, and ids that
    * occur more than once in `this`.

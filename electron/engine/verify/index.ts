@@ -19,6 +19,7 @@ import { checkSample } from './sample-check';
 import { sampleOrdinals } from './sampling';
 import { checkSearch, SEARCH_K, TIE_ROOM } from './search-check';
 import { readSource } from './source-pass';
+import { repeatedLabels } from './repeated-labels';
 import type { VerifyProgressListener } from './types';
 import { verdictLine } from './verdict';
 
@@ -71,14 +72,20 @@ export async function verifyMigration(
         queries.push({ label: b.ids[0]!, vector: b.vectors.slice(0, b.dimension) });
       }
 
-      const pass = await readSource(source.index, {
+      const passOptions = {
         distance: facts.distance,
         sampleOrdinals: sampleOrds,
         queries: queries.map((q) => q.vector),
         keep: SEARCH_K + TIE_ROOM,
-        collectIds: opts.idCoverage,
         onProgress,
-      });
+      };
+      let pass = await readSource(source.index, { ...passOptions, collectIds: opts.idCoverage });
+      // A label the source repeats is one point in Qdrant: the occurrences Qdrant does not hold are left
+      // out of ground truth and the sample (a second pass, only for such sources).
+      const repeats = await repeatedLabels(qdrant, pass.ids, facts.distance);
+      if (repeats) {
+        pass = { ...(await readSource(source.index, { ...passOptions, collectIds: false, shadowed: repeats.shadowed })), ids: pass.ids };
+      }
 
       let coverage: CheckResult | null = null;
       let distinct: number | null = null;
@@ -101,6 +108,7 @@ export async function verifyMigration(
         checks.push(
           ...(await checkSample(qdrant, pass.sample, {
             distance: facts.distance,
+            extraVectorFailures: repeats?.unheld() ?? [],
             expectedPayload: (p) =>
               buildPayload(layout, documents?.documentFor(p.label), {
                 source: 'faiss',

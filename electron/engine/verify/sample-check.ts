@@ -17,17 +17,20 @@ export interface SampleCheckOptions {
   distance: Distance;
   /** The payload the migration writes for a sampled point (run fields are ignored when comparing). */
   expectedPayload: (point: SampledPoint) => Record<string, unknown>;
+  /** Vector failures found elsewhere (repeated labels none of whose vectors Qdrant holds). */
+  extraVectorFailures?: Failure[];
   onProgress?: VerifyProgressListener;
 }
 
-interface Failure {
+export interface Failure {
   pointId: string;
   faissId: string;
   reason: string;
 }
 
 export async function checkSample(qdrant: QdrantRest, sample: SampledPoint[], o: SampleCheckOptions): Promise<CheckResult[]> {
-  const vectorFailures: Failure[] = [];
+  const vectorFailures: Failure[] = [...(o.extraVectorFailures ?? [])];
+  let shadowed = 0;
   const payloadFailures: Failure[] = [];
   let vectorsOk = 0;
   let payloadsOk = 0;
@@ -46,8 +49,9 @@ export async function checkSample(qdrant: QdrantRest, sample: SampledPoint[], o:
         payloadFailures.push({ pointId: id, faissId, reason: 'point is missing from the collection' });
         return;
       }
-      const v = compareVector(o.distance, p.vector, stored.vector);
-      if (v.equal) {
+      const v = p.shadowed ? null : compareVector(o.distance, p.vector, stored.vector);
+      if (v === null) shadowed++;
+      else if (v.equal) {
         vectorsOk++;
         if (o.distance === 'Cosine') maxCosineDiff = Math.max(maxCosineDiff, v.maxAbsDiff);
       } else vectorFailures.push({ pointId: id, faissId, reason: v.reason ?? 'differs' });
@@ -58,6 +62,8 @@ export async function checkSample(qdrant: QdrantRest, sample: SampledPoint[], o:
     o.onProgress?.({ phase: 'sample', done: start + chunk.length, total: sample.length, message: `compared ${start + chunk.length}/${sample.length} sampled points` });
   }
   const n = sample.length;
+  const compared = n - shadowed;
+  const shadowNote = shadowed ? ` (${shadowed} more sampled rows repeat a label whose other vector Qdrant holds)` : '';
   const how = o.distance === 'Cosine' ? 'equal after normalisation' : 'bit-exact';
   const name = (f: Failure) => `point ${f.pointId}${f.pointId === f.faissId ? '' : ` (faiss id ${f.faissId})`}: ${f.reason}`;
   const vectors: CheckResult = {
@@ -65,10 +71,11 @@ export async function checkSample(qdrant: QdrantRest, sample: SampledPoint[], o:
     passed: vectorFailures.length === 0,
     summary:
       vectorFailures.length === 0
-        ? `${vectorsOk}/${n} sampled vectors ${how}`
-        : `${vectorsOk}/${n} sampled vectors ${how}; ${name(vectorFailures[0]!)}${vectorFailures.length > 1 ? ` (and ${vectorFailures.length - 1} more)` : ''}`,
+        ? `${vectorsOk}/${compared} sampled vectors ${how}${shadowNote}`
+        : `${vectorsOk}/${compared} sampled vectors ${how}; ${name(vectorFailures[0]!)}${vectorFailures.length > 1 ? ` (and ${vectorFailures.length - 1} more)` : ''}${shadowNote}`,
     details: {
-      sampled: n,
+      sampled: compared,
+      ...(shadowed ? { repeatedLabelRows: shadowed } : {}),
       matching: vectorsOk,
       comparison: how,
       ...(o.distance === 'Cosine' ? { maxAbsDiff: maxCosineDiff } : {}),

@@ -4,7 +4,7 @@
  * point ids the collection must hold. Memory stays O(batch + sample + ids as typed arrays).
  */
 import type { Distance } from '../../../shared/contract';
-import type { FaissIndexReader } from '../faiss/types';
+import type { FaissIndexReader, VectorBatch } from '../faiss/types';
 import { pointIdForLabel } from '../point-id';
 import { GroundTruth } from './ground-truth';
 import { IdSet } from './id-set';
@@ -26,6 +26,11 @@ export interface SourcePassOptions {
   keep: number;
   collectIds: boolean;
   batchSize?: number;
+  /**
+   * Rows to leave out of ground truth and mark shadowed in the sample: occurrences of a repeated label
+   * that Qdrant does not hold (given the batch and the row).
+   */
+  shadowed?: (batch: VectorBatch, row: number) => boolean;
   onProgress?: VerifyProgressListener;
 }
 
@@ -36,7 +41,7 @@ export async function readSource(index: FaissIndexReader, o: SourcePassOptions):
   // Sampled ordinals sorted for a merge with the stream; results go back in the requested order.
   const wanted = o.sampleOrdinals.map((ordinal, i) => ({ ordinal, i })).sort((a, b) => a.ordinal - b.ordinal);
   const sample: (SampledPoint | undefined)[] = new Array(o.sampleOrdinals.length);
-  const needPass = o.collectIds || o.queries.length > 0;
+  const needPass = o.collectIds || o.queries.length > 0 || o.shadowed !== undefined;
 
   if (!needPass) {
     for (const w of wanted) {
@@ -48,7 +53,13 @@ export async function readSource(index: FaissIndexReader, o: SourcePassOptions):
     let done = 0;
     let lastReport = 0;
     for await (const batch of index.batches({ batchSize: o.batchSize ?? 4096, reuseBuffers: true })) {
-      truth.add(batch);
+      // Decided once per row: the decision also counts the label's occurrences.
+      let hidden: Uint8Array | null = null;
+      if (o.shadowed) {
+        hidden = new Uint8Array(batch.count);
+        for (let r = 0; r < batch.count; r++) hidden[r] = o.shadowed(batch, r) ? 1 : 0;
+      }
+      truth.add(batch, hidden ? (row) => hidden[row] === 1 : undefined);
       if (ids) for (const label of batch.ids) ids.add(pointIdForLabel(label));
       const end = batch.start + batch.count;
       while (next < wanted.length && wanted[next]!.ordinal < end) {
@@ -56,7 +67,7 @@ export async function readSource(index: FaissIndexReader, o: SourcePassOptions):
         const row = w.ordinal - batch.start;
         const d = batch.dimension;
         // slice copies: the batch buffer is reused for the next batch.
-        sample[w.i] = { ordinal: w.ordinal, label: batch.ids[row]!, vector: batch.vectors.slice(row * d, (row + 1) * d) };
+        sample[w.i] = { ordinal: w.ordinal, label: batch.ids[row]!, vector: batch.vectors.slice(row * d, (row + 1) * d), ...(hidden?.[row] ? { shadowed: true } : {}) };
       }
       done = end;
       const now = Date.now();

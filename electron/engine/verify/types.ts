@@ -19,6 +19,11 @@ export interface SampledPoint {
   ordinal: number;
   label: bigint;
   vector: Float32Array;
+  /**
+   * The source repeats this label and Qdrant holds another of its vectors: the copy can hold only one,
+   * so this row is not compared (the repeated label is checked through the occurrence Qdrant holds).
+   */
+  shadowed?: boolean;
 }
 
 export interface CollectionFacts {

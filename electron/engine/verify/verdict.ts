@@ -18,7 +18,8 @@ function short(c: CheckResult): string {
     case 'recall':
       return `recall@10 ${typeof d.recallAt10 === 'number' ? d.recallAt10.toFixed(2) : '?'}`;
     case 'ids':
-      return c.passed ? 'all ids present' : `${String(d.missing)} ids missing, ${String(d.unexpected)} unexpected`;
+      if (!c.passed) return `${String(d.missing)} ids missing, ${String(d.unexpected)} unexpected`;
+      return d.duplicateLabels ? `all ids present (${String(d.duplicateLabels)} rows repeat a label)` : 'all ids present';
     default:
       return c.summary;
   }
