@@ -188,6 +188,7 @@ export function loadConfig(sources: ConfigSources = {}): MigrationConfig {
       const origin = origins[field] ?? { label: ENV_FOR_FIELD[field] ?? field, shown: show(field, values[field]) };
       let msg = issue.message;
       if (issue.code === 'too_big' || issue.code === 'too_small') msg = 'is out of range';
+      else if (issue.code === 'invalid_type') msg = `has the wrong type (${String((issue as { expected?: unknown }).expected)} expected)`;
       else if (field === 'qdrantUrl') msg = 'is not a URL';
       problems.push(line(origin, msg, field));
     }
