@@ -12,7 +12,7 @@ import { UserError } from '../../../shared/errors';
 import { JoinedDocuments, type Label } from './join';
 import { maxDocstoreBytes, maxParseMemoryBytes, readBoundedFile } from './limits';
 import { ConversionError, toJson, type JsonOut } from './pickle/to-json';
-import { MemoReleasedError, PickleError, parsePickle, type PickleOptions } from './pickle/vm';
+import { MemoReleasedError, PickleError, parsePickleAsync, type PickleOptions } from './pickle/vm';
 import { PyDict, PyObject, PyTuple, pyTypeName } from './pickle/values';
 
 /** Class paths real `index.pkl` files carry (faiss-format.md §3.1.1). */
@@ -78,12 +78,12 @@ export async function openLangChainPython(file: string): Promise<JoinedDocuments
   };
   try {
     try {
-      root = parsePickle(data, options);
+      root = await parsePickleAsync(data, options);
     } catch (e) {
       if (!(e instanceof MemoReleasedError)) throw e;
       unfamiliar.clear();
       unknownValues.clear();
-      root = parsePickle(data, { ...options, releaseBuiltState: false });
+      root = await parsePickleAsync(data, { ...options, releaseBuiltState: false });
     }
     data = null;
   } catch (e) {

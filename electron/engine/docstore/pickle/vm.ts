@@ -115,7 +115,33 @@ function parseTextInt(line: string, offset: number, op: string): number | bigint
   return toInt(BigInt(t));
 }
 
+/** Parses a whole pickle in one go (small files, tests). */
 export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unknown {
+  const step = createMachine(data, options);
+  let r = step(Infinity);
+  while (!r.done) r = step(Infinity);
+  return r.value;
+}
+
+/** Ops between yields to the event loop: a few milliseconds of work. */
+const OPS_PER_SLICE = 200_000;
+
+/**
+ * Parses a pickle in slices, yielding to the event loop between them, so a host parsing a large docstore
+ * (a minute for millions of documents) keeps answering messages and can be cancelled.
+ */
+export async function parsePickleAsync(data: Uint8Array, options: PickleOptions = {}): Promise<unknown> {
+  const step = createMachine(data, options);
+  for (;;) {
+    const r = step(OPS_PER_SLICE);
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+type StepResult = { done: true; value: unknown } | { done: false };
+
+function createMachine(data: Uint8Array, options: PickleOptions): (maxOps: number) => StepResult {
   const maxMemory = options.maxMemoryBytes ?? 2 * 1024 ** 3;
   const maxStack = options.maxStack ?? 1_000_000;
   const maxMarks = options.maxMarks ?? 10_000;
@@ -295,319 +321,322 @@ export function parsePickle(data: Uint8Array, options: PickleOptions = {}): unkn
     return new PyGlobal(module, name);
   };
 
-  while (true) {
-    opStart = pos;
-    if (pos >= end) {
-      opName = 'end of file';
-      fail('truncated: the pickle ends before its STOP opcode');
+  return (maxOps: number): StepResult => {
+    for (let ops = 0; ops < maxOps; ops++) {
+      opStart = pos;
+      if (pos >= end) {
+        opName = 'end of file';
+        fail('truncated: the pickle ends before its STOP opcode');
+      }
+      const op = data[pos++]!;
+      opName = OP_NAMES[op] ?? `0x${op.toString(16).padStart(2, '0')}`;
+      switch (op) {
+        case 0x80: {
+          const proto = u8();
+          if (proto > 5) fail(`pickle protocol ${proto} is newer than 5, the newest this reader knows`);
+          break;
+        }
+        case 0x95: // FRAME: framing is only a read-ahead hint; the length is checked, the bytes read inline.
+          u64();
+          break;
+        case 0x2e: // STOP
+          return { done: true, value: pop() };
+        case 0x28: // MARK
+          if (marks.length >= maxMarks) fail(`more than ${maxMarks} nested MARKs: not a docstore, or a hostile file`);
+          marks.push(stack.length);
+          floor = stack.length;
+          break;
+        case 0x30:
+          pop();
+          break;
+        case 0x31:
+          dropTo(popMarkIndex());
+          break;
+        case 0x32:
+          push(top());
+          break;
+        case 0x4e:
+          push(null);
+          break;
+        case 0x88:
+          push(true);
+          break;
+        case 0x89:
+          push(false);
+          break;
+        case 0x49: {
+          const l = line();
+          if (l === '01') push(true);
+          else if (l === '00') push(false);
+          else push(parseTextInt(l, opStart, 'INT'));
+          break;
+        }
+        case 0x4c:
+          push(parseTextInt(line(), opStart, 'LONG'));
+          break;
+        case 0x4a:
+          push(i32());
+          break;
+        case 0x4b:
+          push(u8());
+          break;
+        case 0x4d:
+          push(u16());
+          break;
+        case 0x8a: {
+          const n = u8();
+          push(decodeLong(bytes(n)));
+          break;
+        }
+        case 0x8b: {
+          const n = i32();
+          if (n < 0) fail('negative LONG4 length');
+          if (n > MAX_LONG_BYTES) fail(`an integer of ${n} bytes, far beyond any docstore value`);
+          push(decodeLong(bytes(n)));
+          break;
+        }
+        case 0x46: {
+          const t = line().trim();
+          const v = Number(t === 'nan' ? NaN : t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t);
+          if (Number.isNaN(v) && t !== 'nan') fail(`malformed float "${t.slice(0, 40)}"`);
+          push(v);
+          break;
+        }
+        case 0x47: {
+          need(8);
+          push(view.getFloat64(pos, false));
+          pos += 8;
+          break;
+        }
+        case 0x53: {
+          const l = line();
+          charge(OBJECT_COST + l.length * 2);
+          push(decodeStringLiteral(l, opStart));
+          break;
+        }
+        case 0x54: {
+          const n = i32();
+          if (n < 0) fail('negative BINSTRING length');
+          charge(OBJECT_COST + n);
+          need(n);
+          push(buf.toString('latin1', pos, (pos += n)));
+          break;
+        }
+        case 0x55: {
+          const n = u8();
+          need(n);
+          push(buf.toString('latin1', pos, (pos += n)));
+          break;
+        }
+        case 0x56: {
+          const l = line();
+          charge(OBJECT_COST + l.length * 2);
+          push(decodeRawUnicodeEscape(l));
+          break;
+        }
+        case 0x58:
+          push(str(u32()));
+          break;
+        case 0x8c:
+          push(str(u8()));
+          break;
+        case 0x8d:
+          push(str(u64()));
+          break;
+        case 0x42:
+        case 0x43:
+        case 0x8e:
+        case 0x96: {
+          const n = op === 0x42 ? u32() : op === 0x43 ? u8() : u64();
+          const b = bytes(n);
+          charge(OBJECT_COST + n);
+          push(new PyBytes(b.slice(), op === 0x96));
+          break;
+        }
+        case 0x97:
+          fail('out-of-band buffers (NEXT_BUFFER) are not used by docstores');
+          break;
+        case 0x98:
+          break; // READONLY_BUFFER: no-op on an in-band value.
+        case 0x50:
+        case 0x51:
+          fail('persistent ids are not used by docstores; refusing to resolve one');
+          break;
+        case 0x82:
+        case 0x83:
+        case 0x84:
+          fail('extension-registry references are not used by docstores; refusing to resolve one');
+          break;
+        case 0x29:
+          push(EMPTY_TUPLE);
+          break;
+        case 0x85:
+        case 0x86:
+        case 0x87: {
+          const n = op - 0x84;
+          if (stack.length - floor < n) fail('stack underflow: the pickle is corrupted');
+          charge(OBJECT_COST + n * SLOT_COST);
+          push(new PyTuple(stack.splice(stack.length - n, n)));
+          break;
+        }
+        case 0x74: {
+          const items = popMark();
+          charge(OBJECT_COST + items.length * SLOT_COST);
+          push(new PyTuple(items));
+          break;
+        }
+        case 0x5d:
+          charge(OBJECT_COST);
+          push([]);
+          break;
+        case 0x6c: {
+          const items = popMark();
+          charge(OBJECT_COST + items.length * SLOT_COST);
+          push(items);
+          break;
+        }
+        case 0x7d:
+          charge(OBJECT_COST);
+          push(new PyDict());
+          break;
+        case 0x64: {
+          const from = popMarkIndex();
+          const m = new PyDict();
+          charge(OBJECT_COST);
+          setItems(m, stack, from, stack.length);
+          dropTo(from);
+          push(m);
+          break;
+        }
+        case 0x8f:
+          charge(OBJECT_COST);
+          push(new PySet([], false));
+          break;
+        case 0x91: {
+          const items = popMark();
+          charge(OBJECT_COST + items.length * SLOT_COST);
+          push(new PySet(items, true));
+          break;
+        }
+        case 0x90: {
+          const from = popMarkIndex();
+          const target = below(from);
+          if (!(target instanceof PySet) || target.frozen) fail(`cannot add items to ${pyTypeName(target)}`);
+          const items = (target as PySet).items;
+          for (let i = from; i < stack.length; i++) items.push(stack[i]);
+          charge((stack.length - from) * SLOT_COST);
+          dropTo(from);
+          break;
+        }
+        case 0x61: {
+          if (stack.length - floor < 2) fail('stack underflow: the pickle is corrupted');
+          appendItems(stack[stack.length - 2], stack, stack.length - 1, stack.length);
+          stack.length -= 1;
+          break;
+        }
+        case 0x65: {
+          const from = popMarkIndex();
+          appendItems(below(from), stack, from, stack.length);
+          dropTo(from);
+          break;
+        }
+        case 0x73: {
+          if (stack.length - floor < 3) fail('stack underflow: the pickle is corrupted');
+          setItems(stack[stack.length - 3], stack, stack.length - 2, stack.length);
+          stack.length -= 2;
+          break;
+        }
+        case 0x75: {
+          const from = popMarkIndex();
+          setItems(below(from), stack, from, stack.length);
+          dropTo(from);
+          break;
+        }
+        case 0x63: {
+          const module = line();
+          const name = line();
+          push(global(module, name));
+          break;
+        }
+        case 0x93: {
+          const name = pop();
+          const module = pop();
+          if (typeof module !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
+          push(global(module as string, name as string));
+          break;
+        }
+        case 0x52: {
+          const args = pop();
+          const callable = pop();
+          push(construct(callable, args, 'REDUCE'));
+          break;
+        }
+        case 0x81: {
+          const args = pop();
+          const cls = pop();
+          push(construct(cls, args, 'NEWOBJ'));
+          break;
+        }
+        case 0x92: {
+          const kwargs = pop();
+          const args = pop();
+          const cls = pop();
+          push(construct(cls, args, 'NEWOBJ_EX', kwargs));
+          break;
+        }
+        case 0x69: {
+          const module = line();
+          const name = line();
+          const args = popMark();
+          push(construct(global(module, name), new PyTuple(args), 'INST'));
+          break;
+        }
+        case 0x6f: {
+          const items = popMark();
+          if (items.length === 0) fail('OBJ without a class');
+          push(construct(items[0], new PyTuple(items.slice(1)), 'OBJ'));
+          break;
+        }
+        case 0x62: {
+          const state = pop();
+          const obj = top();
+          if (!(obj instanceof PyObject)) fail(`BUILD on ${pyTypeName(obj)}, which has no state to set`);
+          const o = obj as PyObject;
+          if (onBuild) {
+            const kept = onBuild(o, state);
+            if (release && kept !== state) releaseState(state);
+            o.state = kept;
+          } else o.state = state;
+          break;
+        }
+        case 0x70:
+          memoPut(Number(parseTextInt(line(), opStart, 'PUT')), top());
+          break;
+        case 0x71:
+          memoPut(u8(), top());
+          break;
+        case 0x72:
+          memoPut(u32(), top());
+          break;
+        case 0x94:
+          memoPut(memo.length, top());
+          break;
+        case 0x67:
+          push(memoGet(Number(parseTextInt(line(), opStart, 'GET'))));
+          break;
+        case 0x68:
+          push(memoGet(u8()));
+          break;
+        case 0x6a:
+          push(memoGet(u32()));
+          break;
+        default:
+          pos = opStart;
+          fail(`unknown opcode 0x${op.toString(16).padStart(2, '0')}: not a pickle, or a corrupted one`);
+      }
     }
-    const op = data[pos++]!;
-    opName = OP_NAMES[op] ?? `0x${op.toString(16).padStart(2, '0')}`;
-    switch (op) {
-      case 0x80: {
-        const proto = u8();
-        if (proto > 5) fail(`pickle protocol ${proto} is newer than 5, the newest this reader knows`);
-        break;
-      }
-      case 0x95: // FRAME: framing is only a read-ahead hint; the length is checked, the bytes read inline.
-        u64();
-        break;
-      case 0x2e: // STOP
-        return pop();
-      case 0x28: // MARK
-        if (marks.length >= maxMarks) fail(`more than ${maxMarks} nested MARKs: not a docstore, or a hostile file`);
-        marks.push(stack.length);
-        floor = stack.length;
-        break;
-      case 0x30:
-        pop();
-        break;
-      case 0x31:
-        dropTo(popMarkIndex());
-        break;
-      case 0x32:
-        push(top());
-        break;
-      case 0x4e:
-        push(null);
-        break;
-      case 0x88:
-        push(true);
-        break;
-      case 0x89:
-        push(false);
-        break;
-      case 0x49: {
-        const l = line();
-        if (l === '01') push(true);
-        else if (l === '00') push(false);
-        else push(parseTextInt(l, opStart, 'INT'));
-        break;
-      }
-      case 0x4c:
-        push(parseTextInt(line(), opStart, 'LONG'));
-        break;
-      case 0x4a:
-        push(i32());
-        break;
-      case 0x4b:
-        push(u8());
-        break;
-      case 0x4d:
-        push(u16());
-        break;
-      case 0x8a: {
-        const n = u8();
-        push(decodeLong(bytes(n)));
-        break;
-      }
-      case 0x8b: {
-        const n = i32();
-        if (n < 0) fail('negative LONG4 length');
-        if (n > MAX_LONG_BYTES) fail(`an integer of ${n} bytes, far beyond any docstore value`);
-        push(decodeLong(bytes(n)));
-        break;
-      }
-      case 0x46: {
-        const t = line().trim();
-        const v = Number(t === 'nan' ? NaN : t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t);
-        if (Number.isNaN(v) && t !== 'nan') fail(`malformed float "${t.slice(0, 40)}"`);
-        push(v);
-        break;
-      }
-      case 0x47: {
-        need(8);
-        push(view.getFloat64(pos, false));
-        pos += 8;
-        break;
-      }
-      case 0x53: {
-        const l = line();
-        charge(OBJECT_COST + l.length * 2);
-        push(decodeStringLiteral(l, opStart));
-        break;
-      }
-      case 0x54: {
-        const n = i32();
-        if (n < 0) fail('negative BINSTRING length');
-        charge(OBJECT_COST + n);
-        need(n);
-        push(buf.toString('latin1', pos, (pos += n)));
-        break;
-      }
-      case 0x55: {
-        const n = u8();
-        need(n);
-        push(buf.toString('latin1', pos, (pos += n)));
-        break;
-      }
-      case 0x56: {
-        const l = line();
-        charge(OBJECT_COST + l.length * 2);
-        push(decodeRawUnicodeEscape(l));
-        break;
-      }
-      case 0x58:
-        push(str(u32()));
-        break;
-      case 0x8c:
-        push(str(u8()));
-        break;
-      case 0x8d:
-        push(str(u64()));
-        break;
-      case 0x42:
-      case 0x43:
-      case 0x8e:
-      case 0x96: {
-        const n = op === 0x42 ? u32() : op === 0x43 ? u8() : u64();
-        const b = bytes(n);
-        charge(OBJECT_COST + n);
-        push(new PyBytes(b.slice(), op === 0x96));
-        break;
-      }
-      case 0x97:
-        fail('out-of-band buffers (NEXT_BUFFER) are not used by docstores');
-        break;
-      case 0x98:
-        break; // READONLY_BUFFER: no-op on an in-band value.
-      case 0x50:
-      case 0x51:
-        fail('persistent ids are not used by docstores; refusing to resolve one');
-        break;
-      case 0x82:
-      case 0x83:
-      case 0x84:
-        fail('extension-registry references are not used by docstores; refusing to resolve one');
-        break;
-      case 0x29:
-        push(EMPTY_TUPLE);
-        break;
-      case 0x85:
-      case 0x86:
-      case 0x87: {
-        const n = op - 0x84;
-        if (stack.length - floor < n) fail('stack underflow: the pickle is corrupted');
-        charge(OBJECT_COST + n * SLOT_COST);
-        push(new PyTuple(stack.splice(stack.length - n, n)));
-        break;
-      }
-      case 0x74: {
-        const items = popMark();
-        charge(OBJECT_COST + items.length * SLOT_COST);
-        push(new PyTuple(items));
-        break;
-      }
-      case 0x5d:
-        charge(OBJECT_COST);
-        push([]);
-        break;
-      case 0x6c: {
-        const items = popMark();
-        charge(OBJECT_COST + items.length * SLOT_COST);
-        push(items);
-        break;
-      }
-      case 0x7d:
-        charge(OBJECT_COST);
-        push(new PyDict());
-        break;
-      case 0x64: {
-        const from = popMarkIndex();
-        const m = new PyDict();
-        charge(OBJECT_COST);
-        setItems(m, stack, from, stack.length);
-        dropTo(from);
-        push(m);
-        break;
-      }
-      case 0x8f:
-        charge(OBJECT_COST);
-        push(new PySet([], false));
-        break;
-      case 0x91: {
-        const items = popMark();
-        charge(OBJECT_COST + items.length * SLOT_COST);
-        push(new PySet(items, true));
-        break;
-      }
-      case 0x90: {
-        const from = popMarkIndex();
-        const target = below(from);
-        if (!(target instanceof PySet) || target.frozen) fail(`cannot add items to ${pyTypeName(target)}`);
-        const items = (target as PySet).items;
-        for (let i = from; i < stack.length; i++) items.push(stack[i]);
-        charge((stack.length - from) * SLOT_COST);
-        dropTo(from);
-        break;
-      }
-      case 0x61: {
-        if (stack.length - floor < 2) fail('stack underflow: the pickle is corrupted');
-        appendItems(stack[stack.length - 2], stack, stack.length - 1, stack.length);
-        stack.length -= 1;
-        break;
-      }
-      case 0x65: {
-        const from = popMarkIndex();
-        appendItems(below(from), stack, from, stack.length);
-        dropTo(from);
-        break;
-      }
-      case 0x73: {
-        if (stack.length - floor < 3) fail('stack underflow: the pickle is corrupted');
-        setItems(stack[stack.length - 3], stack, stack.length - 2, stack.length);
-        stack.length -= 2;
-        break;
-      }
-      case 0x75: {
-        const from = popMarkIndex();
-        setItems(below(from), stack, from, stack.length);
-        dropTo(from);
-        break;
-      }
-      case 0x63: {
-        const module = line();
-        const name = line();
-        push(global(module, name));
-        break;
-      }
-      case 0x93: {
-        const name = pop();
-        const module = pop();
-        if (typeof module !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
-        push(global(module as string, name as string));
-        break;
-      }
-      case 0x52: {
-        const args = pop();
-        const callable = pop();
-        push(construct(callable, args, 'REDUCE'));
-        break;
-      }
-      case 0x81: {
-        const args = pop();
-        const cls = pop();
-        push(construct(cls, args, 'NEWOBJ'));
-        break;
-      }
-      case 0x92: {
-        const kwargs = pop();
-        const args = pop();
-        const cls = pop();
-        push(construct(cls, args, 'NEWOBJ_EX', kwargs));
-        break;
-      }
-      case 0x69: {
-        const module = line();
-        const name = line();
-        const args = popMark();
-        push(construct(global(module, name), new PyTuple(args), 'INST'));
-        break;
-      }
-      case 0x6f: {
-        const items = popMark();
-        if (items.length === 0) fail('OBJ without a class');
-        push(construct(items[0], new PyTuple(items.slice(1)), 'OBJ'));
-        break;
-      }
-      case 0x62: {
-        const state = pop();
-        const obj = top();
-        if (!(obj instanceof PyObject)) fail(`BUILD on ${pyTypeName(obj)}, which has no state to set`);
-        const o = obj as PyObject;
-        if (onBuild) {
-          const kept = onBuild(o, state);
-          if (release && kept !== state) releaseState(state);
-          o.state = kept;
-        } else o.state = state;
-        break;
-      }
-      case 0x70:
-        memoPut(Number(parseTextInt(line(), opStart, 'PUT')), top());
-        break;
-      case 0x71:
-        memoPut(u8(), top());
-        break;
-      case 0x72:
-        memoPut(u32(), top());
-        break;
-      case 0x94:
-        memoPut(memo.length, top());
-        break;
-      case 0x67:
-        push(memoGet(Number(parseTextInt(line(), opStart, 'GET'))));
-        break;
-      case 0x68:
-        push(memoGet(u8()));
-        break;
-      case 0x6a:
-        push(memoGet(u32()));
-        break;
-      default:
-        pos = opStart;
-        fail(`unknown opcode 0x${op.toString(16).padStart(2, '0')}: not a pickle, or a corrupted one`);
-    }
-  }
+    return { done: false };
+  };
 }
 
 function isHashable(k: unknown): boolean {
