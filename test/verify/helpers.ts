@@ -23,6 +23,15 @@ export async function qdrantCall(q: QdrantAccess, method: string, path: string, 
   return (parseJson<{ result: unknown }>(text)).result;
 }
 
+/** Delete a collection if it exists (a real Qdrant keeps collections between test runs). */
+export async function dropCollection(q: QdrantAccess, collection: string): Promise<void> {
+  try {
+    await qdrantCall(q, 'DELETE', `/collections/${collection}`);
+  } catch (e) {
+    if (!/HTTP 404/.test(String(e))) throw e;
+  }
+}
+
 export async function getPoint(q: QdrantAccess, collection: string, id: PointId): Promise<{ id: unknown; vector: number[]; payload: Record<string, unknown> }> {
   const r = (await qdrantCall(q, 'POST', `/collections/${collection}/points`, { ids: [id], with_vector: true, with_payload: true })) as {
     id: unknown;

@@ -7,12 +7,14 @@ import type { Distance } from '../../shared/contract';
 import { openSource } from '../../electron/engine/source/index';
 import { buildPayload, resolvePayloadLayout } from '../../electron/engine/payload/index';
 import { pointIdForLabel } from '../../electron/engine/point-id';
-import { qdrantCall, type QdrantAccess } from './helpers';
+import { dropCollection, qdrantCall, type QdrantAccess } from './helpers';
 
 export async function populate(q: QdrantAccess, collection: string, sourcePath: string, distance: Distance, batchSize = 64): Promise<{ count: number }> {
   const source = await openSource(sourcePath);
   try {
     const { dimension, count } = source.summary.index;
+    // A real Qdrant (QDRANT_URL) keeps collections between runs: start from a fresh one.
+    await dropCollection(q, collection);
     await qdrantCall(q, 'PUT', `/collections/${collection}`, { vectors: { size: dimension, distance, on_disk: true } });
     const layout = resolvePayloadLayout('auto', source.summary.documents?.defaultLayout);
     const migratedAt = new Date().toISOString();

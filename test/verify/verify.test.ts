@@ -12,7 +12,7 @@ import { MigrationConfigSchema, stateKeys, VerificationResultSchema, type Migrat
 import { parseJson } from '../../shared/json';
 import { verifyMigration } from '../../electron/engine/verify/index';
 import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
-import { corruptVector, deletePoint, dumpRedis, editPayload, qdrantCall } from './helpers';
+import { corruptVector, deletePoint, dropCollection, dumpRedis, editPayload, qdrantCall } from './helpers';
 import { populate } from './populate';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15');
@@ -176,6 +176,7 @@ describe('a damaged copy', () => {
 
   it('refuses a collection of another dimension, and a missing collection', async () => {
     const config = configFor('wrong_size', 'flat_l2.faiss');
+    await dropCollection(access(), 'wrong_size');
     await qdrantCall(access(), 'PUT', '/collections/wrong_size', { vectors: { size: 4, distance: 'Euclid' } });
     const result = await verifyMigration(config, {});
     expect(result.verdict).toBe('FAIL: collection: vector size 4 in Qdrant, dimension 8 in the source');
