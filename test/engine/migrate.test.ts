@@ -262,4 +262,23 @@ describe('control and failures mid-run', () => {
       qdrant.faults.reset();
     }
   });
+
+  it('a fatal failure mid-run (the collection deleted) stops every batch in flight and fails with one clear reason', async () => {
+    qdrant.faults.latency(20, { match: { operation: 'upsert_points' } });
+    try {
+      const cfg = config({ batchSize: 100, concurrency: 3 });
+      const c = createRunController({ progressIntervalMs: 50 });
+      await c.start(cfg);
+      await new Promise((r) => setTimeout(r, 300));
+      await fetch(`${qdrant.url}/collections/${cfg.collection}`, { method: 'DELETE' });
+      expect(await c.settled()).toBe('failed');
+      expect(c.exitCode).toBe(4);
+      expect(c.snapshot().lastError).toMatch(new RegExp(`collection "${cfg.collection}" no longer exists`));
+      const state = await readState(cfg.stateKey);
+      expect(state.status).toBe('failed');
+      expect(state.processed_vectors).toBeLessThan(6000);
+    } finally {
+      qdrant.faults.reset();
+    }
+  });
 });
