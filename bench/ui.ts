@@ -58,7 +58,7 @@ const PROBE = `
   try {
     new PerformanceObserver((list) => {
       if (!window.__bench.recording) return;
-      for (const e of list.getEntries()) window.__bench.longtasks.push(e.duration);
+      for (const e of list.getEntries()) window.__bench.longtasks.push([e.startTime, e.duration]);
     }).observe({ type: 'longtask', buffered: false });
   } catch (e) { window.__bench.noLongtask = String(e); }
   let last = 0;
@@ -71,6 +71,7 @@ const PROBE = `
 `;
 
 interface Phase {
+  longtaskAt?: number[];
   cpu: { thread: number; script: number; layout: number; style: number };
   frames: number[];
   longtasks: number[];
@@ -102,14 +103,15 @@ async function startRecording(page: Page): Promise<void> {
     b.frames = [];
     b.longtasks = [];
     b.recording = true;
+    (b as unknown as { t0: number }).t0 = performance.now();
   });
 }
 
-async function stopRecording(page: Page): Promise<{ frames: number[]; longtasks: number[] }> {
+async function stopRecording(page: Page): Promise<{ frames: number[]; longtasks: number[]; longtaskAt: number[] }> {
   return page.evaluate(() => {
-    const b = (window as unknown as { __bench: { recording: boolean; frames: number[]; longtasks: number[] } }).__bench;
+    const b = (window as unknown as { __bench: { recording: boolean; frames: number[]; longtasks: [number, number][]; t0: number } }).__bench;
     b.recording = false;
-    return { frames: b.frames, longtasks: b.longtasks };
+    return { frames: b.frames, longtasks: b.longtasks.map((x) => x[1]), longtaskAt: b.longtasks.map((x) => x[0] - b.t0) };
   });
 }
 
@@ -265,7 +267,7 @@ export async function run(): Promise<BenchTable[]> {
           `Machine load average ${load0.toFixed(1)} before, ${load1.toFixed(1)} after (2 cores): frame times and long tasks include time the main thread waited for a core; main-thread CPU (Chromium ThreadTime) does not.`,
           'Events are applied to the store once per animation frame; charts hold at most 600 samples with animation off.',
           `Slowest page switch during the run, per page: ${Object.entries(perTab).map(([k, v]) => `${k.replace('tab-', '')} ${Math.round(v)} ms`).join(', ') || 'none (XNAI_BENCH_UI_SWITCH=0)'}`,
-          `Long tasks during the run (ms): ${busy.longtasks.map((d) => Math.round(d)).join(', ') || 'none'}`,
+          `Long tasks during the run, duration @ seconds after Start: ${busy.longtasks.map((d, k) => `${Math.round(d)} ms @ ${((busy.longtaskAt?.[k] ?? 0) / 1000).toFixed(1)} s`).join(', ') || 'none'}`,
           `Screenshots: ${artifact('bench-ui-midrun.png')} (half-way), ${artifact('bench-ui-run.png')} (after)`,
         ],
       },
