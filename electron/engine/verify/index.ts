@@ -99,7 +99,7 @@ export async function verifyMigration(
 
       if (pass.sample.length > 0) {
         // The layout the run recorded wins over today's setting: that is what it wrote.
-        const recorded = state?.payload_layout as PayloadLayout | undefined;
+        const recorded = (state?.collection === config.collection ? state.payload_layout : undefined) as PayloadLayout | undefined;
         const layout = resolvePayloadLayout(
           recorded && PAYLOAD_LAYOUTS.includes(recorded) ? recorded : config.payloadLayout,
           source.summary.documents?.defaultLayout,
