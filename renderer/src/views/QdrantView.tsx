@@ -83,7 +83,7 @@ export function QdrantView() {
                     <tr>
                       <th scope="col">Field</th>
                       <th scope="col">Type</th>
-                      <th scope="col">Indexed points</th>
+                      <th scope="col" className="num">Indexed points</th>
                     </tr>
                   </thead>
                   <tbody>
