@@ -253,7 +253,16 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     expect(text).toContain('200');
     // Secrets never reach a report; this run had none, and the Redis password field stayed empty.
     expect(await page.getByTestId('report-outcome').textContent()).toContain(download.suggestedFilename());
-  });
+
+    // Verification from the same card: every check listed with its verdict.
+    await page.getByTestId('verify').click();
+    const verification = page.getByTestId('verification');
+    await verification.waitFor({ timeout: 60_000 });
+    expect(await verification.textContent()).toMatch(/PASS/);
+    expect(await verification.locator('.checks li.bad').count()).toBe(0);
+    expect(await verification.locator('.checks li.ok').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: artifact('report-verified.png'), fullPage: true });
+  }, 120_000);
 
   it('shows a Qdrant outage mid-run, pauses through it and resumes to exactly the source points', async () => {
     const collection = 'e2e_outage';

@@ -102,7 +102,9 @@ export function ReportCard() {
                 {verification.checks.map((c) => (
                   <li key={c.name} className={c.passed ? 'ok' : 'bad'}>
                     <span className="dot" aria-hidden="true" />
-                    <strong>{c.name}</strong>: {c.summary}
+                    <span>
+                      <strong>{c.name}</strong>: {c.summary}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -192,7 +192,9 @@ function ConnectionCard() {
               return (
                 <li key={k} className={r.ok ? 'ok' : 'bad'}>
                   <span className="dot" aria-hidden="true" />
-                  <strong>{k === 'qdrant' ? 'Qdrant' : 'Redis'}</strong> {r.ok ? `reachable${r.version ? ` (version ${r.version})` : ''}` : 'unreachable'}: {r.message}
+                  <span>
+                    <strong>{k === 'qdrant' ? 'Qdrant' : 'Redis'}</strong> {r.ok ? `reachable${r.version ? ` (version ${r.version})` : ''}` : 'unreachable'}: {r.message}
+                  </span>
                 </li>
               );
             })}
