@@ -281,4 +281,18 @@ describe('control and failures mid-run', () => {
       qdrant.faults.reset();
     }
   });
+
+  it('after a completed run: a deleted collection is migrated again, and another collection gets a new migration', async () => {
+    const cfg = config({ faissIndexPath: join(FIXTURES, 'faiss/v1_15/flat_l2.faiss') });
+    expect((await runToEnd(cfg)).status).toBe('completed');
+    await fetch(`${qdrant.url}/collections/${cfg.collection}`, { method: 'DELETE' });
+    const again = await runToEnd(cfg);
+    expect(again.status).toBe('completed');
+    expect(again.events.some((e) => e.type === 'log' && /did not exist although the saved state counts 200 points/.test(e.msg))).toBe(true);
+    expect(await countPoints(qdrant.url, cfg.collection)).toBe(200);
+    const other = { ...cfg, collection: `${cfg.collection}_copy` };
+    expect((await runToEnd(other)).status).toBe('completed');
+    expect(await countPoints(qdrant.url, other.collection)).toBe(200);
+    expect(await readState(cfg.stateKey)).toMatchObject({ collection: other.collection, processed_vectors: 200 });
+  });
 });

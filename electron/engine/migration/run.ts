@@ -233,9 +233,17 @@ export class Run {
     const previous = await this.store.read();
     const now = new Date().toISOString();
     let batchSize = config.batchSize;
+    let resume = false;
+    if (this.retryMode && !previous) {
+      throw new UserError('usage', `no migration state under ${config.stateKey}: there are no failed points to retry (run without --retry-failed)`);
+    }
     if (previous && this.retryMode) {
       if (!sameSource(previous.source, this.fingerprint)) throw this.differentIndex(previous);
+      if (previous.collection !== config.collection) {
+        throw new UserError('usage', `the failed points under ${config.stateKey} belong to collection "${previous.collection}", not "${config.collection}": set QDRANT_COLLECTION=${previous.collection}`);
+      }
       batchSize = previous.batch_size;
+      resume = true;
     } else if (previous && config.resumeMode && previous.status !== 'completed') {
       if (!sameSource(previous.source, this.fingerprint)) throw this.differentIndex(previous);
       if (previous.collection !== config.collection) {
@@ -245,9 +253,11 @@ export class Run {
         this.warn(`resuming with the batch size the run started with (${previous.batch_size}); BATCH_SIZE=${config.batchSize} applies to new runs`);
       }
       batchSize = previous.batch_size;
+      resume = true;
     } else if (previous && config.resumeMode && previous.status === 'completed' && sameSource(previous.source, this.fingerprint) && previous.collection === config.collection) {
       // nothing left to do: keep the state as it is
       batchSize = previous.batch_size;
+      resume = true;
     } else if (previous && !config.resumeMode) {
       this.say('info', `RESUME_MODE=false: starting over (the previous state, ${previous.status} at ${previous.processed_vectors} points, is replaced)`);
       await this.store.clear();
@@ -256,43 +266,25 @@ export class Run {
       await this.store.clear();
     }
     const totalBatches = Math.ceil(total / batchSize);
-    const resumable = previous && (this.retryMode || (config.resumeMode && sameSource(previous.source, this.fingerprint)));
-    if (resumable && previous) {
+    if (resume && previous) {
       this.state = { ...previous, status: 'in_progress', run_id: this.runId, config: redactConfig(config) as Record<string, unknown>, last_checkpoint: now, total_vectors: total, total_batches: totalBatches };
       this.ledger = new BatchLedger(previous.watermark, previous.completed_above, totalBatches);
       this.mark(this.retryMode ? 'retry-failed' : previous.status === 'completed' ? 'start' : 'resume', `from batch ${previous.watermark} of ${totalBatches}`);
       if (!this.retryMode && previous.status !== 'completed') this.say('info', `Resuming at batch ${previous.watermark} of ${totalBatches} (${previous.processed_vectors} points already migrated)`);
     } else {
-      this.state = {
-        status: 'in_progress',
-        started_at: now,
-        total_vectors: total,
-        processed_vectors: 0,
-        failed_vectors: 0,
-        batches_processed: 0,
-        last_batch_id: -1,
-        last_checkpoint: now,
-        completed_at: null,
-        version: 1,
-        run_id: this.runId,
-        collection: config.collection,
-        batch_size: batchSize,
-        total_batches: totalBatches,
-        watermark: 0,
-        completed_above: [],
-        source: this.fingerprint,
-        distance: config.distance,
-        payload_layout: this.layout,
-        config: redactConfig(config) as Record<string, unknown>,
-        timeline: [],
-      };
-      this.ledger = new BatchLedger(0, [], totalBatches);
-      this.mark('start', `${total} vectors in ${totalBatches} batches of ${batchSize}`);
+      this.startFresh(total, batchSize, now);
     }
 
     // 5. the collection and a look at the vectors' norms
     const setup = await ensureCollection(this.client, config, summary.dimension);
     if (setup.created) this.say('info', `Created collection "${config.collection}" (${summary.dimension}-d, ${config.distance}, vectors on disk)`);
+    if (setup.created && this.ledger!.doneCount() > 0) {
+      // the state says batches are done, but the collection they went to is gone: resuming would skip them
+      this.warn(`collection "${config.collection}" did not exist although the saved state counts ${this.state!.processed_vectors} points in it (deleted?): starting over`);
+      await this.store.clear();
+      this.retryMode = false;
+      this.startFresh(total, this.state!.batch_size, new Date().toISOString());
+    }
     if (setup.indexesCreated.length) this.say('info', `Created payload indexes: ${setup.indexesCreated.join(', ')}`);
     if (total > 0) {
       const sample = await this.source.index.readRange(0, Math.min(256, total));
@@ -302,6 +294,35 @@ export class Run {
     this.sink = this.deps.sinkFactory?.(config) ?? new RestPointSink({ url: config.qdrantUrl, apiKey: config.qdrantApiKey, collection: config.collection, ordering: config.writeOrdering, maxRequestBytes: this.deps.maxRequestBytes });
     this.say('info', `Bulk transport: ${this.sink.transport}`);
     await this.writeState();
+  }
+
+  private startFresh(total: number, batchSize: number, now: string): void {
+    const totalBatches = Math.ceil(total / batchSize);
+    this.state = {
+      status: 'in_progress',
+      started_at: now,
+      total_vectors: total,
+      processed_vectors: 0,
+      failed_vectors: 0,
+      batches_processed: 0,
+      last_batch_id: -1,
+      last_checkpoint: now,
+      completed_at: null,
+      version: 1,
+      run_id: this.runId,
+      collection: this.config.collection,
+      batch_size: batchSize,
+      total_batches: totalBatches,
+      watermark: 0,
+      completed_above: [],
+      source: this.fingerprint!,
+      distance: this.config.distance,
+      payload_layout: this.layout,
+      config: redactConfig(this.config) as Record<string, unknown>,
+      timeline: [],
+    };
+    this.ledger = new BatchLedger(0, [], totalBatches);
+    this.mark('start', `${total} vectors in ${totalBatches} batches of ${batchSize}`);
   }
 
   private differentIndex(previous: MigrationState): UserError {
