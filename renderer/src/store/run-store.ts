@@ -108,7 +108,8 @@ function newRun(runId: string | null): void {
 function pushSample(sample: ChartSample): boolean {
   const last = samples.last();
   if (last && sample.t - last.t < SAMPLE_SPACING_MS) {
-    samples.replaceLast({ ...sample, t: last.t });
+    // Within one second the newest values win, but a gap (null) never erases a measured latency.
+    samples.replaceLast({ ...sample, t: last.t, latencyMs: sample.latencyMs ?? last.latencyMs });
     return false;
   }
   samples.push(sample);
