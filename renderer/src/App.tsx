@@ -60,10 +60,16 @@ function HeaderStatus() {
   const status = useRun((s) => s.status);
   const progress = useRun((s) => s.progress);
   return (
-    <button type="button" className="header-status" onClick={() => setTab('run')} aria-label={`Job ${status}; show the Run page`}>
+    <>
+      {/* Screen readers hear state changes (not every progress tick). */}
+      <span className="sr-only" aria-live="polite">
+        Job {status}
+      </span>
+      <button type="button" className="header-status" onClick={() => setTab('run')} aria-label={`Job ${status}; show the Run page`}>
       <StatusBadge status={status} testId="header-status" />
       {progress ? <span className="header-pct">{fmtPercent(progress.processed + progress.failed, progress.total)}</span> : null}
-    </button>
+      </button>
+    </>
   );
 }
 

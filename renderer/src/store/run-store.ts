@@ -136,7 +136,8 @@ function flush(): void {
   if (events.length === 0) return;
   const s = useRun.getState();
   let { status, runId, reason, progress, memory, lastError, lastWarning, rate: rateView, timeline } = s;
-  let sampleAt: number | null = null;
+  let appended = false;
+  let sampled = false;
   let statusChanged = false;
   let logsChanged = false;
 
@@ -167,12 +168,15 @@ function flush(): void {
         }
         progress = p;
         rateView = status === 'running' ? rate.observe(p.processed, p.total, p.at) : rate.freeze();
-        sampleAt = p.at;
+        // Sampled per event on the engine's clock, so a throttled (hidden) tab still keeps 1 s resolution.
+        appended = pushSample(sampleFrom(progress, memory, rateView, status, p.at)) || appended;
+        sampled = true;
         break;
       }
       case 'memory':
         memory = e.sample;
-        sampleAt = Math.max(sampleAt ?? 0, e.sample.at);
+        appended = pushSample(sampleFrom(progress, memory, rateView, status, e.sample.at)) || appended;
+        sampled = true;
         break;
       case 'log':
         logs.push({ at: e.at, level: e.level, msg: e.msg });
@@ -188,8 +192,7 @@ function flush(): void {
   }
   // Charts redraw when a sample is appended (1 Hz) or the job changes state, not on every event: a
   // recharts render of three charts is the most expensive thing on the page.
-  const appended = sampleAt !== null ? pushSample(sampleFrom(progress, memory, rateView, status, sampleAt)) : false;
-  const chartChanged = appended || (statusChanged && sampleAt !== null);
+  const chartChanged = appended || (statusChanged && sampled);
   useRun.setState({
     status,
     runId,

@@ -1,0 +1,82 @@
+/**
+ * The run store as engine events drive it (no browser: without a document it flushes on a timer, the path
+ * a hidden tab takes). Pins the promises the dashboard relies on: a burst of events is one store update,
+ * chart history is bounded and resolves one second, pause freezes the ETA, a new run starts clean.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EngineEvent, Progress } from '../../shared/contract/run';
+import { receiveEvent, useRun, CHART_CAPACITY } from '../../renderer/src/store/run-store';
+
+const flushed = () => new Promise((r) => setTimeout(r, 300));
+
+function progress(runId: string, processed: number, at: number, extra: Partial<Progress> = {}): EngineEvent {
+  return {
+    type: 'progress',
+    progress: { runId, processed, failed: 0, total: 10_000, batchesDone: processed / 100, batchesTotal: 100, pointsPerSec: 0, etaSeconds: null, batchLatencyMs: 40, concurrency: 2, batchSize: 100, rssMb: 80, elapsedMs: at, at, ...extra },
+  };
+}
+
+const state = (runId: string, status: 'running' | 'paused' | 'completed', at: number): EngineEvent => ({ type: 'state', runId, status, at });
+
+describe('run store', () => {
+  let run = 0;
+  let id = '';
+  beforeEach(() => {
+    id = `run-${++run}`;
+  });
+
+  it('applies a burst of events in one update', async () => {
+    const before = useRun.getState().flushes;
+    receiveEvent(state(id, 'running', 0));
+    for (let i = 1; i <= 50; i++) receiveEvent(progress(id, i * 100, i * 100));
+    receiveEvent({ type: 'log', level: 'info', msg: 'hello', at: 5000 });
+    await flushed();
+    const s = useRun.getState();
+    expect(s.flushes).toBe(before + 1);
+    expect(s.status).toBe('running');
+    expect(s.progress?.processed).toBe(5000);
+    expect(s.logs.at(-1)?.msg).toBe('hello');
+    // 50 progress events over 5 s of engine time: about one chart sample per second.
+    expect(s.samples.length).toBeGreaterThanOrEqual(5);
+    expect(s.samples.length).toBeLessThanOrEqual(6);
+  });
+
+  it('keeps at most the chart capacity, oldest dropped', async () => {
+    receiveEvent(state(id, 'running', 0));
+    for (let i = 1; i <= CHART_CAPACITY + 100; i++) receiveEvent(progress(id, i, i * 1000));
+    await flushed();
+    const s = useRun.getState().samples;
+    expect(s).toHaveLength(CHART_CAPACITY);
+    expect(s[0]!.t).toBe(101_000);
+  });
+
+  it('freezes points/s and ETA while paused, and charts the pause as zero throughput', async () => {
+    receiveEvent(state(id, 'running', 0));
+    for (let i = 0; i <= 10; i++) receiveEvent(progress(id, i * 500, i * 1000));
+    await flushed();
+    const running = useRun.getState().rate;
+    expect(running.etaSeconds).not.toBeNull();
+    receiveEvent(state(id, 'paused', 11_000));
+    receiveEvent(progress(id, 5000, 12_500));
+    await flushed();
+    const paused = useRun.getState();
+    expect(paused.rate.frozen).toBe(true);
+    expect(paused.rate.etaSeconds).toBe(running.etaSeconds);
+    expect(paused.samples.at(-1)?.pps).toBe(0);
+    expect(paused.samples.at(-1)?.latencyMs).toBeNull();
+  });
+
+  it('starts a new run with empty charts and no stale speed', async () => {
+    receiveEvent(state(id, 'running', 0));
+    for (let i = 0; i <= 5; i++) receiveEvent(progress(id, i * 1000, i * 1000));
+    await flushed();
+    const next = `${id}-b`;
+    receiveEvent(state(next, 'running', 10_000));
+    receiveEvent(progress(next, 0, 10_000));
+    await flushed();
+    const s = useRun.getState();
+    expect(s.runId).toBe(next);
+    expect(s.samples).toHaveLength(1);
+    expect(s.rate.etaSeconds).toBeNull();
+  });
+});
