@@ -5,7 +5,7 @@
  * thread), and the bench switches pages now and then, timing click → next frame. The same page sitting
  * idle is the reference.
  *
- * XNAI_BENCH_UI_POINTS (default 40000) and XNAI_BENCH_UI_DIM (384) size the source.
+ * XNAI_BENCH_UI_POINTS (default 120000) and XNAI_BENCH_UI_DIM (384) size the source.
  */
 import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import type { BenchTable } from './table';
 import { startUiEnv, artifact } from '../test/e2e/harness';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const N = Number(process.env.XNAI_BENCH_UI_POINTS ?? 40_000);
+const N = Number(process.env.XNAI_BENCH_UI_POINTS ?? 120_000);
 const D = Number(process.env.XNAI_BENCH_UI_DIM ?? 384);
 const IDLE_MS = 5_000;
 /** XNAI_BENCH_UI_SWITCH=0: leave the Run page alone during the run (isolates chart/store cost from page mounts). */
