@@ -301,6 +301,9 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
   it('is keyboard reachable, themed and readable at 1920x1080', async () => {
     const wide = await env.browser.newPage({ width: 1920, height: 1080 }, 'dark');
     await open(wide, env.host.url);
+    // A second window follows the engine's current run (its collection and state key), not the env defaults.
+    await expect.poll(() => wide.locator('[name=collection]').inputValue()).toBe('e2e_outage');
+    expect(await wide.locator('[name=stateKey]').inputValue()).toBe('xnai:migration:e2e_outage');
     // Tab from the top reaches the tabs; arrows move between them; Enter/Space act on real buttons.
     await wide.keyboard.press('Tab'); // skip link
     await wide.keyboard.press('Tab'); // header status

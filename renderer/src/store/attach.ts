@@ -8,7 +8,23 @@ import { setBridge } from '../bridge-instance';
 import { receiveEvent } from './run-store';
 import { setConnected } from './connection-store';
 import { refreshSnapshot } from './run-actions';
-import { loadDefaults } from './setup-store';
+import { loadDefaults, setField, inspectSource, useSetup } from './setup-store';
+import { formFromDefaults } from '../lib/config-form';
+import type { MigrationConfig } from '../../../shared/contract/config';
+import { useRun } from './run-store';
+
+function adoptCurrentRun(): void {
+  const { runId, config } = useRun.getState();
+  if (!runId || !config) return;
+  const setup = useSetup.getState();
+  // Only a form nobody has typed in yet follows the run (its settings, never its secrets).
+  if (Object.values(setup.touched).some(Boolean)) return;
+  const values = formFromDefaults(setup.values, config as Partial<MigrationConfig>);
+  for (const k of Object.keys(values) as (keyof typeof values)[]) {
+    if (values[k] !== setup.values[k]) setField(k, values[k]);
+  }
+  if (values.faissIndexPath) void inspectSource(values.faissIndexPath);
+}
 
 export function attachBridge(b: Bridge): () => void {
   setBridge(b);
@@ -17,8 +33,9 @@ export function attachBridge(b: Bridge): () => void {
     setConnected(connected);
     if (connected) void refreshSnapshot();
   });
-  void refreshSnapshot();
-  void loadDefaults();
+  // A window that opens while a run exists (another tab started it, or the page was reloaded) looks at
+  // that run's collection and state, not at the environment's defaults.
+  void Promise.all([refreshSnapshot(), loadDefaults()]).then(adoptCurrentRun);
   return () => {
     offEvent();
     offConn();
