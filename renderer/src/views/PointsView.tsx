@@ -211,6 +211,25 @@ function VectorCompare({ qdrant, source, note }: { qdrant: number[] | null; sour
   );
 }
 
+/** Copy the point as JSON (ids and big payload integers are strings already, so nothing is rounded). */
+function CopyJson({ value }: { value: PointView }) {
+  const [done, setDone] = useState<'copied' | 'failed' | null>(null);
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        navigator.clipboard.writeText(JSON.stringify(value, null, 2)).then(
+          () => setDone('copied'),
+          () => setDone('failed'),
+        );
+        setTimeout(() => setDone(null), 2000);
+      }}
+    >
+      {done === 'copied' ? 'Copied' : done === 'failed' ? 'Copy failed' : 'Copy JSON'}
+    </button>
+  );
+}
+
 function DetailPane({ target }: { target: Target }) {
   const detail = useBrowser((s) => s.detail);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -230,6 +249,7 @@ function DetailPane({ target }: { target: Target }) {
       className="detail-card"
       actions={
         <>
+          {detail.state === 'ok' && detail.value.point ? <CopyJson value={detail.value.point} /> : null}
           {detail.id ? <button type="button" onClick={() => void findSimilar(target, detail.id!)}>Find similar</button> : null}
           <button type="button" onClick={closePoint} aria-label="Close point">Close</button>
         </>
