@@ -18,7 +18,12 @@ export const SEED_STATE_KEY = 'xnai:migration:faiss_to_qdrant';
 export const DEFAULT_COLLECTION = 'xnai_knowledge';
 
 export const ConnectionConfigSchema = z.object({
-  qdrantUrl: z.string().url({ message: 'must be a URL such as http://localhost:6333' }).default('http://localhost:6333'),
+  qdrantUrl: z
+    .string()
+    .url({ message: 'must be a URL such as http://localhost:6333' })
+    // zod's url() alone takes "localhost:6333" (scheme "localhost:"); Qdrant's REST API needs http(s).
+    .regex(/^https?:\/\//i, { message: 'must start with http:// or https://, e.g. http://localhost:6333' })
+    .default('http://localhost:6333'),
   /** Secret: never logged, reported, stored in Redis or sent to the renderer's storage. */
   qdrantApiKey: z.string().optional(),
   redisHost: z.string().min(1, 'must not be empty').default('localhost'),

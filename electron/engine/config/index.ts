@@ -178,26 +178,27 @@ export function loadConfig(sources: ConfigSources = {}): MigrationConfig {
 
   const parsed = MigrationConfigSchema.safeParse(values);
   if (!parsed.success) {
+    const reported = new Set<Field>();
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as Field | undefined;
       if (!field) {
         problems.push(issue.message);
         continue;
       }
+      // One line per bad value, even when it breaks several rules (e.g. neither a URL nor http(s)).
+      if (reported.has(field)) continue;
+      reported.add(field);
       if (field === 'faissIndexPath' && values.faissIndexPath === undefined) continue;
       const origin = origins[field] ?? { label: ENV_FOR_FIELD[field] ?? field, shown: show(field, values[field]) };
       let msg = issue.message;
       if (issue.code === 'too_big' || issue.code === 'too_small') msg = 'is out of range';
       else if (issue.code === 'invalid_type') msg = `has the wrong type (${String((issue as { expected?: unknown }).expected)} expected)`;
-      else if (field === 'qdrantUrl') msg = 'is not a URL';
+      else if (field === 'qdrantUrl') msg = issue.code === 'invalid_format' && (issue as { format?: unknown }).format === 'regex' ? 'is not an http(s) URL' : 'is not a URL';
       problems.push(line(origin, msg, field));
     }
   }
   if (problems.length > 0) throw new UserError('usage', problems.join('\n'));
   const config = parsed.data!;
-  if (!/^https?:\/\//i.test(config.qdrantUrl)) {
-    throw new UserError('usage', line(origins.qdrantUrl ?? { label: 'QDRANT_URL', shown: config.qdrantUrl }, 'is not an http(s) URL', 'qdrantUrl'));
-  }
   if (sources.checkPath !== false) checkReadable(config.faissIndexPath, origins.faissIndexPath?.label ?? 'FAISS_INDEX_PATH');
   return config;
 }

@@ -143,8 +143,6 @@ export function validateForm(values: FormValues): FormResult {
       }
     }
   }
-  // zod's url() takes "localhost:6333" as a URL with scheme "localhost:"; Qdrant's REST API needs http(s).
-  if (!errors.qdrantUrl && !/^https?:\/\//i.test(values.qdrantUrl.trim())) errors.qdrantUrl = 'must start with http:// or https://, e.g. http://localhost:6333';
   const ok = parsed.success && Object.keys(errors).length === 0;
   return { errors, config: ok ? parsed.data : null };
 }
@@ -156,7 +154,7 @@ export function targetFromForm(values: FormValues): Target | null {
   const { candidate, errors } = toCandidate(values);
   // A field that did not parse is left out of the candidate, and the schema's default would stand in for
   // it: the panels would then read another Redis than the one typed. No target until it parses.
-  if (errors.redisPort || errors.redisDb || !/^https?:\/\//i.test(values.qdrantUrl.trim())) return null;
+  if (errors.redisPort || errors.redisDb) return null;
   const parsed = TargetSchema.safeParse(candidate);
   return parsed.success ? parsed.data : null;
 }
