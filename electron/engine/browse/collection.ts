@@ -1,6 +1,6 @@
 /** Collection info as the UI's Info panel shows it (Qdrant Web UI's Info tab), from GET /collections/{name}. */
 import type { CollectionInfoView } from '../../../shared/contract';
-import { collectionPath, qdrantCall, type QdrantTarget } from './qdrant-rest';
+import { collectionPath, qdrantRead, type CollectionTarget } from '../qdrant/rest-reads';
 import { UserError } from '../../../shared/errors';
 
 interface RawVectorParams {
@@ -32,8 +32,8 @@ function vectorParams(vectors: unknown): RawVectorParams | null {
 
 const num = (x: unknown): number | null => (typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : null);
 
-export async function getCollectionInfo(target: QdrantTarget & { collection: string }): Promise<CollectionInfoView> {
-  const r = await qdrantCall<RawCollectionInfo>(target, 'GET', collectionPath(target.collection));
+export async function getCollectionInfo(target: CollectionTarget): Promise<CollectionInfoView> {
+  const r = await qdrantRead<RawCollectionInfo>(target, 'GET', collectionPath(target.collection));
   if (r.status === 404) {
     return {
       name: target.collection, exists: false, status: null, optimizerStatus: null, pointsCount: null, indexedVectorsCount: null,

@@ -2,4 +2,4 @@
 export { getCollectionInfo } from './collection';
 export { scrollPoints, getPoint, findSimilar, buildFilter, matchValue, type BrowseTarget } from './points';
 export { sourceVectorFor, vectorForLabel, type SourceVectorDeps } from './source-vector';
-export { toPointView, idForQdrant, idToString } from './point-view';
+export { toPointView, idForQdrant } from './point-view';

@@ -4,19 +4,7 @@
  * without rounding), and the unnamed (or first named) dense vector.
  */
 import type { PointView } from '../../../shared/contract';
-
-export type RawPointId = number | bigint | string;
-
-export interface RawPoint {
-  id: RawPointId;
-  payload?: Record<string, unknown> | null;
-  vector?: unknown;
-  score?: number;
-}
-
-export function idToString(id: RawPointId): string {
-  return typeof id === 'string' ? id : BigInt(id).toString();
-}
+import { rawIdToString, type RawPoint, type RawPointId } from '../qdrant/rest-reads';
 
 /** A contract id string as Qdrant wants it in a JSON body: integer (exact, bigint when unsafe) or UUID. */
 export function idForQdrant(id: string): RawPointId {
@@ -53,7 +41,7 @@ function denseVector(vector: unknown): number[] | null {
 export function toPointView(p: RawPoint): PointView {
   const bigintPaths: string[] = [];
   const payload = p.payload ? (stringifyBigints(p.payload, '', bigintPaths) as Record<string, unknown>) : null;
-  const view: PointView = { id: idToString(p.id), payload, vector: p.vector === undefined ? null : denseVector(p.vector) };
+  const view: PointView = { id: rawIdToString(p.id), payload, vector: p.vector === undefined ? null : denseVector(p.vector) };
   if (bigintPaths.length > 0) view.bigintPaths = bigintPaths;
   if (typeof p.score === 'number') view.score = p.score;
   return view;

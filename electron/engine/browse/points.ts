@@ -5,10 +5,10 @@
  */
 import type { PayloadFilterChip, PointView } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
-import { collectionPath, qdrantCall, qdrantOk, type QdrantTarget } from './qdrant-rest';
-import { idForQdrant, idToString, toPointView, type RawPoint, type RawPointId } from './point-view';
+import { collectionPath, qdrantRead, qdrantReadOk, rawIdToString, safeUrl, type CollectionTarget, type RawPoint, type RawPointId } from '../qdrant/rest-reads';
+import { idForQdrant, toPointView } from './point-view';
 
-export type BrowseTarget = QdrantTarget & { collection: string };
+export type BrowseTarget = CollectionTarget;
 
 /**
  * A chip's value as Qdrant's `match.value` wants it. A form sends text; when the collection indexes the key
@@ -27,8 +27,8 @@ export function matchValue(chip: PayloadFilterChip, dataType: string | undefined
 }
 
 async function payloadTypes(target: BrowseTarget): Promise<Map<string, string>> {
-  const r = await qdrantCall<{ payload_schema?: Record<string, { data_type?: string }> }>(target, 'GET', collectionPath(target.collection));
-  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${target.qdrantUrl}`);
+  const r = await qdrantRead<{ payload_schema?: Record<string, { data_type?: string }> }>(target, 'GET', collectionPath(target.collection));
+  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${safeUrl(target.qdrantUrl)}`);
   return new Map(Object.entries(r.result?.payload_schema ?? {}).map(([k, s]) => [k, s.data_type ?? '']));
 }
 
@@ -46,14 +46,14 @@ export async function scrollPoints(
   if (page.offset !== null) body.offset = idForQdrant(page.offset);
   const filter = buildFilter(page.filter, types);
   if (filter) body.filter = filter;
-  const r = await qdrantCall<{ points: RawPoint[]; next_page_offset?: RawPointId | null }>(target, 'POST', collectionPath(target.collection, '/points/scroll'), body);
-  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${target.qdrantUrl}`);
+  const r = await qdrantRead<{ points: RawPoint[]; next_page_offset?: RawPointId | null }>(target, 'POST', collectionPath(target.collection, '/points/scroll'), body);
+  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${safeUrl(target.qdrantUrl)}`);
   if (r.result === null) {
     const kind = r.status === 400 || r.status === 422 ? 'usage' : 'connection';
     throw new UserError(kind, `Qdrant refused the scroll of "${target.collection}" (HTTP ${r.status}): ${r.error ?? 'no reason given'}`);
   }
   const next = r.result.next_page_offset;
-  return { points: r.result.points.map(toPointView), nextOffset: next === undefined || next === null ? null : idToString(next) };
+  return { points: r.result.points.map(toPointView), nextOffset: next === undefined || next === null ? null : rawIdToString(next) };
 }
 
 export async function getPoint(target: BrowseTarget, id: string): Promise<PointView | null> {
@@ -64,8 +64,8 @@ export async function getPoint(target: BrowseTarget, id: string): Promise<PointV
 
 /** One point by exact id through the retrieve API: an empty answer for a missing point, 404 only for a missing collection. */
 async function getPointRecord(target: BrowseTarget, id: string, withVector: boolean): Promise<RawPoint | null> {
-  const r = await qdrantCall<RawPoint[]>(target, 'POST', collectionPath(target.collection, '/points'), { ids: [idForQdrant(id)], with_payload: true, with_vector: withVector });
-  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${target.qdrantUrl}`);
+  const r = await qdrantRead<RawPoint[]>(target, 'POST', collectionPath(target.collection, '/points'), { ids: [idForQdrant(id)], with_payload: true, with_vector: withVector });
+  if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${safeUrl(target.qdrantUrl)}`);
   if (r.result === null) throw new UserError('connection', `Qdrant refused point ${id} of "${target.collection}" (HTTP ${r.status}): ${r.error ?? 'no reason given'}`);
   return r.result[0] ?? null;
 }
@@ -80,7 +80,7 @@ export async function findSimilar(target: BrowseTarget, id: string, limit: numbe
   if (!point) throw new UserError('usage', `point ${id} does not exist in collection "${target.collection}"`);
   const vector = toPointView(point).vector;
   if (!vector) throw new UserError('usage', `point ${id} has no dense vector to search with`);
-  const result = await qdrantOk<{ points: RawPoint[] }>(
+  const result = await qdrantReadOk<{ points: RawPoint[] }>(
     target,
     'POST',
     collectionPath(target.collection, '/points/query'),
