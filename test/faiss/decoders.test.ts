@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pqDecoder, sqDecoder } from '../../electron/engine/faiss/decoders';
-import { formatFloat32 } from '../../electron/engine/faiss/jsonl';
+import { formatFloat32 } from '../../electron/engine/float32';
 
 describe('fp16 and bf16 decoding', () => {
   it('decodes IEEE half specials exactly', () => {

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sourceVectorFor, shortestFloat32 } from '../../electron/engine/browse/source-vector';
+import { sourceVectorFor } from '../../electron/engine/browse/source-vector';
+import { shortestFloat32 } from '../../electron/engine/float32';
 import { openFaissIndex } from '../../electron/engine/faiss';
 import { fingerprintFile } from '../../electron/engine/source/fingerprint';
 import type { PointView, StateView } from '../../shared/contract';

@@ -6,6 +6,7 @@
  */
 import type { PointView, SourceFingerprint, StateView } from '../../../shared/contract';
 import type { FaissIndexReader } from '../faiss/types';
+import { shortestFloat32 } from '../float32';
 
 /**
  * Only the FAISS file is opened (not the docstore beside it: a large pickle would be parsed for one
@@ -30,19 +31,6 @@ function labelOf(point: PointView): bigint | null {
   if (typeof raw === 'string' && /^-?\d+$/.test(raw)) return BigInt(raw);
   if (typeof raw === 'bigint') return raw;
   return /^\d+$/.test(point.id) ? BigInt(point.id) : null;
-}
-
-/**
- * A float32 as the shortest decimal that reads back as the same float32: what Qdrant prints, so the two
- * vectors show (and compare) digit for digit instead of 5.818188 beside 5.818188190460205.
- */
-export function shortestFloat32(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
-  for (let p = 1; p < 9; p++) {
-    const candidate = Number(x.toPrecision(p));
-    if (Math.fround(candidate) === x) return candidate;
-  }
-  return Number(x.toPrecision(9));
 }
 
 function rowOf(ids: BigInt64Array, label: bigint): number {

@@ -4,31 +4,7 @@
  * float32, so a consumer parsing to float32 gets the stored bits exactly.
  */
 import type { VectorBatch } from './types';
-
-const f = Math.fround;
-
-/**
- * Shortest decimal for a float32 value. 9 significant digits always round-trip, and if p digits do then so
- * do p+1, so a binary search over 1..9 finds the shortest in about three tries.
- */
-export function formatFloat32(v: number): string {
-  if (!Number.isFinite(v)) throw new RangeError(`non-finite component ${v}`);
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  let lo = 1;
-  let hi = 9;
-  let best = Number(v.toPrecision(9));
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const candidate = Number(v.toPrecision(mid));
-    if (f(candidate) === v) {
-      best = candidate;
-      hi = mid;
-    } else {
-      lo = mid + 1;
-    }
-  }
-  return String(best);
-}
+import { formatFloat32 } from '../float32';
 
 /** Row `row` of a batch as one JSON line (without the newline). */
 export function vectorLine(batch: VectorBatch, row: number, extra?: string): string {
