@@ -23,8 +23,8 @@ import {
   type SourceFingerprint,
   type TimelineEntry,
 } from '../../../shared/contract';
-import { UserError, describeError, isUserError } from '../../../shared/errors';
-import { FaissFormatError, type VectorBatch } from '../faiss/types';
+import { UserError } from '../../../shared/errors';
+import type { VectorBatch } from '../faiss/types';
 import { resolvePayloadLayout, type ConcretePayloadLayout } from '../payload/index';
 import { openSource, type MigrationSource } from '../source/index';
 import { checkQdrant, createQdrantClient } from '../qdrant/client';
@@ -37,8 +37,11 @@ import { StateStore, makeHolder } from '../state/store';
 import { approachingMessage, collectGarbage, processProbe, sampleMemory, type MemoryProbe } from '../memory/index';
 import { openEngineLog, type EngineLog } from '../logging/index';
 import { BatchLedger } from './ledger';
+import { Cancelled, classifyError } from './errors';
+import { pickPoints, slicePoints } from './point-slices';
 import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
+import { withTimeout } from './timeout';
 
 export interface RunDeps {
   /** Build the bulk transport (default: REST JSON over keep-alive HTTP). */
@@ -58,13 +61,6 @@ export interface RunDeps {
 type Emit = (e: EngineEvent) => void;
 
 const TIMELINE_CAP = 200;
-
-class Cancelled extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'Cancelled';
-  }
-}
 
 function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.headerSha256 === b.headerSha256;
@@ -778,45 +774,4 @@ export class Run {
       await this.settledPromise;
     }
   }
-}
-
-/** A failure as the user sees it: their UserError, the FAISS reader's refusal, or an internal error (exit 1). */
-export function classifyError(e: unknown): { message: string; code: number; error: unknown } {
-  if (isUserError(e)) return { message: (e as UserError).message, code: (e as UserError).exitCode, error: e };
-  if (e instanceof FaissFormatError) {
-    const u = new UserError('badInput', e.message);
-    return { message: u.message, code: u.exitCode, error: u };
-  }
-  if (e instanceof SinkError) {
-    const u = new UserError('connection', `Failed to upsert batch: ${e.message}`);
-    return { message: u.message, code: u.exitCode, error: u };
-  }
-  return { message: describeError(e), code: 1, error: e };
-}
-
-function slicePoints(p: PreparedPoints, from: number, to: number): PreparedPoints {
-  const d = p.dimension;
-  return {
-    batch: p.batch,
-    dimension: d,
-    ids: p.ids.slice(from, to),
-    labels: p.labels.subarray(from, to),
-    vectors: p.vectors.subarray(from * d, to * d),
-    payloads: p.payloads ? p.payloads.slice(from, to) : null,
-  };
-}
-
-function pickPoints(p: PreparedPoints, keep: number[]): PreparedPoints {
-  const d = p.dimension;
-  const vectors = new Float32Array(keep.length * d);
-  const labels = new BigInt64Array(keep.length);
-  keep.forEach((i, k) => {
-    vectors.set(p.vectors.subarray(i * d, (i + 1) * d), k * d);
-    labels[k] = p.labels[i]!;
-  });
-  return { batch: p.batch, dimension: d, ids: keep.map((i) => p.ids[i]!), labels, vectors, payloads: p.payloads ? keep.map((i) => p.payloads![i]!) : null };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 }
