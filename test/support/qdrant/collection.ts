@@ -230,9 +230,7 @@ export class Collection {
     return ++this.operationId;
   }
 
-  private put(p: StoredPoint): void {
-    const key = idKey(p.id);
-    const old = this.points.get(key);
+  private put(p: StoredPoint, key = idKey(p.id), old = this.points.get(key)): void {
     if (!old) this.sortedCache = null;
     if (this.payloadIndexes.size > 0) this.reindex(old?.payload, p.payload);
     this.points.set(key, p);
@@ -248,26 +246,30 @@ export class Collection {
   applyUpsert(points: IncomingPoint[], mode: string | null | undefined, updateFilter: Predicate | null): number {
     const op = this.stamp();
     for (const p of points) {
-      const existing = this.points.get(idKey(p.id));
+      const key = idKey(p.id);
+      const existing = this.points.get(key);
       if (existing) {
         if (mode === 'insert_only') continue;
         if (updateFilter && !updateFilter({ payload: existing.payload, point: existing })) continue;
       } else if (mode === 'update_only') continue;
-      this.put({ id: p.id, vectors: p.vectors, payload: p.payload ?? {}, version: op });
+      this.put({ id: p.id, vectors: p.vectors, payload: p.payload ?? {}, version: op }, key, existing);
     }
     return op;
   }
 
   /** Validate and normalise a batch before it is acknowledged (nothing is stored on error). The points' vectors are owned by the batch (parsed for it) and normalised in place. */
   prepareUpsert(points: IncomingPoint[]): IncomingPoint[] {
-    return points.map((p, i) => {
+    // The batch owns its points: they are checked and normalised in place and returned as they are.
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i]!;
       if (!this.namedVectors && !p.vectors.has('') && p.vectors.size > 0) {
         const name = [...p.vectors.keys()][0]!;
         throw badInput(`Not existing vector name error: ${name}`);
       }
       if (!this.namedVectors && p.vectors.size === 0) throw validationError(`points[${i}].vector: must specify vectors to update for point`);
-      return { id: p.id, vectors: this.prepareVectors(p.vectors, `points[${i}].vector`, true), payload: p.payload };
-    });
+      this.prepareVectors(p.vectors, `points[${i}].vector`, true);
+    }
+    return points;
   }
 
   selectIds(selector: { points?: unknown[] | null; filter?: Schemas['Filter'] | null }): StoredPoint[] {

@@ -88,6 +88,7 @@ class Scanner {
     const start = this.pos + 1;
     let p = start;
     let escaped = false;
+    let ascii = true;
     for (;;) {
       const c = b[p];
       if (c === undefined) this.fail('unterminated string');
@@ -98,10 +99,12 @@ class Scanner {
         continue;
       }
       if (c < 0x20) this.fail('control character in string');
+      if (c >= 0x80) ascii = false;
       p++;
     }
     this.pos = p + 1;
-    if (!escaped) return b.toString('utf8', start, p);
+    // Pure ASCII (keys, most payload text): latin1 decoding gives the same string without the UTF-8 decoder.
+    if (!escaped) return b.toString(ascii ? 'latin1' : 'utf8', start, p);
     // Escapes: let the engine's JSON decode this one string (same result as the general parser).
     try {
       return JSON.parse(b.toString('utf8', start - 1, p + 1)) as string;
@@ -113,6 +116,24 @@ class Scanner {
   /** A JSON number token as the general parser reads it: safe integer → number, larger → bigint, else double. */
   numberValue(): number | bigint {
     const start = this.pos;
+    // Short plain integers (ids, counters in payloads) without a string or a regex: under 16 characters
+    // is what the general path also reads with Number() (so "-0" is -0 there and here).
+    const b = this.bytes;
+    let p = start;
+    const neg = b[p] === MINUS;
+    if (neg) p++;
+    const digits = p;
+    let v = 0;
+    let c = b[p]!;
+    while (c >= ZERO && c <= NINE) {
+      v = v * 10 + (c - ZERO);
+      c = b[++p]!;
+    }
+    const nd = p - digits;
+    if (nd > 0 && p - start < 16 && (nd === 1 || b[digits] !== ZERO) && c !== DOT && c !== E_LO && c !== E_UP) {
+      this.pos = p;
+      return neg ? -v : v;
+    }
     this.skipNumber();
     const text = this.b.toString('latin1', start, this.pos);
     if (/^-?\d+$/.test(text)) return text.length < 16 || isSafeNumber(text) ? Number(text) : BigInt(text);
@@ -237,7 +258,20 @@ class Scanner {
       let exp10 = 0;
       if (c === DOT) {
         const f = ++p;
-        // Four digits at a time (SWAR): a fraction is most of a float's text.
+        // Eight, then four digits at a time (SWAR): a fraction is most of a float's text (the engine
+        // writes nine significant digits, so usually one eight-digit step and one digit remain).
+        if (p + 8 <= len) {
+          const w = dv.getUint32(p, true);
+          const x = dv.getUint32(p + 4, true);
+          if (((((w & 0xf0f0f0f0) ^ 0x30303030) | (((w + 0x06060606) & 0xf0f0f0f0) ^ 0x30303030)) | (((x & 0xf0f0f0f0) ^ 0x30303030) | (((x + 0x06060606) & 0xf0f0f0f0) ^ 0x30303030))) === 0) {
+            const d = (w - 0x30303030) | 0;
+            const pd = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
+            const e = (x - 0x30303030) | 0;
+            const pe = (Math.imul(e, 10) + (e >>> 8)) & 0x00ff00ff;
+            mant = mant * 1e8 + ((Math.imul(pd & 0xff, 100) + (pd >>> 16)) * 10000 + (Math.imul(pe & 0xff, 100) + (pe >>> 16)));
+            p += 8;
+          }
+        }
         while (p + 4 <= len) {
           const w = dv.getUint32(p, true);
           if ((((w & 0xf0f0f0f0) ^ 0x30303030) | (((w + 0x06060606) & 0xf0f0f0f0) ^ 0x30303030)) !== 0) break;
@@ -365,7 +399,10 @@ export function scanUpsertBody(raw: Buffer): ScanResult {
             if (vector === undefined || !('id' in skel)) throw new Decline('point without id or vector');
             const payload = skel.payload;
             if (payload !== undefined && payload !== null && (typeof payload !== 'object' || Array.isArray(payload))) s.fail('payload is not an object');
-            points.push({ id: pointId(skel.id), vectors: new Map([['', vector]]), payload: (payload as Payload | null | undefined) ?? null });
+            // Map filled by set(): the iterable constructor walks an entries array through the iterator protocol.
+            const vectors = new Map<string, Float32Array>();
+            vectors.set('', vector);
+            points.push({ id: pointId(skel.id), vectors, payload: (payload as Payload | null | undefined) ?? null });
             skelPoints.push(skel);
             // Payload values are not inspected by the schema (free-form object): only the id needs plain form.
             plainPoints.push(typeof skel.id === 'bigint' ? { ...skel, id: Number(skel.id) } : skel);
