@@ -31,13 +31,24 @@ export function redisError(e: unknown, t: RedisTarget): UserError {
   return new UserError('connection', `Failed to connect to Redis at ${describe(t)}: ${code ?? msg}`);
 }
 
+export interface ConnectOptions {
+  connectTimeoutMs?: number;
+  /**
+   * One-shot commands (verify, report) do not wait out an outage: no reconnect after the first connection
+   * and a command fails after 2 retries. By default (a run) the client reconnects forever with backoff and
+   * queues commands meanwhile.
+   */
+  failFast?: boolean;
+}
+
 /**
- * Opens a connection and proves it works (PING), failing fast with a clear line; afterwards the client
- * reconnects forever with backoff and queues commands meanwhile.
+ * Opens a connection and proves it works (PING), failing fast with a clear line (the same wording for run,
+ * status, verify and report); afterwards it waits out outages unless `failFast`.
  */
-export async function connectRedis(t: RedisTarget, options: { connectTimeoutMs?: number } = {}): Promise<Redis> {
+export async function connectRedis(t: RedisTarget, options: ConnectOptions = {}): Promise<Redis> {
   let firstError: unknown = null;
   let connected = false;
+  const failFast = options.failFast ?? false;
   const redis = new Redis({
     host: t.redisHost,
     port: t.redisPort,
@@ -45,12 +56,14 @@ export async function connectRedis(t: RedisTarget, options: { connectTimeoutMs?:
     db: t.redisDb,
     lazyConnect: true,
     enableOfflineQueue: true,
-    maxRetriesPerRequest: null,
+    maxRetriesPerRequest: failFast ? 2 : null,
     connectTimeout: options.connectTimeoutMs ?? 5000,
     // during the first connection a failure is final; afterwards reconnect with backoff up to 2 s
-    retryStrategy: (times) => (connected ? Math.min(100 * times, 2000) : null),
+    retryStrategy: (times) => (connected && !failFast ? Math.min(100 * times, 2000) : null),
     reconnectOnError: () => false,
   });
+  // The socket's own error (ECONNREFUSED, WRONGPASS) says more than "Connection is closed"; without a
+  // listener ioredis would also print it.
   redis.on('error', (e) => {
     firstError ??= e;
   });

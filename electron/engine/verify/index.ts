@@ -14,7 +14,8 @@ import { readState } from '../report/run-record';
 import { collectionCheck, readCollectionFacts } from './collection-check';
 import { countCheck, coverageCheck, scrollIds } from './coverage-check';
 import { QdrantRest } from './qdrant-rest';
-import { connectRedis, storeVerification } from './redis-store';
+import { storeVerification } from './redis-store';
+import { connectRedis } from '../state/redis';
 import { checkSample } from './sample-check';
 import { sampleOrdinals } from './sampling';
 import { checkSearch, SEARCH_K, TIE_ROOM } from './search-check';
@@ -37,7 +38,7 @@ export async function verifyMigration(
   onProgress?.({ phase: 'prepare', done: 0, total: 0, message: `opening ${config.faissIndexPath} and collection ${config.collection}` });
 
   // Redis first: verification results are stored there, so an unreachable Redis fails before the work.
-  const redis = await connectRedis(config);
+  const redis = await connectRedis(config, { failFast: true });
   try {
     const info = await qdrant.collectionInfo();
     if (info === null) {
