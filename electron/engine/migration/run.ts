@@ -36,6 +36,7 @@ import { connectRedis } from '../state/redis';
 import { StateStore, makeHolder } from '../state/store';
 import { approachingMessage, collectGarbage, processProbe, sampleMemory, type MemoryProbe } from '../memory/index';
 import { openEngineLog, type EngineLog } from '../logging/index';
+import { CheckpointWriter } from './checkpoint-writer';
 import { BatchLedger } from './ledger';
 import { Cancelled, classifyError } from './errors';
 import { pickPoints, slicePoints } from './point-slices';
@@ -104,10 +105,7 @@ export class Run {
   private inflight = new Map<number, { batch: VectorBatch; abort: AbortController; retrying: boolean }>();
   private requeue: VectorBatch[] = [];
   private wake: (() => void) | null = null;
-  private pendingWrites: { resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private pendingFailed: FailedPoint[] = [];
-  private pendingRecovered: string[] = [];
-  private writing = false;
+  private checkpoints: CheckpointWriter;
   private timers: NodeJS.Timeout[] = [];
   private samplesBuffer: ProgressSample[] = [];
   private lastProgressAt = 0;
@@ -128,6 +126,14 @@ export class Run {
     this.concurrency = config.concurrency;
     this.requestPoints = config.batchSize;
     this.settledPromise = new Promise((r) => (this.settle = r));
+    // created now so every path can await a checkpoint; it reads the store and state set by the preflight
+    this.checkpoints = new CheckpointWriter({
+      store: () => this.store!,
+      state: () => this.state!,
+      holder: this.holder,
+      lockTtlMs: deps.lockTtlMs ?? 30_000,
+      onLockRetaken: (message) => this.say('warn', message),
+    });
   }
 
   // ---------------------------------------------------------------- events and bookkeeping
@@ -467,55 +473,9 @@ export class Run {
     return this.writeState(failed);
   }
 
-  /**
-   * Checkpoints are serialised and coalesced: while one write is in flight, later completions wait for the
-   * next write, which carries all of them (the state document is serialised when a write starts, so each
-   * write is a consistent picture, and a batch's failed points travel with its counts).
-   */
+  /** Resolves once a checkpoint including the state as it is now (and these points) is in Redis. */
   private writeState(failed: FailedPoint[] = [], recovered: string[] = []): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pendingWrites.push({ resolve, reject });
-      this.pendingFailed.push(...failed);
-      this.pendingRecovered.push(...recovered);
-      this.flushWrites();
-    });
-  }
-
-  private flushWrites(): void {
-    if (this.writing || this.pendingWrites.length === 0) return;
-    const waiters = this.pendingWrites.splice(0);
-    const failed = this.pendingFailed.splice(0);
-    const recovered = this.pendingRecovered.splice(0);
-    this.writing = true;
-    this.writeNow(failed, recovered).then(
-      () => {
-        this.writing = false;
-        for (const w of waiters) w.resolve();
-        this.flushWrites();
-      },
-      (e: unknown) => {
-        this.writing = false;
-        for (const w of waiters) w.reject(e);
-        this.flushWrites();
-      },
-    );
-  }
-
-  /** The atomic checkpoint; rides out Redis outages (ioredis queues and resends) and re-takes an expired lock. */
-  private async writeNow(failed: FailedPoint[], recovered: string[]): Promise<void> {
-    const state = this.state!;
-    state.last_checkpoint = new Date().toISOString();
-    const store = this.store!;
-    for (let attempt = 0; ; attempt++) {
-      const ok = await store.checkpoint(this.holder, state, failed, recovered);
-      if (ok) return;
-      // the lock expired (a long Redis outage): take it again unless someone else has it
-      const lock = await store.acquireLock(this.holder, this.deps.lockTtlMs ?? 30_000);
-      if (!lock.ok || attempt >= 2) {
-        throw new UserError('locked', `lost the migration lock to ${lock.ok ? 'another run' : lock.holder} while Redis was unavailable; this run stops (its progress up to the last checkpoint is kept)`);
-      }
-      this.say('warn', 'The migration lock had expired (Redis was unavailable); took it again');
-    }
+    return this.checkpoints.write(failed, recovered);
   }
 
   // ---------------------------------------------------------------- retry of failed points
