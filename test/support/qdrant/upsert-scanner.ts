@@ -26,6 +26,9 @@ export type ScanResult = { ok: true; skeleton: Record<string, unknown>; plain: R
 
 class Decline extends Error {}
 
+/** Node's Buffer#latin1Slice (what toString('latin1') ends in, without its argument handling); untyped in @types/node. */
+type Latin1Slicer = { latin1Slice(start: number, end: number): string };
+
 const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const U64_MAX = (1n << 64n) - 1n;
 const SLAB = 1 << 16;
@@ -104,7 +107,7 @@ class Scanner {
     }
     this.pos = p + 1;
     // Pure ASCII (keys, most payload text): latin1 decoding gives the same string without the UTF-8 decoder.
-    if (!escaped) return b.toString(ascii ? 'latin1' : 'utf8', start, p);
+    if (!escaped) return ascii ? (b as unknown as Latin1Slicer).latin1Slice(start, p) : b.toString('utf8', start, p);
     // Escapes: let the engine's JSON decode this one string (same result as the general parser).
     try {
       return JSON.parse(b.toString('utf8', start - 1, p + 1)) as string;
