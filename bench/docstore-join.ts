@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchTable } from './table';
+import { peakRssMb, runJsonChild, writeFlat } from './support';
 
 const SELF = fileURLToPath(import.meta.url);
 const DIM = 4;
@@ -166,26 +167,10 @@ export function generateLangChainStore(dir: string, n: number): void {
   w.flush();
   closeSync(fd);
 
-  // IndexFlatL2: fourcc, header (d, ntotal, 2 dummies, is_trained, metric=L2), n_floats, floats.
-  const ffd = openSync(join(dir, 'index.faiss'), 'w');
-  const head = Buffer.alloc(45);
-  head.write('IxF2', 0, 'latin1');
-  head.writeInt32LE(DIM, 4);
-  head.writeBigInt64LE(BigInt(n), 8);
-  head.writeBigInt64LE(1n << 20n, 16);
-  head.writeBigInt64LE(1n << 20n, 24);
-  head[32] = 1;
-  head.writeInt32LE(1, 33);
-  head.writeBigUInt64LE(BigInt(n * DIM), 37);
-  writeSync(ffd, head);
-  const rows = 65536;
-  const block = new Float32Array(rows * DIM);
-  for (let start = 0; start < n; start += rows) {
-    const m = Math.min(rows, n - start);
+  // IndexFlatL2 of d=4 beside it.
+  writeFlat(join(dir, 'index.faiss'), n, DIM, 65536, (block, start, m) => {
     for (let k = 0; k < m * DIM; k++) block[k] = ((start * DIM + k) % 997) / 997;
-    writeSync(ffd, Buffer.from(block.buffer, 0, m * DIM * 4));
-  }
-  closeSync(ffd);
+  });
 }
 
 interface JoinStep {
@@ -206,7 +191,7 @@ interface ChildResult {
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-const maxRssMb = () => mb(process.resourceUsage().maxRSS * 1024);
+const maxRssMb = () => Math.round(peakRssMb() * 10) / 10;
 
 /** Runs in a child: parse, count mismatches, then join growing prefixes of the vectors. */
 async function child(dir: string): Promise<void> {
@@ -253,10 +238,7 @@ async function child(dir: string): Promise<void> {
 }
 
 function runChild(dir: string): ChildResult {
-  const args = ['--expose-gc', '--import', 'tsx', SELF, '--child', dir];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as ChildResult;
+  return runJsonChild<ChildResult>(['--expose-gc', SELF, '--child', dir]);
 }
 
 /** Python pickle.load of the same file (what LangChain's FAISS.load_local does), or null without python. */

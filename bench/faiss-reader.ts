@@ -9,11 +9,12 @@
  * end (BENCH_KEEP=1 keeps them).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchTable } from './table';
+import { peakRssMb, runJsonChild, writeFlat } from './support';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -64,7 +65,7 @@ async function child(path: string, rows: number): Promise<void> {
     firstBatchMs,
     totalMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    maxRssMb: peakRssMb(),
   };
   process.stdout.write(`${JSON.stringify({ ...result, check: Number.isFinite(check) })}\n`);
 }
@@ -79,44 +80,23 @@ function runChild(path: string, rows: number): CaseResult {
 }
 
 function runChildOnce(path: string, rows: number): CaseResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, XNAI_BENCH_CHILD: JSON.stringify({ path, rows }) },
-  });
-  if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as CaseResult;
+  return runJsonChild<CaseResult>([fileURLToPath(import.meta.url)], { cwd: ROOT, env: { ...process.env, XNAI_BENCH_CHILD: JSON.stringify({ path, rows }) } });
 }
 
 /** IxF2 header + u64 float count + float32 rows, written in chunks of random data (seeded, cheap). */
-function writeFlat(path: string, n: number, d: number): void {
-  const fd = openSync(path, 'w');
-  try {
-    const head = Buffer.alloc(45);
-    head.write('IxF2', 0, 'latin1');
-    head.writeInt32LE(d, 4);
-    head.writeBigInt64LE(BigInt(n), 8);
-    head.writeBigInt64LE(1n << 20n, 16);
-    head.writeBigInt64LE(1n << 20n, 24);
-    head.writeUInt8(1, 32);
-    head.writeInt32LE(1, 33);
-    head.writeBigUInt64LE(BigInt(n * d), 37);
-    writeSync(fd, head);
-    const rowsPerChunk = 4096;
-    const chunk = new Float32Array(rowsPerChunk * d);
-    let seed = 12345;
-    for (let i = 0; i < chunk.length; i++) {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      chunk[i] = seed / 2 ** 31 - 1;
+function writeFlatFile(path: string, n: number, d: number): void {
+  let filled = false;
+  writeFlat(path, n, d, 4096, (chunk, done) => {
+    if (!filled) {
+      let seed = 12345;
+      for (let i = 0; i < chunk.length; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        chunk[i] = seed / 2 ** 31 - 1;
+      }
+      filled = true;
     }
-    for (let done = 0; done < n; done += rowsPerChunk) {
-      const rows = Math.min(rowsPerChunk, n - done);
-      chunk[0] = done; // rows differ from chunk to chunk
-      writeSync(fd, new Uint8Array(chunk.buffer, 0, rows * d * 4));
-    }
-  } finally {
-    closeSync(fd);
-  }
+    chunk[0] = done; // rows differ from chunk to chunk
+  });
 }
 
 /** Reads a file once with plain positional reads (batch-sized, one reused buffer): warms the cache, gives the raw-read baseline. */
@@ -187,7 +167,7 @@ export async function run(): Promise<BenchTable[]> {
   try {
     if (!existsSync(flat) || statSync(flat).size !== 45 + N_FLAT * D * 4) {
       const t = performance.now();
-      writeFlat(flat, N_FLAT, D);
+      writeFlatFile(flat, N_FLAT, D);
       notes.push(`generated ${flat} (${(statSync(flat).size / 1e9).toFixed(2)} GB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
     if (!existsSync(ivf) || !existsSync(hnsw)) {

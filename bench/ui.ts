@@ -7,12 +7,13 @@
  *
  * XNAI_BENCH_UI_POINTS (default 120000) and XNAI_BENCH_UI_DIM (384) size the source.
  */
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CDPSession, Page } from 'playwright-core';
 import { loadavg } from 'node:os';
 import type { BenchTable } from './table';
+import { writeFlat } from './support';
 import { startUiEnv, artifact } from '../test/e2e/harness';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -22,34 +23,15 @@ const IDLE_MS = 5_000;
 /** XNAI_BENCH_UI_SWITCH=0: leave the Run page alone during the run (isolates chart/store cost from page mounts). */
 const SWITCH = process.env.XNAI_BENCH_UI_SWITCH !== '0';
 
-/** FAISS IndexFlatL2 bytes: IxF2, header, u64 float count, rows (seeded pseudo-random). */
-function writeFlat(path: string, n: number, d: number): void {
-  const fd = openSync(path, 'w');
-  try {
-    const head = Buffer.alloc(45);
-    head.write('IxF2', 0, 'latin1');
-    head.writeInt32LE(d, 4);
-    head.writeBigInt64LE(BigInt(n), 8);
-    head.writeBigInt64LE(1n << 20n, 16);
-    head.writeBigInt64LE(1n << 20n, 24);
-    head.writeUInt8(1, 32);
-    head.writeInt32LE(1, 33);
-    head.writeBigUInt64LE(BigInt(n * d), 37);
-    writeSync(fd, head);
-    const rows = 2048;
-    const chunk = new Float32Array(rows * d);
-    let seed = 7;
-    for (let done = 0; done < n; done += rows) {
-      const r = Math.min(rows, n - done);
-      for (let i = 0; i < r * d; i++) {
-        seed = (seed * 1103515245 + 12345) >>> 0;
-        chunk[i] = seed / 2 ** 31 - 1;
-      }
-      writeSync(fd, new Uint8Array(chunk.buffer, 0, r * d * 4));
+/** FAISS IndexFlatL2 of seeded pseudo-random rows. */
+function writeFlatFile(path: string, n: number, d: number): void {
+  let seed = 7;
+  writeFlat(path, n, d, 2048, (chunk, _done, rows) => {
+    for (let i = 0; i < rows * d; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      chunk[i] = seed / 2 ** 31 - 1;
     }
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Installed before the app loads: frame deltas and long tasks, recorded only while `recording`. */
@@ -136,7 +118,7 @@ export async function run(): Promise<BenchTable[]> {
   const dataDir = join(HERE, '.data');
   mkdirSync(dataDir, { recursive: true });
   const source = join(dataDir, `ui-flat-${N}x${D}.faiss`);
-  if (!existsSync(source)) writeFlat(source, N, D);
+  if (!existsSync(source)) writeFlatFile(source, N, D);
 
   const env = await startUiEnv(source);
   try {

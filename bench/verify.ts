@@ -8,11 +8,12 @@
  * ours: the source pass; which is the server's: exact and HNSW searches). The reference is
  * qdrant/migration, which only counts points.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchTable } from './table';
+import { startStandIn } from './support';
 import { startRedis } from '../test/support/redis';
 import { populate } from '../test/verify/populate';
 import { MigrationConfigSchema } from '../shared/contract';
@@ -37,20 +38,6 @@ faiss.write_index(idx, sys.argv[1])
 `;
   const r = spawnSync('python3', ['-c', py, path], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`python3 faiss failed: ${r.stderr}`);
-}
-
-async function startStandIn(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/qdrant/cli.ts', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`stand-in exited (${code})`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
 }
 
 function timedVerify(env: Record<string, string>, args: string[]): { seconds: number; maxRssMb: number; verdict: string } {
