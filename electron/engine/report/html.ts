@@ -5,8 +5,9 @@
  */
 import type { ReportData } from './data';
 import { escapeHtml as h } from './escape';
-import { count, detailLines, duration, mb, rate, value, when } from './format-values';
+import { count, detailLines, duration, when } from './format-values';
 import { lineChart } from './svg-chart';
+import { collectionRows, configRows, FAILED_HEAD, failedRows, PAYLOAD_INDEX_HEAD, payloadIndexRows, sourceRows, TIMELINE_HEAD, timelineRows, totalsRows } from './sections';
 
 const CSS = `
 :root{--ok:#1a7f37;--bad:#cf222e;--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa}
@@ -86,60 +87,21 @@ export function renderHtml(d: ReportData): string {
     }),
   ].join('\n');
   const totals = t
-    ? kv([
-        ['Status', t.status],
-        ['Points migrated', `${count(t.processed)} of ${count(t.totalVectors)}`],
-        ['Failed points', count(t.failed)],
-        ['Batches', `${count(t.batchesDone)} of ${count(t.batchesTotal)}`],
-        ['Started', when(t.startedAt)],
-        ['Ended', t.completedAt ? when(t.completedAt) : 'not finished'],
-        ['Elapsed', duration(t.elapsedMs)],
-        ['Running time (pauses excluded)', `${duration(t.activeMs)} (${t.pauses} pause${t.pauses === 1 ? '' : 's'})`],
-        ['Average throughput', rate(t.avgPointsPerSec)],
-        ['Peak throughput', rate(t.peakPointsPerSec)],
-        ['Peak engine memory (RSS)', mb(t.peakRssMb)],
-        ['Memory limit', mb(t.memoryLimitMb)],
-      ])
+    ? kv(totalsRows(t))
     : '';
   const src = d.source;
-  const source = kv([
-    ['Path', value(src.path)],
-    ['Type', src.kind ?? '—'],
-    ['FAISS index', src.indexType ?? '—'],
-    ['Vectors', count(src.count)],
-    ['Dimension', count(src.dimension)],
-    ['Metric', src.metric ?? '—'],
-    ['Fingerprint: size', src.fingerprint ? `${count(src.fingerprint.size)} bytes` : '—'],
-    ['Fingerprint: modified', src.fingerprint ? when(src.fingerprint.mtimeMs) : '—'],
-    ['Fingerprint: header SHA-256', src.fingerprint?.headerSha256 ?? '—'],
-    ['Unchanged since the run', src.unchanged === null ? 'unknown' : src.unchanged ? 'yes' : 'NO: the file on disk differs'],
-  ]);
+  const source = kv(sourceRows(src));
   const timeline = d.timeline.length
-    ? table(
-        ['Time', 'Since start', 'Event', 'Detail'],
-        d.timeline.map((e) => [when(e.at), duration(e.at - (d.timeline[0]?.at ?? e.at)), e.event, e.detail ?? '']),
-      )
+    ? table(TIMELINE_HEAD, timelineRows(d.timeline))
     : '<p class="muted">No timeline recorded.</p>';
   const failed = d.failedTotal
-    ? `${table(
-        ['FAISS id', 'Point id', 'Batch', 'Reason'],
-        d.failedPoints.map((f) => [f.faissId, f.pointId, String(f.batch), f.reason]),
-        [2],
-      )}${d.failedTotal > d.failedPoints.length ? `<p class="muted">…and ${count(d.failedTotal - d.failedPoints.length)} more (listed in Redis under <code>${h(d.target.stateKey)}:failed</code>).</p>` : ''}`
+    ? `${table(FAILED_HEAD, failedRows(d.failedPoints), [2])}${d.failedTotal > d.failedPoints.length ? `<p class="muted">…and ${count(d.failedTotal - d.failedPoints.length)} more (listed in Redis under <code>${h(d.target.stateKey)}:failed</code>).</p>` : ''}`
     : '<p>None: every point was acknowledged by Qdrant.</p>';
   const c = d.collection;
   const collection = c.available
-    ? `${kv([
-        ['Status', c.status ?? '—'],
-        ['Optimizer', c.optimizerStatus ?? '—'],
-        ['Points (approximate)', count(c.pointsCount)],
-        ['Indexed vectors', count(c.indexedVectorsCount)],
-        ['Segments', count(c.segmentsCount)],
-        ['Vectors', `${count(c.vectorSize)}-d ${c.distance ?? '?'}${c.onDisk === null ? '' : c.onDisk ? ', on disk' : ', in RAM'}`],
-        ['HNSW', c.hnsw ? value(c.hnsw) : '—'],
-      ])}${c.payloadSchema.length ? table(['Payload index', 'Type', 'Points'], c.payloadSchema.map((p) => [p.field, p.dataType, count(p.points)]), [2]) : ''}`
+    ? `${kv(collectionRows(c))}${c.payloadSchema.length ? table(PAYLOAD_INDEX_HEAD, payloadIndexRows(c), [2]) : ''}`
     : note(c.note);
-  const config = d.config ? kv(Object.entries(d.config).map(([k, v]) => [k, value(v)])) : '<p class="muted">No run recorded.</p>';
+  const config = d.config ? kv(configRows(d.config)) : '<p class="muted">No run recorded.</p>';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">

@@ -1,7 +1,8 @@
 /** The Markdown report: the same sections as the HTML one, charts replaced by sparklines and min/max. */
 import type { ReportData } from './data';
 import { escapeMd, escapeMdCell as cell } from './escape';
-import { count, detailLines, duration, mb, rate, sparkline, value, when } from './format-values';
+import { count, detailLines, duration, sparkline, when } from './format-values';
+import { collectionRows, configRows, FAILED_HEAD, failedRows, PAYLOAD_INDEX_HEAD, payloadIndexRows, sourceRows, TIMELINE_HEAD, timelineRows, totalsRows } from './sections';
 
 function table(head: string[], rows: string[][]): string {
   const line = (r: string[]) => `| ${r.map(cell).join(' | ')} |`;
@@ -33,26 +34,7 @@ export function renderMarkdown(d: ReportData): string {
   const t = d.totals;
   if (!t) out.push('No run recorded.', '');
   else {
-    out.push(
-      table(
-        ['', ''],
-        [
-          ['Status', t.status],
-          ['Points migrated', `${count(t.processed)} of ${count(t.totalVectors)}`],
-          ['Failed points', count(t.failed)],
-          ['Batches', `${count(t.batchesDone)} of ${count(t.batchesTotal)}`],
-          ['Started', when(t.startedAt)],
-          ['Ended', t.completedAt ? when(t.completedAt) : 'not finished'],
-          ['Elapsed', duration(t.elapsedMs)],
-          ['Running time (pauses excluded)', `${duration(t.activeMs)} (${t.pauses} pause${t.pauses === 1 ? '' : 's'})`],
-          ['Average throughput', rate(t.avgPointsPerSec)],
-          ['Peak throughput', rate(t.peakPointsPerSec)],
-          ['Peak engine memory (RSS)', mb(t.peakRssMb)],
-          ['Memory limit', mb(t.memoryLimitMb)],
-        ],
-      ),
-      '',
-    );
+    out.push(table(['', ''], totalsRows(t)), '');
   }
 
   out.push('## Throughput and memory', '');
@@ -68,64 +50,30 @@ export function renderMarkdown(d: ReportData): string {
 
   out.push('## Timeline', '');
   if (d.timeline.length === 0) out.push('No timeline recorded.', '');
-  else {
-    const t0 = d.timeline[0]!.at;
-    out.push(table(['Time', 'Since start', 'Event', 'Detail'], d.timeline.map((e) => [when(e.at), duration(e.at - t0), e.event, e.detail ?? ''])), '');
-  }
+  else out.push(table(TIMELINE_HEAD, timelineRows(d.timeline)), '');
 
   out.push(`## Failed points (${count(d.failedTotal)})`, '');
   if (d.failedTotal === 0) out.push('None: every point was acknowledged by Qdrant.', '');
   else {
-    out.push(table(['FAISS id', 'Point id', 'Batch', 'Reason'], d.failedPoints.map((f) => [f.faissId, f.pointId, String(f.batch), f.reason])), '');
+    out.push(table(FAILED_HEAD, failedRows(d.failedPoints)), '');
     if (d.failedTotal > d.failedPoints.length) out.push(`…and ${count(d.failedTotal - d.failedPoints.length)} more.`, '');
   }
 
   const s = d.source;
   out.push('## Source', '');
   if (s.note) out.push(`> ${escapeMd(s.note)}`, '');
-  out.push(
-    table(
-      ['', ''],
-      [
-        ['Path', value(s.path)],
-        ['Type', s.kind ?? '—'],
-        ['FAISS index', s.indexType ?? '—'],
-        ['Vectors', count(s.count)],
-        ['Dimension', count(s.dimension)],
-        ['Metric', s.metric ?? '—'],
-        ['Fingerprint: size', s.fingerprint ? `${count(s.fingerprint.size)} bytes` : '—'],
-        ['Fingerprint: modified', s.fingerprint ? when(s.fingerprint.mtimeMs) : '—'],
-        ['Fingerprint: header SHA-256', s.fingerprint?.headerSha256 ?? '—'],
-        ['Unchanged since the run', s.unchanged === null ? 'unknown' : s.unchanged ? 'yes' : 'NO: the file on disk differs'],
-      ],
-    ),
-    '',
-  );
+  out.push(table(['', ''], sourceRows(s)), '');
 
   const c = d.collection;
   out.push(`## Collection after the run: ${escapeMd(c.name)}`, '');
   if (!c.available) out.push(`> ${escapeMd(c.note ?? 'unavailable')}`, '');
   else {
-    out.push(
-      table(
-        ['', ''],
-        [
-          ['Status', c.status ?? '—'],
-          ['Optimizer', c.optimizerStatus ?? '—'],
-          ['Points (approximate)', count(c.pointsCount)],
-          ['Indexed vectors', count(c.indexedVectorsCount)],
-          ['Segments', count(c.segmentsCount)],
-          ['Vectors', `${count(c.vectorSize)}-d ${c.distance ?? '?'}${c.onDisk === null ? '' : c.onDisk ? ', on disk' : ', in RAM'}`],
-          ['HNSW', c.hnsw ? value(c.hnsw) : '—'],
-        ],
-      ),
-      '',
-    );
-    if (c.payloadSchema.length) out.push(table(['Payload index', 'Type', 'Points'], c.payloadSchema.map((p) => [p.field, p.dataType, count(p.points)])), '');
+    out.push(table(['', ''], collectionRows(c)), '');
+    if (c.payloadSchema.length) out.push(table(PAYLOAD_INDEX_HEAD, payloadIndexRows(c)), '');
   }
 
   out.push('## Run configuration (secrets removed)', '');
   if (!d.config) out.push('No run recorded.', '');
-  else out.push(table(['Setting', 'Value'], Object.entries(d.config).map(([k, x]) => [k, value(x)])), '');
+  else out.push(table(['Setting', 'Value'], configRows(d.config)), '');
   return `${out.join('\n')}\n`;
 }
