@@ -34,10 +34,11 @@ import { RestPointSink } from '../qdrant/rest-sink';
 import { SinkError, type PointSink, type PreparedPoints } from '../qdrant/types';
 import { connectRedis } from '../state/redis';
 import { StateStore, makeHolder } from '../state/store';
-import { approachingMessage, collectGarbage, processProbe, sampleMemory, type MemoryProbe } from '../memory/index';
+import type { MemoryProbe } from '../memory/index';
 import { openEngineLog, type EngineLog } from '../logging/index';
 import { CheckpointWriter } from './checkpoint-writer';
 import { BatchLedger } from './ledger';
+import { MemoryThrottle } from './memory-throttle';
 import { Cancelled, classifyError } from './errors';
 import { pickPoints, slicePoints } from './point-slices';
 import { preparePoints } from './prepare';
@@ -95,9 +96,8 @@ export class Run {
   private layout: ConcretePayloadLayout = 'raw';
   private rate = new RateTracker(Date.now());
   private lastLatencyMs = 0;
-  private concurrency: number;
-  private requestPoints: number;
-  private memoryPaused = false;
+  /** Batches in flight, points per request and the memory pause: adapted to memory samples. */
+  private throttle: MemoryThrottle;
   private userPaused = false;
   private cancelled = false;
   private fatal: unknown = null;
@@ -109,7 +109,6 @@ export class Run {
   private timers: NodeJS.Timeout[] = [];
   private samplesBuffer: ProgressSample[] = [];
   private lastProgressAt = 0;
-  private lastWarnAt = 0;
   private sessionBatches = 0;
   private settledPromise: Promise<JobStatus>;
   private settle!: (s: JobStatus) => void;
@@ -123,8 +122,12 @@ export class Run {
     private readonly emit: Emit,
     private readonly deps: RunDeps = {},
   ) {
-    this.concurrency = config.concurrency;
-    this.requestPoints = config.batchSize;
+    this.throttle = new MemoryThrottle(config, deps.memoryProbe, {
+      sampled: (sample) => this.recordMemory(sample),
+      mark: (event, detail) => this.mark(event, detail),
+      say: (level, msg) => this.say(level, msg),
+      released: () => this.poke(),
+    });
     this.settledPromise = new Promise((r) => (this.settle = r));
     // created now so every path can await a checkpoint; it reads the store and state set by the preflight
     this.checkpoints = new CheckpointWriter({
@@ -355,7 +358,7 @@ export class Run {
   private startTimers(): void {
     const every = this.deps.progressIntervalMs ?? 250;
     this.timers.push(setInterval(() => this.emitProgress(), every));
-    this.timers.push(setInterval(() => this.sampleMemory(), this.deps.memoryIntervalMs ?? 1000));
+    this.timers.push(setInterval(() => this.throttle.sample(), this.deps.memoryIntervalMs ?? 1000));
     this.timers.push(setInterval(() => void this.flushSamples(), 5000));
   }
 
@@ -370,7 +373,7 @@ export class Run {
     let exhausted = false;
     while (!this.fatal && !this.cancelled) {
       // wait for a slot: not paused, not over memory, fewer than `concurrency` in flight
-      while (!this.fatal && !this.cancelled && (this.userPaused || this.memoryPaused || this.inflight.size >= this.concurrency)) {
+      while (!this.fatal && !this.cancelled && (this.userPaused || this.throttle.paused || this.inflight.size >= this.throttle.concurrency)) {
         if (this.userPaused && this.inflight.size === 0 && this.status !== 'paused') this.enterPaused();
         await new Promise<void>((r) => (this.wake = r));
       }
@@ -418,7 +421,7 @@ export class Run {
       const prepared = this.preparePoints(number, batch);
       const failed: FailedPoint[] = [];
       // the request size shrinks under memory pressure; the checkpoint unit (the batch) never changes
-      const step = Math.max(1, Math.min(this.requestPoints, batch.count));
+      const step = Math.max(1, Math.min(this.throttle.requestPoints, batch.count));
       for (let from = 0; from < batch.count; from += step) {
         const part = from === 0 && step >= batch.count ? prepared : slicePoints(prepared, from, Math.min(batch.count, from + step));
         const result = await writeWithRecovery(this.sink!, part, {
@@ -527,7 +530,7 @@ export class Run {
       pointsPerSec: Math.round(this.rate.pointsPerSec()),
       etaSeconds: this.sessionBatches >= 2 ? this.rate.etaSeconds(Math.max(0, total - processed - failed)) : null,
       batchLatencyMs: this.lastLatencyMs,
-      concurrency: this.concurrency,
+      concurrency: this.throttle.concurrency,
       batchSize: state?.batch_size ?? this.config.batchSize,
       rssMb: Math.round(process.memoryUsage.rss() / 1048576),
       elapsedMs: this.rate.elapsedMs(),
@@ -543,8 +546,8 @@ export class Run {
     this.emit({ type: 'progress', progress: this.progress });
   }
 
-  private sampleMemory(): void {
-    const s = sampleMemory(this.config.maxMemoryPercent, this.deps.memoryProbe ?? processProbe);
+  /** Every memory sample: the snapshot's last one, the memory event, and a point of the stored history. */
+  private recordMemory(s: MemorySample): void {
     this.lastMemory = s;
     this.emit({ type: 'memory', sample: s });
     const p = this.progress;
@@ -558,36 +561,6 @@ export class Run {
       systemAvailableMb: s.systemAvailableMb,
       limitMb: s.limitMb,
     });
-    if (s.level === 'ok') {
-      if (this.memoryPaused) {
-        this.memoryPaused = false;
-        this.mark('memory-resume', `${s.rssMb}MB / ${s.limitMb}MB`);
-        this.say('info', `Memory back under the limit (${s.rssMb}MB / ${s.limitMb}MB): taking batches again`);
-        this.poke();
-      }
-      // recover slowly: one more batch in flight per calm sample, up to the configured number
-      if (this.concurrency < this.config.concurrency) this.concurrency++;
-      if (this.requestPoints < this.config.batchSize) this.requestPoints = Math.min(this.config.batchSize, this.requestPoints * 2);
-      return;
-    }
-    const now = Date.now();
-    if (now - this.lastWarnAt > 10_000) {
-      this.lastWarnAt = now;
-      this.say('warn', approachingMessage(s));
-    }
-    const lower = Math.max(1, Math.floor(this.concurrency / 2));
-    const smaller = Math.max(16, Math.floor(this.requestPoints / 2));
-    if (lower !== this.concurrency || smaller !== this.requestPoints) {
-      this.concurrency = lower;
-      this.requestPoints = smaller;
-      this.mark('memory-throttle', `${s.rssMb}MB / ${s.limitMb}MB: ${lower} in flight, ${smaller} points per request`);
-    }
-    collectGarbage();
-    if (s.level === 'limit' && !this.memoryPaused) {
-      this.memoryPaused = true;
-      this.mark('memory-pause', `${s.rssMb}MB / ${s.limitMb}MB`);
-      this.say('warn', `Memory limit reached (${s.rssMb}MB / ${s.limitMb}MB): no new batches until memory falls`);
-    }
   }
 
   private async flushSamples(): Promise<void> {
