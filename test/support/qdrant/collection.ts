@@ -9,7 +9,7 @@ import { badInput, badRequest, formatError, pointNotFound, QdrantHttpError, vali
 import { compareIds, idKey, parsePointId, type StoredId } from './ids';
 import { compileFilter, wordTokens, type Predicate, type TextTokenizer } from './filter';
 import { normalize, score, higherIsBetter, type Distance } from './distance';
-import { valuesAt } from './payload-path';
+import { parsePath, valuesAt } from './payload-path';
 import type { Payload, StoredPoint } from './point';
 import { F32 } from './json-out';
 
@@ -180,15 +180,16 @@ export class Collection {
 
   private indexedPoints(field: string, dataType: PayloadIndex['dataType']): number {
     let n = 0;
-    for (const p of this.points.values()) if (valuesAt(p.payload, field).some((v) => fitsIndex(dataType, v))) n++;
+    for (const p of this.points.values()) if (indexHolds(p.payload, field, dataType)) n++;
     return n;
   }
 
   /** Keep each index's point count current: `before`/`after` are a point's payload around a write. */
   private reindex(before: Payload | undefined, after: Payload | undefined): void {
+    if (before === after) return;
     for (const [field, idx] of this.payloadIndexes) {
-      const had = before !== undefined && valuesAt(before, field).some((v) => fitsIndex(idx.dataType, v));
-      const has = after !== undefined && valuesAt(after, field).some((v) => fitsIndex(idx.dataType, v));
+      const had = before !== undefined && indexHolds(before, field, idx.dataType);
+      const has = after !== undefined && indexHolds(after, field, idx.dataType);
       if (had !== has) idx.points += has ? 1 : -1;
     }
   }
@@ -565,6 +566,24 @@ export class Collection {
     if (v !== null) out.vector = v;
     return out;
   }
+}
+
+/**
+ * Whether a payload holds a value an index of this type takes at `field`. Runs for every index on every
+ * stored point, so a plain top-level key (the usual index field) is read directly; other paths go through
+ * valuesAt (same answer: one key, then a trailing array flattened).
+ */
+function indexHolds(payload: Payload, field: string, type: Schemas['PayloadSchemaType']): boolean {
+  const segs = parsePath(field);
+  const only = segs.length === 1 ? segs[0]! : undefined;
+  if (only?.kind === 'key') {
+    if (!Object.prototype.hasOwnProperty.call(payload, only.key)) return false;
+    const v = payload[only.key];
+    if (!Array.isArray(v)) return fitsIndex(type, v);
+    for (const x of v) if (fitsIndex(type, x)) return true;
+    return false;
+  }
+  return valuesAt(payload, segs).some((v) => fitsIndex(type, v));
 }
 
 /** Whether a payload value is one a payload index of this type holds. */
