@@ -8,10 +8,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRedis, type TestRedis } from '../support/redis';
-import { startQdrant } from '../support/qdrant/index';
+import type { TestRedis } from '../support/redis';
 import { ExitCode } from '../../shared/errors';
-import { deletePoint } from './helpers';
+import { deletePoint, startServices, stopServices, type Services, type TestQdrant } from './helpers';
 import { populate } from './populate';
 
 const ROOT = join(__dirname, '..', '..');
@@ -19,8 +18,9 @@ const FIXTURE = join(ROOT, 'test', 'fixtures', 'faiss', 'v1_15', 'idmap2_flat.fa
 const API_KEY = 'qk-cli-5e8d1a77b0';
 const REDIS_PASSWORD = 'rp-cli-0c4f92d3e6';
 
+let services: Services | undefined;
 let redis: TestRedis;
-let qdrant: Awaited<ReturnType<typeof startQdrant>>;
+let qdrant: TestQdrant;
 let dir: string;
 
 function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -49,15 +49,14 @@ function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ c
 }
 
 beforeAll(async () => {
-  redis = await startRedis({ password: REDIS_PASSWORD });
-  qdrant = await startQdrant({ apiKey: API_KEY });
+  services = await startServices({ apiKey: API_KEY, redisPassword: REDIS_PASSWORD });
+  ({ redis, qdrant } = services);
   dir = mkdtempSync(join(tmpdir(), 'xnai-verify-cli-'));
   await populate({ url: qdrant.url, apiKey: API_KEY }, 'cli_run', FIXTURE, 'Cosine');
 });
 
 afterAll(async () => {
-  await qdrant?.stop();
-  await redis?.dispose();
+  await stopServices(services);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,36 +4,31 @@
  * and `buildReport` shows exactly what the run recorded, in every format, with no secret anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { join } from 'node:path';
-import { startRedis, type TestRedis } from '../support/redis';
-import { startQdrant } from '../support/qdrant/index';
+import type { TestRedis } from '../support/redis';
 import { MigrationConfigSchema, MigrationStateSchema, stateKeys, type EngineEvent } from '../../shared/contract';
 import { parseJson } from '../../shared/json';
 import { createRunController } from '../../electron/engine/migration/index';
 import { verifyMigration } from '../../electron/engine/verify/index';
 import { buildReport, type ReportData } from '../../electron/engine/report/index';
-import { dumpRedis } from './helpers';
+import { dumpRedis, startServices, stopServices, type Services, type TestQdrant } from './helpers';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15', 'idmap_flat.faiss');
 const API_KEY = 'qk-engine-run-b41e07c2d9';
 const REDIS_PASSWORD = 'rp-engine-run-9fa3c5e1b8';
 
+let services: Services | undefined;
 let redis: TestRedis;
-let qdrant: Awaited<ReturnType<typeof startQdrant>>;
+let qdrant: TestQdrant;
 let client: Redis;
 
 beforeAll(async () => {
-  redis = await startRedis({ password: REDIS_PASSWORD });
-  qdrant = await startQdrant({ apiKey: API_KEY });
-  client = new Redis({ host: redis.host, port: redis.port, password: REDIS_PASSWORD });
+  services = await startServices({ apiKey: API_KEY, redisPassword: REDIS_PASSWORD });
+  ({ redis, qdrant, client } = services);
 });
 
-afterAll(async () => {
-  client?.disconnect();
-  await qdrant?.stop();
-  await redis?.dispose();
-});
+afterAll(() => stopServices(services));
 
 describe('engine run → verify → report', () => {
   it('proves the run and reports what it recorded', async () => {

@@ -1,11 +1,47 @@
 /**
- * Test helpers for verification and reports: raw Qdrant edits that damage one point in a known way
+ * Test helpers for verification and reports: the real services each suite runs against (a password-protected
+ * redis-server and the Qdrant stand-in with an API key), raw Qdrant edits that damage one point in a known way
  * (through REST with bigint-safe JSON, as a user or a bug might), and a scan of every Redis value for
  * secrets.
  */
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { parseJson, stringifyJson } from '../../shared/json';
 import type { PointId } from '../../electron/engine/point-id';
+import { startRedis, type TestRedis } from '../support/redis';
+import { startQdrant } from '../support/qdrant/index';
+
+export type TestQdrant = Awaited<ReturnType<typeof startQdrant>>;
+
+export interface Services {
+  redis: TestRedis;
+  qdrant: TestQdrant;
+  /** A client on that Redis, for reading what was stored. */
+  client: Redis;
+}
+
+/**
+ * A redis-server with `redisPassword`, the Qdrant stand-in (or QDRANT_URL) with `apiKey`, and a client on the
+ * Redis. Whatever started is stopped again if a later start fails.
+ */
+export async function startServices(secrets: { apiKey: string; redisPassword: string }): Promise<Services> {
+  const redis = await startRedis({ password: secrets.redisPassword });
+  let qdrant: TestQdrant;
+  try {
+    qdrant = await startQdrant({ apiKey: secrets.apiKey });
+  } catch (e) {
+    await redis.dispose();
+    throw e;
+  }
+  const client = new Redis({ host: redis.host, port: redis.port, password: secrets.redisPassword });
+  return { redis, qdrant, client };
+}
+
+/** Stops what `startServices` started (client, then Qdrant, then Redis); safe when it never ran. */
+export async function stopServices(s: Services | undefined): Promise<void> {
+  s?.client.disconnect();
+  await s?.qdrant.stop();
+  await s?.redis.dispose();
+}
 
 export interface QdrantAccess {
   url: string;

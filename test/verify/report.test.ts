@@ -5,17 +5,16 @@
  * must be self-contained and render and print in real Chromium with the network cut off.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startRedis, type TestRedis } from '../support/redis';
-import { startQdrant } from '../support/qdrant/index';
+import type { TestRedis } from '../support/redis';
 import { fingerprintFile } from '../../electron/engine/source/fingerprint';
 import { MigrationConfigSchema, redactConfig, type MigrationConfig, stateKeys, type FailedPoint, type MigrationState, type ProgressSample } from '../../shared/contract';
 import { parseJson, stringifyJson } from '../../shared/json';
 import { verifyMigration } from '../../electron/engine/verify/index';
 import { buildReport, type ReportData } from '../../electron/engine/report/index';
-import { deletePoint, dumpRedis } from './helpers';
+import { deletePoint, dumpRedis, startServices, stopServices, type Services, type TestQdrant } from './helpers';
 import { populate } from './populate';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15', 'flat_l2.faiss');
@@ -24,7 +23,8 @@ const REDIS_PASSWORD = 'rp-report-SECRET-c27d55';
 const COLLECTION = 'report_run';
 const BASE = 'xnai:migration:report-test';
 
-type Qdrant = Awaited<ReturnType<typeof startQdrant>>;
+type Qdrant = TestQdrant;
+let services: Services | undefined;
 let redis: TestRedis;
 let qdrant: Qdrant;
 let client: Redis;
@@ -87,9 +87,8 @@ function knownRun(): { state: MigrationState; samples: ProgressSample[]; config:
 }
 
 beforeAll(async () => {
-  redis = await startRedis({ password: REDIS_PASSWORD });
-  qdrant = await startQdrant({ apiKey: API_KEY });
-  client = new Redis({ host: redis.host, port: redis.port, password: REDIS_PASSWORD });
+  services = await startServices({ apiKey: API_KEY, redisPassword: REDIS_PASSWORD });
+  ({ redis, qdrant, client } = services);
   await populate({ url: qdrant.url, apiKey: API_KEY }, COLLECTION, FIXTURE, 'Euclid');
   // The two failed points never reached Qdrant.
   for (const f of failed) await deletePoint({ url: qdrant.url, apiKey: API_KEY }, COLLECTION, BigInt(f.pointId));
@@ -102,11 +101,7 @@ beforeAll(async () => {
   await verifyMigration(knownRun().config, { sampleSize: 200, queries: 10 });
 });
 
-afterAll(async () => {
-  client?.disconnect();
-  await qdrant?.stop();
-  await redis?.dispose();
-});
+afterAll(() => stopServices(services));
 
 const target = () => ({
   qdrantUrl: qdrant.url,

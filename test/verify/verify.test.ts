@@ -4,15 +4,14 @@
  * (vector changed, point deleted, payload edited) fails, and the verdict and the check details name it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { join } from 'node:path';
-import { startRedis, type TestRedis } from '../support/redis';
-import { startQdrant } from '../support/qdrant/index';
+import type { TestRedis } from '../support/redis';
 import { MigrationConfigSchema, stateKeys, VerificationResultSchema, type MigrationConfig } from '../../shared/contract';
 import { parseJson } from '../../shared/json';
 import { verifyMigration } from '../../electron/engine/verify/index';
 import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
-import { corruptVector, deletePoint, dropCollection, dumpRedis, editPayload, qdrantCall } from './helpers';
+import { corruptVector, deletePoint, dropCollection, dumpRedis, editPayload, qdrantCall, startServices, stopServices, type Services, type TestQdrant } from './helpers';
 import { populate } from './populate';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15');
@@ -20,15 +19,15 @@ const STORES = join(__dirname, '..', 'fixtures', 'stores');
 const API_KEY = 'qk-verify-7d1f0c9e5a';
 const REDIS_PASSWORD = 'rp-verify-41b6e2f8aa';
 
-type Qdrant = Awaited<ReturnType<typeof startQdrant>>;
+type Qdrant = TestQdrant;
+let services: Services | undefined;
 let redis: TestRedis;
 let qdrant: Qdrant;
 let client: Redis;
 
 beforeAll(async () => {
-  redis = await startRedis({ password: REDIS_PASSWORD });
-  qdrant = await startQdrant({ apiKey: API_KEY });
-  client = new Redis({ host: redis.host, port: redis.port, password: REDIS_PASSWORD });
+  services = await startServices({ apiKey: API_KEY, redisPassword: REDIS_PASSWORD });
+  ({ redis, qdrant, client } = services);
 });
 
 afterEach(() => {
@@ -36,11 +35,7 @@ afterEach(() => {
   if (qdrant?.isStandIn) expect(qdrant.violations).toEqual([]);
 });
 
-afterAll(async () => {
-  client?.disconnect();
-  await qdrant?.stop();
-  await redis?.dispose();
-});
+afterAll(() => stopServices(services));
 
 function configFor(collection: string, fixture: string, dir = FIXTURES): MigrationConfig {
   return MigrationConfigSchema.parse({
