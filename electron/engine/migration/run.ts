@@ -43,6 +43,7 @@ import { Cancelled, classifyError } from './errors';
 import { pickPoints, slicePoints } from './point-slices';
 import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
+import { freshState, planResume, resumedState } from './resume-plan';
 import { withTimeout } from './timeout';
 
 export interface RunDeps {
@@ -63,14 +64,6 @@ export interface RunDeps {
 type Emit = (e: EngineEvent) => void;
 
 const TIMELINE_CAP = 200;
-
-function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.headerSha256 === b.headerSha256;
-}
-
-function describeFingerprint(f: SourceFingerprint): string {
-  return `${f.path}, ${f.size} bytes, modified ${new Date(f.mtimeMs).toISOString()}`;
-}
 
 export class Run {
   readonly runId = randomUUID();
@@ -237,42 +230,17 @@ export class Run {
     const total = summary.count;
     const previous = await this.store.read();
     const now = new Date().toISOString();
-    let batchSize = config.batchSize;
-    let resume = false;
-    if (this.retryMode && !previous) {
-      throw new UserError('usage', `no migration state under ${config.stateKey}: there are no failed points to retry (run without --retry-failed)`);
-    }
-    if (previous && this.retryMode) {
-      if (!sameSource(previous.source, this.fingerprint)) throw this.differentIndex(previous);
-      if (previous.collection !== config.collection) {
-        throw new UserError('usage', `the failed points under ${config.stateKey} belong to collection "${previous.collection}", not "${config.collection}": set QDRANT_COLLECTION=${previous.collection}`);
-      }
-      batchSize = previous.batch_size;
-      resume = true;
-    } else if (previous && config.resumeMode && previous.status !== 'completed') {
-      if (!sameSource(previous.source, this.fingerprint)) throw this.differentIndex(previous);
-      if (previous.collection !== config.collection) {
-        throw new UserError('usage', `the state under ${config.stateKey} is a migration into collection "${previous.collection}", not "${config.collection}": set QDRANT_COLLECTION=${previous.collection} to resume it, or RESUME_MODE=false to start over`);
-      }
-      if (previous.batch_size !== config.batchSize) {
-        this.warn(`resuming with the batch size the run started with (${previous.batch_size}); BATCH_SIZE=${config.batchSize} applies to new runs`);
-      }
-      batchSize = previous.batch_size;
-      resume = true;
-    } else if (previous && config.resumeMode && previous.status === 'completed' && sameSource(previous.source, this.fingerprint) && previous.collection === config.collection) {
-      // nothing left to do: keep the state as it is
-      batchSize = previous.batch_size;
-      resume = true;
-    } else if (previous && !config.resumeMode) {
-      this.say('info', `RESUME_MODE=false: starting over (the previous state, ${previous.status} at ${previous.processed_vectors} points, is replaced)`);
-      await this.store.clear();
-    } else if (previous) {
-      // completed state of another source or collection: a new migration
+    const plan = planResume(previous, config, this.fingerprint, this.retryMode);
+    const batchSize = plan.batchSize;
+    if (plan.kind === 'resume' && plan.warning) this.warn(plan.warning);
+    if (plan.kind === 'fresh' && plan.clear) {
+      if (plan.notice) this.say('info', plan.notice);
       await this.store.clear();
     }
     const totalBatches = Math.ceil(total / batchSize);
-    if (resume && previous) {
-      this.state = { ...previous, status: 'in_progress', run_id: this.runId, config: redactConfig(config) as Record<string, unknown>, last_checkpoint: now, total_vectors: total, total_batches: totalBatches };
+    if (plan.kind === 'resume') {
+      const previous = plan.previous;
+      this.state = resumedState(previous, { runId: this.runId, config, total, totalBatches, now });
       this.ledger = new BatchLedger(previous.watermark, previous.completed_above, totalBatches);
       this.mark(this.retryMode ? 'retry-failed' : previous.status === 'completed' ? 'start' : 'resume', `from batch ${previous.watermark} of ${totalBatches}`);
       if (!this.retryMode && previous.status !== 'completed') this.say('info', `Resuming at batch ${previous.watermark} of ${totalBatches} (${previous.processed_vectors} points already migrated)`);
@@ -303,38 +271,9 @@ export class Run {
 
   private startFresh(total: number, batchSize: number, now: string): void {
     const totalBatches = Math.ceil(total / batchSize);
-    this.state = {
-      status: 'in_progress',
-      started_at: now,
-      total_vectors: total,
-      processed_vectors: 0,
-      failed_vectors: 0,
-      batches_processed: 0,
-      last_batch_id: -1,
-      last_checkpoint: now,
-      completed_at: null,
-      version: 1,
-      run_id: this.runId,
-      collection: this.config.collection,
-      batch_size: batchSize,
-      total_batches: totalBatches,
-      watermark: 0,
-      completed_above: [],
-      source: this.fingerprint!,
-      distance: this.config.distance,
-      payload_layout: this.layout,
-      config: redactConfig(this.config) as Record<string, unknown>,
-      timeline: [],
-    };
+    this.state = freshState({ runId: this.runId, config: this.config, total, batchSize, now, fingerprint: this.fingerprint!, layout: this.layout });
     this.ledger = new BatchLedger(0, [], totalBatches);
     this.mark('start', `${total} vectors in ${totalBatches} batches of ${batchSize}`);
-  }
-
-  private differentIndex(previous: MigrationState): UserError {
-    return new UserError(
-      'usage',
-      `the state under ${this.config.stateKey} belongs to a different index (${describeFingerprint(previous.source)}; now ${describeFingerprint(this.fingerprint!)}): run "xnai-migrate reset" or set RESUME_MODE=false to start over`,
-    );
   }
 
   private warn(message: string): void {
