@@ -40,10 +40,11 @@ import { CheckpointWriter } from './checkpoint-writer';
 import { BatchLedger } from './ledger';
 import { MemoryThrottle } from './memory-throttle';
 import { Cancelled, classifyError } from './errors';
-import { pickPoints, slicePoints } from './point-slices';
+import { slicePoints } from './point-slices';
 import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
 import { freshState, planResume, resumedState } from './resume-plan';
+import { retryFailedPoints } from './retry-failed';
 import { withTimeout } from './timeout';
 
 export interface RunDeps {
@@ -420,35 +421,20 @@ export class Run {
     return this.checkpoints.write(failed, recovered);
   }
 
-  // ---------------------------------------------------------------- retry of failed points
-
-  private async retryLoop(): Promise<void> {
-    const store = this.store!;
-    const failed = await store.readFailed();
-    const bs = this.state!.batch_size;
-    const byBatch = new Map<number, Set<string>>();
-    for (const f of failed) {
-      const set = byBatch.get(f.batch) ?? new Set<string>();
-      set.add(f.faissId);
-      byBatch.set(f.batch, set);
-    }
-    this.say('info', `Retrying ${failed.length} failed points from ${byBatch.size} batches`);
-    for (const [number, labels] of [...byBatch].sort((a, b) => a[0] - b[0])) {
-      if (this.cancelled || this.fatal) break;
-      const batch = await this.source!.index.readRange(number * bs, bs);
-      const keep: number[] = [];
-      for (let i = 0; i < batch.count; i++) if (labels.has(batch.ids[i]!.toString())) keep.push(i);
-      if (keep.length === 0) continue;
-      const prepared = this.preparePoints(number, batch);
-      const subset = pickPoints(prepared, keep);
-      const result = await writeWithRecovery(this.sink!, subset, { signal: this.abort.signal, outageBudgetMs: this.deps.outageBudgetMs });
-      const stillFailed = new Set(result.failed.map((f) => f.faissId));
-      const recovered = [...labels].filter((l) => !stillFailed.has(l));
-      const state = this.state!;
-      state.processed_vectors += recovered.length;
-      state.failed_vectors = Math.max(0, state.failed_vectors - recovered.length);
-      await this.writeState(result.failed, recovered);
-    }
+  /** `--retry-failed`: only the recorded failed points, batch by batch (./retry-failed). */
+  private retryLoop(): Promise<void> {
+    return retryFailedPoints({
+      store: this.store!,
+      source: this.source!,
+      sink: this.sink!,
+      state: () => this.state!,
+      prepare: (number, batch) => this.preparePoints(number, batch),
+      signal: this.abort.signal,
+      outageBudgetMs: this.deps.outageBudgetMs,
+      stopped: () => this.cancelled || Boolean(this.fatal),
+      say: (level, msg) => this.say(level, msg),
+      checkpoint: (failed, recovered) => this.writeState(failed, recovered),
+    });
   }
 
   // ---------------------------------------------------------------- progress, memory, samples
