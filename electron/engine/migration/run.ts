@@ -19,7 +19,6 @@ import {
   type MigrationConfig,
   type MigrationState,
   type Progress,
-  type ProgressSample,
   type SourceFingerprint,
   type TimelineEntry,
 } from '../../../shared/contract';
@@ -45,6 +44,7 @@ import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
 import { freshState, planResume, resumedState } from './resume-plan';
 import { retryFailedPoints } from './retry-failed';
+import { SampleHistory } from './sample-history';
 import { withTimeout } from './timeout';
 
 export interface RunDeps {
@@ -101,7 +101,7 @@ export class Run {
   private wake: (() => void) | null = null;
   private checkpoints: CheckpointWriter;
   private timers: NodeJS.Timeout[] = [];
-  private samplesBuffer: ProgressSample[] = [];
+  private history = new SampleHistory();
   private lastProgressAt = 0;
   private sessionBatches = 0;
   private settledPromise: Promise<JobStatus>;
@@ -475,27 +475,11 @@ export class Run {
   private recordMemory(s: MemorySample): void {
     this.lastMemory = s;
     this.emit({ type: 'memory', sample: s });
-    const p = this.progress;
-    this.samplesBuffer.push({
-      at: s.at,
-      processed: p?.processed ?? 0,
-      failed: p?.failed ?? 0,
-      pointsPerSec: p?.pointsPerSec ?? 0,
-      batchLatencyMs: p?.batchLatencyMs ?? 0,
-      rssMb: s.rssMb,
-      systemAvailableMb: s.systemAvailableMb,
-      limitMb: s.limitMb,
-    });
+    this.history.record(s, this.progress);
   }
 
-  private async flushSamples(): Promise<void> {
-    const batch = this.samplesBuffer.splice(0);
-    if (batch.length === 0 || !this.store) return;
-    try {
-      await this.store.pushSamples(batch);
-    } catch (e) {
-      this.say('debug', `samples not stored: ${(e as Error).message}`);
-    }
+  private flushSamples(): Promise<void> {
+    return this.history.flush(this.store, (msg) => this.say('debug', msg));
   }
 
   // ---------------------------------------------------------------- control
