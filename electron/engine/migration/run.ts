@@ -3,6 +3,15 @@
  * from the streaming reader into the PointSink, a checkpoint after every acknowledged batch, pause /
  * resume / cancel, memory throttling and progress. The controller (./index) owns at most one Run.
  *
+ * This class is the orchestrator: the state machine (preparing → running ⇄ pausing/paused → an end), the
+ * preflight that opens the run's resources, and the scheduling loop. The parts with a job of their own
+ * live beside it: the resume decision (./resume-plan), checkpoint writes (./checkpoint-writer), memory
+ * throttling (./memory-throttle), --retry-failed (./retry-failed), the stored history (./sample-history),
+ * batch → points (./prepare, ./point-slices), points/s and ETA (./progress), failure messages (./errors).
+ * The preflight stays here because it records each resource on the Run as soon as it is open, so that a
+ * failure half-way (Qdrant down after the source is open, a lock held by another run) still releases
+ * exactly what was opened in teardown.
+ *
  * Scheduling is a small pull loop of our own rather than p-limit: the loop must stop taking batches on
  * pause or memory pressure while in-flight ones finish, change its concurrency at run time, put abandoned
  * batches back first, and cancel siblings through one AbortController when one batch fails fatally.
