@@ -246,8 +246,20 @@ describe('control and failures mid-run', () => {
       expect(events.some((e) => e.type === 'log' && e.msg === 'Memory limit approaching: 5837MB / 6144MB')).toBe(true);
       expect(c.snapshot().progress!.concurrency).toBeLessThan(4);
       rss = 6.5 * GB; // over the limit: no new batches
-      await new Promise((r) => setTimeout(r, 300));
-      const before = (await readState(cfg.stateKey)).processed_vectors;
+      // Once the pause is in force, the batches already in flight may still finish (that is the design);
+      // wait until they have, then nothing more may be processed while memory stays over the limit.
+      const deadline = Date.now() + 10_000;
+      while (!c.snapshot().timeline.some((t) => t.event === 'memory-pause')) {
+        if (Date.now() > deadline) throw new Error('no memory-pause within 10 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      let before = (await readState(cfg.stateKey)).processed_vectors;
+      for (let settled = false; !settled && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 200));
+        const now = (await readState(cfg.stateKey)).processed_vectors;
+        settled = now === before;
+        before = now;
+      }
       await new Promise((r) => setTimeout(r, 400));
       expect((await readState(cfg.stateKey)).processed_vectors).toBe(before);
       expect(before).toBeLessThan(6000);
