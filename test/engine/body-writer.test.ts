@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { writeFloat32, MAX_FLOAT_CHARS } from '../../electron/engine/qdrant/float-format';
+import { writeFloat32, writeFloat32Run, MAX_FLOAT_CHARS } from '../../electron/engine/qdrant/float-format';
 import { UpsertBodyWriter } from '../../electron/engine/qdrant/body-writer';
 import { payloadToJson } from '../../electron/engine/qdrant/payload-json';
 import { RestPointSink } from '../../electron/engine/qdrant/rest-sink';
@@ -52,6 +52,17 @@ describe('float32 decimals', () => {
     expect(bad).toEqual([]);
     expect(checked).toBeGreaterThan(290_000);
     expect(texts.slice(0, 6)).toEqual(['0', '-0', '1', '-1', '0.100000001', '1.40129846e-45']);
+
+    // The bulk path writes with writeFloat32Run, an inlined copy of writeFloat32 (about 1.8x faster): it
+    // must write exactly the same text for the same patterns.
+    const finite = f.filter((v) => Number.isFinite(v));
+    const fu = new Uint32Array(finite.buffer);
+    const out = new Uint8Array(finite.length * (MAX_FLOAT_CHARS + 1) + 8);
+    const end = writeFloat32Run(out, new DataView(out.buffer), 0, finite, fu, 0, finite.length);
+    const run = new TextDecoder().decode(out.subarray(0, end)).split(',');
+    const single = texts.filter((_, i) => Number.isFinite(f[i]!));
+    expect(run.length).toBe(single.length);
+    expect(run.findIndex((t, i) => t !== single[i])).toBe(-1);
   });
 });
 

@@ -86,7 +86,8 @@ export class QdrantRest {
   /** Nearest points to `vector`: exact (full scan) or through the HNSW index. */
   async query(vector: Float32Array, limit: number, exact: boolean): Promise<RawPoint[]> {
     const { result } = await this.call<{ points: RawPoint[] }>('POST', '/points/query', {
-      // float32 values print as their shortest round-trip decimal, which Qdrant parses back to the same f32.
+      // Each float32 widens exactly to a double, printed as that double's shortest decimal: Qdrant parses it
+      // back to the same f32 (longer text than the f32's own shortest form, but exact).
       query: Array.from(vector),
       limit,
       params: { exact },
