@@ -37,22 +37,8 @@ export function parsePath(path: string): PathSegment[] {
 
 /** The values at `path`; a trailing array is flattened into its elements (Qdrant's MultiValue). */
 export function valuesAt(payload: unknown, path: string | PathSegment[]): unknown[] {
-  const segs = typeof path === 'string' ? parsePath(path) : path;
-  let cur: unknown[] = [payload];
-  for (const seg of segs) {
-    const next: unknown[] = [];
-    for (const v of cur) {
-      if (seg.kind === 'key') {
-        if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, seg.key)) next.push((v as Record<string, unknown>)[seg.key]);
-      } else if (Array.isArray(v)) {
-        if (seg.kind === 'all') next.push(...v);
-        else if (seg.index < v.length) next.push(v[seg.index]);
-      }
-    }
-    cur = next;
-  }
   const out: unknown[] = [];
-  for (const v of cur) {
+  for (const v of rawValuesAt(payload, path)) {
     if (Array.isArray(v)) out.push(...v);
     else out.push(v);
   }
@@ -60,8 +46,8 @@ export function valuesAt(payload: unknown, path: string | PathSegment[]): unknow
 }
 
 /** Whether the path reaches anything at all (before flattening), for is_empty / is_null. */
-export function rawValuesAt(payload: unknown, path: string): unknown[] {
-  const segs = parsePath(path);
+export function rawValuesAt(payload: unknown, path: string | PathSegment[]): unknown[] {
+  const segs = typeof path === 'string' ? parsePath(path) : path;
   let cur: unknown[] = [payload];
   for (const seg of segs) {
     const next: unknown[] = [];
