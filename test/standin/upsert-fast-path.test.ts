@@ -180,6 +180,60 @@ describe.skipIf(!HAVE_DOCS)('fast path against the general path, function level'
   });
 });
 
+/** Seeded number texts of every shape a client writes: shortest f32, 17-digit doubles, exponents, extremes. */
+function numberTexts(count: number): string[] {
+  let seed = 987654321;
+  const rnd = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const f32 = new Float32Array(1);
+  const u32 = new Uint32Array(f32.buffer);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = i % 8;
+    u32[0] = Math.floor(rnd() * 2 ** 32);
+    const anyF32 = Number.isFinite(f32[0]!) ? f32[0]! : 1.5;
+    const small = (rnd() - 0.5) * 2 ** (Math.floor(rnd() * 16) - 12);
+    if (kind === 0) out.push(String(Math.fround(small))); // what JSON.stringify writes for an f32 read as a double
+    else if (kind === 1) out.push(String(small)); // a 17-digit double
+    else if (kind === 2) out.push(String(anyF32)); // any f32, subnormals and 1e38 included
+    else if (kind === 3) out.push(small.toExponential(Math.floor(rnd() * 20))); // 1 to 21 digits with an exponent
+    else if (kind === 4) out.push(small.toFixed(Math.floor(rnd() * 25))); // long fractions and leading zeros
+    else if (kind === 5) {
+      // Halfway between two f32s (exact in a double): ties to even, and the next doubles on either side.
+      const mid = (Math.fround(anyF32) + Math.fround(anyF32 * (1 + 2 ** -23))) / 2;
+      out.push(String(mid), mid.toPrecision(17), mid.toPrecision(19));
+    } else if (kind === 6) out.push(`${Math.floor(rnd() * 1e6)}e${Math.floor(rnd() * 80) - 40}`);
+    else out.push((rnd() < 0.5 ? '-' : '') + Math.floor(rnd() * 10 ** (1 + Math.floor(rnd() * 20))).toString() + (rnd() < 0.5 ? '.5' : ''));
+  }
+  return out;
+}
+
+describe.skipIf(!HAVE_DOCS)('vector numbers: the WebAssembly reader against the engine\'s Number()', () => {
+  it('reads 40,000 seeded number texts to the same f32 bits as Math.fround(Number(text)), or declines what Qdrant refuses', () => {
+    const texts = numberTexts(40_000);
+    const finite = texts.filter((t) => Number.isFinite(Math.fround(Number(t))));
+    // Every vector is 64 numbers long, in one body: the reader resumes after each token it hands back.
+    const chunks: string[][] = [];
+    for (let i = 0; i < finite.length; i += 64) chunks.push(finite.slice(i, i + 64));
+    const body = `{"points":[${chunks.map((c, i) => `{"id":${i},"vector":[${c.join(',')}]}`).join(',')}]}`;
+    const r = scanUpsertBody(Buffer.from(body));
+    expect(r.ok, r.ok ? '' : r.reason).toBe(true);
+    if (!r.ok) return;
+    let compared = 0;
+    r.points.forEach((p, i) => {
+      const got = p.vectors.get('')!;
+      const want = Float32Array.from(chunks[i]!, (t) => Number(t));
+      expect(bits(got), `vector ${i}: ${chunks[i]!.join(',')}`).toEqual(bits(want));
+      compared += got.length;
+    });
+    expect(compared).toBe(finite.length);
+    // Values beyond f32 (1e39, 1e400) make the fast path decline: the general path refuses them.
+    for (const t of texts.filter((x) => !Number.isFinite(Math.fround(Number(x)))).slice(0, 50)) expect(scanUpsertBody(Buffer.from(`{"points":[{"id":1,"vector":[1,${t}]}]}`)).ok, t).toBe(false);
+  });
+});
+
 describe.skipIf(LIVE || !HAVE_DOCS)('fast path against the general path, over HTTP', () => {
   let fast: TestQdrant;
   let slow: TestQdrant;

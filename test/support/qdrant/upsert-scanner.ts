@@ -1,8 +1,8 @@
 /**
  * The upsert fast path. A 500 × 384-d upsert is ~4 MB of JSON; JSON.parse plus a schema walk over 192,000
  * boxed numbers cannot accept 100,000 points/s on one core, so this scanner reads the body bytes once:
- * vector components go straight into Float32Arrays (Clinger's exact fast path for ≤15 significant digits
- * and |exponent| ≤ 22, otherwise the engine's own correctly rounded Number()), ids become bigint when
+ * vector components go straight into Float32Arrays (read by a WebAssembly loop, number-array.ts, which
+ * hands back the rare number it cannot round exactly to the engine's own Number()), ids become bigint when
  * beyond 2^53, and everything else (payloads, update_filter, ...) becomes the same values the general
  * parser produces. The result is the body's skeleton (vectors replaced by []) for schema validation plus
  * the decoded points.
@@ -17,6 +17,7 @@ import type { IncomingPoint } from './collection';
 import { canonicalUuid, type StoredId } from './ids';
 import type { Payload } from './point';
 import { toPlain } from './json-out';
+import { NumberArrayReader } from './number-array';
 
 /**
  * skeleton: the body without vectors (exact values, for the handler); plain: the same with ids as plain
@@ -29,7 +30,6 @@ class Decline extends Error {}
 /** Node's Buffer#latin1Slice (what toString('latin1') ends in, without its argument handling); untyped in @types/node. */
 type Latin1Slicer = { latin1Slice(start: number, end: number): string };
 
-const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 const U64_MAX = (1n << 64n) - 1n;
 const SLAB = 1 << 16;
 /** What a vector becomes in the skeleton: an empty list still satisfies VectorStruct; shared, never mutated. */
@@ -39,6 +39,12 @@ const SP = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
 const LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d;
 const MINUS = 0x2d, PLUS = 0x2b, DOT = 0x2e, ZERO = 0x30, NINE = 0x39, E_LO = 0x65, E_UP = 0x45;
+
+let reader: NumberArrayReader | undefined;
+/** One reader per process: scans run one at a time (the request path is synchronous). */
+function numberArrayReader(): NumberArrayReader {
+  return (reader ??= new NumberArrayReader());
+}
 
 class Scanner {
   pos = 0;
@@ -52,10 +58,10 @@ class Scanner {
   private used = 0;
   /** A plain Uint8Array view: indexing it stays monomorphic in the hot loop. */
   private readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  private readonly numbers = numberArrayReader();
   constructor(private readonly b: Buffer) {
     this.bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
-    this.view = new DataView(b.buffer, b.byteOffset, b.length);
+    this.numbers.load(this.bytes);
   }
 
   fail(reason: string): never {
@@ -219,128 +225,36 @@ class Scanner {
     this.fail('unexpected character');
   }
 
-  /** `[n, n, ...]` of plain numbers straight into a Float32Array; anything else declines. */
+  /** `[n, n, ...]` of plain numbers (read by the WebAssembly loop) copied into a slab; anything else declines. */
   vector(): Float32Array {
     this.expect(LBRACK);
-    const b = this.bytes;
-    const dv = this.view;
-    const len = b.length;
-    const text = this.b;
-    let slab = this.slab;
+    const read = this.numbers.parseVector(this.pos, this.slowNumber);
+    if (!read.ok) {
+      this.pos = read.at;
+      this.fail('not a plain array of finite numbers');
+    }
+    const count = read.values.length;
     let base = this.used;
-    let count = 0;
-    this.ws();
-    if (b[this.pos] === RBRACK) {
-      this.pos++;
-      return new Float32Array(0);
+    if (base + count > this.slab.length) {
+      // A fresh slab (at least twice this vector, so long vectors fit).
+      this.slab = new Float32Array(Math.max(SLAB, 2 * count));
+      base = 0;
     }
-    let p = this.pos;
-    for (;;) {
-      let c = b[p]!;
-      if (c <= SP) while (c === SP || c === LF || c === CR || c === TAB) c = b[++p]!;
-      const start = p;
-      const neg = c === MINUS;
-      if (neg) c = b[++p]!;
-      let mant = 0;
-      const intStart = p;
-      if (c === ZERO) {
-        c = b[++p]!;
-        if (c >= ZERO && c <= NINE) this.fail('leading zero');
-      } else {
-        while (c >= ZERO && c <= NINE) {
-          mant = mant * 10 + (c - ZERO);
-          c = b[++p]!;
-        }
-      }
-      // Significant-digit count is an upper bound (leading zeros included): only decides the fast path.
-      let sig = p - intStart;
-      if (sig === 0) {
-        this.pos = p;
-        this.fail('non-number in vector');
-      }
-      let exp10 = 0;
-      if (c === DOT) {
-        const f = ++p;
-        // Eight, then four digits at a time (SWAR): a fraction is most of a float's text (the engine
-        // writes nine significant digits, so usually one eight-digit step and one digit remain).
-        if (p + 8 <= len) {
-          const w = dv.getUint32(p, true);
-          const x = dv.getUint32(p + 4, true);
-          if (((((w & 0xf0f0f0f0) ^ 0x30303030) | (((w + 0x06060606) & 0xf0f0f0f0) ^ 0x30303030)) | (((x & 0xf0f0f0f0) ^ 0x30303030) | (((x + 0x06060606) & 0xf0f0f0f0) ^ 0x30303030))) === 0) {
-            const d = (w - 0x30303030) | 0;
-            const pd = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
-            const e = (x - 0x30303030) | 0;
-            const pe = (Math.imul(e, 10) + (e >>> 8)) & 0x00ff00ff;
-            mant = mant * 1e8 + ((Math.imul(pd & 0xff, 100) + (pd >>> 16)) * 10000 + (Math.imul(pe & 0xff, 100) + (pe >>> 16)));
-            p += 8;
-          }
-        }
-        while (p + 4 <= len) {
-          const w = dv.getUint32(p, true);
-          if ((((w & 0xf0f0f0f0) ^ 0x30303030) | (((w + 0x06060606) & 0xf0f0f0f0) ^ 0x30303030)) !== 0) break;
-          const d = (w - 0x30303030) | 0;
-          const pairs = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
-          mant = mant * 10000 + (Math.imul(pairs & 0xff, 100) + (pairs >>> 16));
-          p += 4;
-        }
-        c = b[p]!;
-        while (c >= ZERO && c <= NINE) {
-          mant = mant * 10 + (c - ZERO);
-          c = b[++p]!;
-        }
-        if (p === f) this.fail('bad fraction');
-        sig += p - f;
-        exp10 = f - p;
-      }
-      if (c === E_LO || c === E_UP) {
-        c = b[++p]!;
-        let eneg = false;
-        if (c === PLUS || c === MINUS) {
-          eneg = c === MINUS;
-          c = b[++p]!;
-        }
-        const e = p;
-        let ev = 0;
-        while (c >= ZERO && c <= NINE) {
-          if (ev < 100000) ev = ev * 10 + (c - ZERO);
-          c = b[++p]!;
-        }
-        if (p === e) this.fail('bad exponent');
-        exp10 += eneg ? -ev : ev;
-      }
-      let v: number;
-      if (sig <= 15 && exp10 >= -22 && exp10 <= 22) {
-        // Both operands exact, one IEEE rounding: the correctly rounded double (Clinger's fast path).
-        v = exp10 < 0 ? mant / POW10[-exp10]! : mant * POW10[exp10]!;
-        if (neg) v = -v;
-      } else {
-        v = Number(text.toString('latin1', start, p));
-      }
-      if (base + count === slab.length) {
-        // Move the vector so far to a fresh slab (at least twice its length, so long vectors fit).
-        const fresh = new Float32Array(Math.max(SLAB, 2 * count));
-        fresh.set(slab.subarray(base, base + count));
-        slab = this.slab = fresh;
-        base = 0;
-      }
-      slab[base + count] = v;
-      // Non-finite as f32 (overflowing double or f32): the general path refuses it with its message.
-      if (v > 3.4e38 || v < -3.4e38) {
-        const f = slab[base + count]!;
-        if (f - f !== 0) this.fail('non-finite vector value');
-      }
-      count++;
-      if (c <= SP) while (c === SP || c === LF || c === CR || c === TAB) c = b[++p]!;
-      p++;
-      if (c === COMMA) continue;
-      if (c === RBRACK) break;
-      this.pos = p;
-      this.fail('expected , or ] in vector');
-    }
-    this.pos = p;
+    this.slab.set(read.values, base);
+    this.pos = read.end;
     this.used = base + count;
-    return slab.subarray(base, base + count);
+    return this.slab.subarray(base, base + count);
   }
+
+  /** A token the WebAssembly loop could not round exactly: the engine's Number(), as the general parser reads it. */
+  private readonly slowNumber = (start: number): { value: number; end: number } => {
+    this.pos = start;
+    this.skipNumber();
+    const value = Math.fround(Number(this.b.toString('latin1', start, this.pos)));
+    // Non-finite as f32 (overflowing double or f32): the general path refuses it with its message.
+    if (value - value !== 0) this.fail('non-finite vector value');
+    return { value, end: this.pos };
+  };
 }
 
 function pointId(v: unknown): StoredId {

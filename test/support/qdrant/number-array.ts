@@ -1,0 +1,119 @@
+/**
+ * The WebAssembly number-array reader the upsert fast path calls for each vector (source:
+ * wasm/number-array.ts, AssemblyScript). It is compiled with the `assemblyscript` devDependency on first
+ * use and cached under node_modules/.cache by a hash of the source and the compiler version, so editing
+ * the source is enough to rebuild it and nothing generated is committed. Compiling is synchronous
+ * (a child process, ~2 s once) because the stand-in's request path is synchronous.
+ *
+ * A body is copied into the module's memory once per request (`load`), then `parseVector` is called at
+ * each vector's `[`; the values come back in a reused view that the caller copies out.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'wasm', 'number-array.ts');
+/** Release build: optimised for speed, assertions compiled out, the allocation-free stub runtime. */
+const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub'];
+const DECLINE = -1;
+const SLOW = -2;
+/** Zero bytes after the body: the module reads eight bytes at a time and stops at a zero. */
+const PAD = 16;
+const PAGE = 65536;
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  count: WebAssembly.Global;
+  tokenStart: WebAssembly.Global;
+  heapBase(): number;
+  parse(p: number, out: number, n: number, afterValue: number): number;
+}
+
+/** What a vector read gives: the values (a view valid until the next call) and where the text after `]` starts. */
+export type VectorRead = { ok: true; values: Float32Array; end: number } | { ok: false; at: number };
+
+/**
+ * Reads the token at `start` of the body when the module cannot round it exactly (over 19 digits, a
+ * large exponent, a near-midpoint value): returns the f32 value and the position after the token, or
+ * undefined to decline the body.
+ */
+export type SlowNumber = (start: number) => { value: number; end: number } | undefined;
+
+let compiled: WebAssembly.Module | undefined;
+
+function compile(): WebAssembly.Module {
+  if (compiled) return compiled;
+  const require = createRequire(import.meta.url);
+  const ascPackage = require.resolve('assemblyscript/package.json');
+  const version = (JSON.parse(readFileSync(ascPackage, 'utf8')) as { version: string }).version;
+  const source = readFileSync(SOURCE);
+  const hash = createHash('sha256').update(source).update(version).update(ASC_FLAGS.join(' ')).digest('hex').slice(0, 16);
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'node_modules', '.cache', 'xnai-standin');
+  const file = join(dir, `number-array-${hash}.wasm`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    // A unique temporary name, then rename: parallel test workers may compile at the same time.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    execFileSync(process.execPath, [join(dirname(ascPackage), 'bin', 'asc.js'), SOURCE, ...ASC_FLAGS, '-o', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    renameSync(tmp, file);
+  }
+  compiled = new WebAssembly.Module(readFileSync(file));
+  return compiled;
+}
+
+export class NumberArrayReader {
+  private readonly ex: Exports;
+  private bodyAt = 0;
+  private outAt = 0;
+  private bodyLength = 0;
+  private bytes: Uint8Array;
+  private floats: Float32Array;
+
+  constructor() {
+    this.ex = new WebAssembly.Instance(compile(), { env: { abort: () => undefined } }).exports as unknown as Exports;
+    this.bodyAt = Math.ceil(this.ex.heapBase() / 8) * 8;
+    this.bytes = new Uint8Array(this.ex.memory.buffer);
+    this.floats = new Float32Array(this.ex.memory.buffer);
+  }
+
+  /** Copy a body into the module's memory (growing it when needed), followed by zero padding. */
+  load(body: Uint8Array): void {
+    // A vector needs at least two bytes per value ("0,"), so half the body's length bounds the values.
+    this.outAt = Math.ceil((this.bodyAt + body.length + PAD) / 4) * 4;
+    const needed = this.outAt + 2 * body.length + 4;
+    const memory = this.ex.memory;
+    if (needed > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+      this.bytes = new Uint8Array(memory.buffer);
+      this.floats = new Float32Array(memory.buffer);
+    }
+    this.bytes.set(body, this.bodyAt);
+    this.bytes.fill(0, this.bodyAt + body.length, this.bodyAt + body.length + PAD);
+    this.bodyLength = body.length;
+  }
+
+  /**
+   * The numbers of the vector whose first byte after `[` is at body offset `pos`, as f32. Declines (ok:
+   * false) on anything that is not a plain array of finite numbers; `slow` reads tokens the module hands back.
+   */
+  parseVector(pos: number, slow: SlowNumber): VectorRead {
+    const ex = this.ex;
+    const base = this.bodyAt;
+    const outIndex = this.outAt >> 2;
+    let r = ex.parse(base + pos, this.outAt, 0, 0);
+    while (r === SLOW) {
+      const n = ex.count.value as number;
+      const start = (ex.tokenStart.value as number) - base;
+      const token = slow(start);
+      if (!token || token.end > this.bodyLength) return { ok: false, at: start };
+      this.floats[outIndex + n] = token.value;
+      r = ex.parse(base + token.end, this.outAt, n + 1, 1);
+    }
+    if (r === DECLINE) return { ok: false, at: pos };
+    const n = ex.count.value as number;
+    return { ok: true, values: this.floats.subarray(outIndex, outIndex + n), end: r - base };
+  }
+}

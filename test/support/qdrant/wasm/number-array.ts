@@ -1,0 +1,162 @@
+/**
+ * AssemblyScript (compiled to WebAssembly by test/support/qdrant/number-array.ts): the inner loop of the
+ * stand-in's upsert fast path. It reads the numbers of one JSON vector (`[n, n, ...]`, from just after
+ * the `[`) out of the request body in linear memory and writes them as f32, as serde_json + `as f32`
+ * reads them in Qdrant: the correctly rounded double, then rounded to f32.
+ *
+ * Why WebAssembly: a 500 × 384-d upsert is ~2.3 MB of number text, and the same loop in JavaScript runs
+ * at ~3.8 ns a byte on the reference machine; here it has 64-bit integers and no deoptimisation.
+ *
+ * It never reports an error: anything unusual returns DECLINE (the host then hands the whole body to
+ * the general parser, which refuses it with Qdrant's words), and a number this loop cannot round
+ * exactly returns SLOW (the host reads that one token with the engine's own Number() and resumes).
+ * The body must be followed by at least 16 zero bytes: 8-byte reads may run past the last number, and a
+ * zero byte is neither a digit nor a separator.
+ */
+
+/** Exact powers of ten as doubles (10^22 is the largest exactly representable). */
+const POW10: StaticArray<f64> = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+const DECLINE: i32 = -1;
+const SLOW: i32 = -2;
+
+/** After a call: how many values are in the output (on success and on SLOW). */
+export let count: u32 = 0;
+/** After SLOW: where the token the host must read starts. */
+export let tokenStart: u32 = 0;
+
+/** Where the host may put the body: after this module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+@inline function isWs(c: u32): bool {
+  return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
+}
+
+@inline function isDigit(c: u32): bool {
+  return c - 0x30 < 10;
+}
+
+@inline function eightDigits(x: u64): bool {
+  return ((x & 0xf0f0f0f0f0f0f0f0) | (((x + 0x0606060606060606) & 0xf0f0f0f0f0f0f0f0) >> 4)) == 0x3333333333333333;
+}
+
+/** The value of eight ASCII digits read little-endian (first character in the low byte). */
+@inline function eightDigitsValue(x: u64): u64 {
+  let v = x - 0x3030303030303030;
+  v = v * 10 + (v >> 8);
+  return ((v & 0x000000ff000000ff) * 0x000f424000000064 + ((v >> 16) & 0x000000ff000000ff) * 0x0000271000000001) >> 32;
+}
+
+/**
+ * Parse numbers from `p` into f32s at `out + 4·n` until the closing `]`. `afterValue`: resume just after a
+ * value the host wrote (at index n - 1), expecting `,` or `]`. Returns the position after `]`, or
+ * DECLINE, or SLOW (count values written; the token at tokenStart is the host's).
+ */
+export function parse(p: usize, out: usize, n: u32, afterValue: bool): i32 {
+  let c: u32;
+  if (!afterValue) {
+    c = load<u8>(p);
+    while (isWs(c)) c = load<u8>(++p);
+    if (c == 0x5d) {
+      count = 0;
+      return <i32>(p + 1);
+    }
+  }
+  while (true) {
+    if (!afterValue) {
+      c = load<u8>(p);
+      while (isWs(c)) c = load<u8>(++p);
+      const start = p;
+      const neg = c == 0x2d;
+      if (neg) c = load<u8>(++p);
+      // Significant digits read (an upper bound: leading zeros count too); only picks the exact path.
+      let sig: u32 = 0;
+      let mant: u64 = 0;
+      if (c == 0x30) {
+        c = load<u8>(++p);
+        if (isDigit(c)) return DECLINE; // leading zero
+        sig = 1;
+      } else {
+        const intStart = p;
+        while (isDigit(c)) {
+          mant = mant * 10 + <u64>(c - 0x30);
+          c = load<u8>(++p);
+        }
+        sig = <u32>(p - intStart);
+        if (sig == 0) return DECLINE; // not a number
+      }
+      let exp10: i32 = 0;
+      if (c == 0x2e) {
+        const f = ++p;
+        // The fraction is most of a vector's text: eight digits a step while they last.
+        while (true) {
+          const x = load<u64>(p);
+          if (!eightDigits(x)) break;
+          mant = mant * 100000000 + eightDigitsValue(x);
+          p += 8;
+        }
+        c = load<u8>(p);
+        while (isDigit(c)) {
+          mant = mant * 10 + <u64>(c - 0x30);
+          c = load<u8>(++p);
+        }
+        if (p == f) return DECLINE; // "1."
+        sig += <u32>(p - f);
+        exp10 = -<i32>(p - f);
+      }
+      if ((c | 0x20) == 0x65) {
+        c = load<u8>(++p);
+        let eneg = false;
+        if (c == 0x2b || c == 0x2d) {
+          eneg = c == 0x2d;
+          c = load<u8>(++p);
+        }
+        const e = p;
+        let ev: i32 = 0;
+        while (isDigit(c)) {
+          if (ev < 100000) ev = ev * 10 + <i32>(c - 0x30);
+          c = load<u8>(++p);
+        }
+        if (p == e) return DECLINE; // "1e"
+        exp10 += eneg ? -ev : ev;
+      }
+      // mant overflowed (over 19 digits) or the power of ten is not exact: the host's Number() decides.
+      if (sig > 19 || exp10 < -22 || exp10 > 22) {
+        tokenStart = <u32>start;
+        count = n;
+        return SLOW;
+      }
+      let d = <f64>mant;
+      d = exp10 < 0 ? d / unchecked(POW10[-exp10]) : d * unchecked(POW10[exp10]);
+      if (sig > 15) {
+        // Up to 15 digits, mant and 10^k are exact and one IEEE operation rounds correctly (Clinger).
+        // Beyond, mant was rounded once more, so d can be ~2 ulp from the correctly rounded double; that
+        // changes the f32 only when d is near an f32 rounding midpoint (the 29 dropped bits near 2^28),
+        // or in f32's subnormal range where fewer bits survive. The host decides those (about 1 in 10^7).
+        const dropped = <i64>(reinterpret<u64>(d) & 0x1fffffff) - 0x10000000;
+        if ((dropped < 0 ? -dropped : dropped) <= 16 || d < 1.2e-38) {
+          tokenStart = <u32>start;
+          count = n;
+          return SLOW;
+        }
+      }
+      const v = <f32>d;
+      if (v - v != 0) return DECLINE; // overflows f32: Qdrant refuses it
+      store<f32>(out + (<usize>n << 2), neg ? -v : v);
+      n++;
+    }
+    afterValue = false;
+    c = load<u8>(p);
+    while (isWs(c)) c = load<u8>(++p);
+    p++;
+    if (c == 0x2c) continue;
+    if (c == 0x5d) {
+      count = n;
+      return <i32>p;
+    }
+    return DECLINE;
+  }
+  return DECLINE;
+}
