@@ -40,10 +40,38 @@ const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, COLON = 0x3a;
 const LBRACE = 0x7b, RBRACE = 0x7d, LBRACK = 0x5b, RBRACK = 0x5d;
 const MINUS = 0x2d, PLUS = 0x2b, DOT = 0x2e, ZERO = 0x30, NINE = 0x39, E_LO = 0x65, E_UP = 0x45;
 
+/** ASCII strings up to this length (keys, enum-like payload values) go through the cache below. */
+const SHORT_STRING = 32;
+const stringCache: (string | undefined)[] = new Array<string | undefined>(1024).fill(undefined);
+
+/**
+ * The ASCII string bytes[start, end) (no escapes), from a direct-mapped cache when the last string with
+ * this hash has the same characters. Saves a native slice and an allocation per key: the keys of a
+ * 500-point body are the same few strings 500 times.
+ */
+function shortString(bytes: Uint8Array, start: number, end: number, hash: number): string {
+  const slot = (hash ^ (hash >>> 10)) & 1023;
+  const cached = stringCache[slot];
+  const n = end - start;
+  if (cached !== undefined && cached.length === n) {
+    let i = 0;
+    while (i < n && cached.charCodeAt(i) === bytes[start + i]) i++;
+    if (i === n) return cached;
+  }
+  const made = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  stringCache[slot] = made;
+  return made;
+}
+
 let reader: NumberArrayReader | undefined;
 /** One reader per process: scans run one at a time (the request path is synchronous). */
 function numberArrayReader(): NumberArrayReader {
   return (reader ??= new NumberArrayReader());
+}
+
+/** Compile and instantiate the WebAssembly reader now (a server calls this before its first request). */
+export function prepareUpsertScanner(): void {
+  numberArrayReader();
 }
 
 class Scanner {
@@ -69,7 +97,7 @@ class Scanner {
   }
 
   ws(): void {
-    const b = this.b;
+    const b = this.bytes;
     let p = this.pos;
     for (;;) {
       const c = b[p];
@@ -81,23 +109,24 @@ class Scanner {
 
   expect(c: number): void {
     this.ws();
-    if (this.b[this.pos] !== c) this.fail(`expected '${String.fromCharCode(c)}' at ${this.pos}`);
+    if (this.bytes[this.pos] !== c) this.fail(`expected '${String.fromCharCode(c)}' at ${this.pos}`);
     this.pos++;
   }
 
   peek(): number | undefined {
     this.ws();
-    return this.b[this.pos];
+    return this.bytes[this.pos];
   }
 
   string(): string {
     this.ws();
-    const b = this.b;
+    const b = this.bytes;
     if (b[this.pos] !== QUOTE) this.fail('expected string');
     const start = this.pos + 1;
     let p = start;
     let escaped = false;
     let ascii = true;
+    let hash = 0;
     for (;;) {
       const c = b[p];
       if (c === undefined) this.fail('unterminated string');
@@ -109,14 +138,18 @@ class Scanner {
       }
       if (c < 0x20) this.fail('control character in string');
       if (c >= 0x80) ascii = false;
+      hash = (Math.imul(hash, 31) + c) | 0;
       p++;
     }
     this.pos = p + 1;
-    // Pure ASCII (keys, most payload text): latin1 decoding gives the same string without the UTF-8 decoder.
-    if (!escaped) return ascii ? (b as unknown as Latin1Slicer).latin1Slice(start, p) : b.toString('utf8', start, p);
+    if (!escaped) {
+      if (!ascii) return this.b.toString('utf8', start, p);
+      // Keys and short values repeat in every point: hand out the string made last time.
+      return p - start <= SHORT_STRING ? shortString(b, start, p, hash) : (this.b as unknown as Latin1Slicer).latin1Slice(start, p);
+    }
     // Escapes: let the engine's JSON decode this one string (same result as the general parser).
     try {
-      return JSON.parse(b.toString('utf8', start - 1, p + 1)) as string;
+      return JSON.parse(this.b.toString('utf8', start - 1, p + 1)) as string;
     } catch {
       this.fail('bad escape');
     }
