@@ -33,6 +33,7 @@ const VALID: string[] = [
   '{"points":[{"id":10,"vector":[]}]}',
   '{"update_filter":{"must":[{"key":"a","match":{"value":1}}]},"points":[{"id":11,"vector":[1,2,3]}],"update_mode":"insert_only"}',
   '{"points":[{"id":12,"vector":[1,2,3],"payload":{"__proto__":{"polluted":true}}}]}',
+  '{"points":[{"id":13,"vector":[1.5,0.123456789012345678901,-0.0]},{"id":14,"vector":[12345678.5,0.1234567890123456,-1.0e-3]}]}',
 ];
 
 const BROKEN: string[] = [
@@ -59,6 +60,11 @@ const BROKEN: string[] = [
   '{"points":[{"id":1,"vector":[1,2,3],}]}',
   '{"points":[{"id":1,"vector":[1,2,3]}]} x',
   '{"points":[{"id":1,"vector":[01,2,3]}]}',
+  '{"points":[{"id":1,"vector":[01.5,2,3]}]}',
+  '{"points":[{"id":1,"vector":[1.5,-00.25,3]}]}',
+  '{"points":[{"id":1,"vector":[1.5,2.,3]}]}',
+  '{"points":[{"id":1,"vector":[1.5,2.5.5,3]}]}',
+  '{"points":[{"id":1,"vector":[1.5,-.5,3]}]}',
   '{"points":[{"id":1,"vector":[1.,2,3]}]}',
   '{"points":[{"id":1,"vector":[.5,2,3]}]}',
   '{"points":[{"id":1,"vector":[-,2,3]}]}',

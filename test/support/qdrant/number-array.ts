@@ -16,8 +16,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'wasm', 'number-array.ts');
-/** Release build: optimised for speed, assertions compiled out, the allocation-free stub runtime. */
-const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub'];
+/** Release build: optimised for speed, assertions compiled out, the allocation-free stub runtime, SIMD (Node ≥ 16.4). */
+const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
 const DECLINE = -1;
 const SLOW = -2;
 /** Zero bytes after the body: the module reads eight bytes at a time and stops at a zero. */
