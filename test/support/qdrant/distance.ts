@@ -3,42 +3,56 @@
  * upsert and scored by dot product; Dot is the dot product; Euclid and Manhattan are distances (smaller is
  * better) reported as the score. Arithmetic is f32, like Qdrant's non-SIMD path.
  */
+import { wasmInstance } from './wasm-module';
+
 export type Distance = 'Cosine' | 'Dot' | 'Euclid' | 'Manhattan';
 
 /**
  * Qdrant's cosine preprocessing: divide by the L2 norm (as f32) unless it is below f32::EPSILON. Qdrant
- * sums in SIMD lanes, whose order no scalar loop reproduces; here the squares are summed as doubles in
- * four lanes (component i into lane i mod 4, then (l0 + l1) + (l2 + l3)): four independent chains run
- * about twice as fast as one. A component can still differ from real Qdrant's in the last f32 bit, so
+ * sums in SIMD lanes, whose order no scalar loop reproduces; the kernel (wasm/normalize.ts) sums the
+ * squares as doubles in four lanes, so a component can differ from real Qdrant's in the last f32 bit:
  * compare normalised vectors with a 1-ulp tolerance. `inPlace` reuses the array when the caller owns it
  * (the upsert path).
  */
 export function normalize(v: Float32Array, inPlace = false): Float32Array {
-  const n = v.length;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const a = v[i]!;
-    const b = v[i + 1]!;
-    const c = v[i + 2]!;
-    const d = v[i + 3]!;
-    s0 += a * a;
-    s1 += b * b;
-    s2 += c * c;
-    s3 += d * d;
+  const k = (kernel ??= new NormalizeKernel());
+  const out = k.run(v);
+  if (!out) return v;
+  if (inPlace) {
+    v.set(out);
+    return v;
   }
-  if (i < n) s0 += v[i]! * v[i]!;
-  if (i + 1 < n) s1 += v[i + 1]! * v[i + 1]!;
-  if (i + 2 < n) s2 += v[i + 2]! * v[i + 2]!;
-  const len = Math.fround(Math.sqrt(s0 + s1 + (s2 + s3)));
-  if (len < 1.1920929e-7) return v;
-  const out = inPlace ? v : new Float32Array(n);
-  for (let j = 0; j < n; j++) out[j] = v[j]! / len;
-  return out;
+  return out.slice();
 }
+
+interface NormalizeExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  normalize(p: number, n: number): number;
+}
+
+/** The WebAssembly kernel and its memory: a vector is copied in, normalised there, and read back. */
+class NormalizeKernel {
+  private readonly ex = wasmInstance<NormalizeExports>('normalize');
+  private readonly at = Math.ceil(this.ex.heapBase() / 16) * 16;
+  private floats = new Float32Array(this.ex.memory.buffer);
+
+  /** The normalised vector (a view into the kernel's memory, valid until the next call), or undefined below epsilon. */
+  run(v: Float32Array): Float32Array | undefined {
+    const need = this.at + v.length * 4;
+    const memory = this.ex.memory;
+    if (need > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+      this.floats = new Float32Array(memory.buffer);
+    }
+    const i = this.at >> 2;
+    const view = this.floats.subarray(i, i + v.length);
+    view.set(v);
+    return this.ex.normalize(this.at, v.length) ? view : undefined;
+  }
+}
+
+let kernel: NormalizeKernel | undefined;
 
 export function score(distance: Distance, a: Float32Array, b: Float32Array): number {
   let s = 0;

@@ -1,26 +1,14 @@
 /**
  * The WebAssembly number-array reader the upsert fast path calls for each vector (source:
- * wasm/number-array.ts, AssemblyScript). It is compiled with the `assemblyscript` devDependency on first
- * use and cached under node_modules/.cache by a hash of the source and the compiler version, so editing
- * the source is enough to rebuild it and nothing generated is committed. Compiling is synchronous
- * (a child process, ~2 s once) because the stand-in's request path is synchronous.
- *
- * A body is copied into the module's memory once per request (`load`), then `parseVector` is called at
- * each vector's `[`; the values come back in a reused view that the caller copies out.
+ * wasm/number-array.ts; compiled by wasm-module.ts). A body is copied into the module's memory once per
+ * request (`load`), then `parseVector` is called at each vector's `[`; the values come back in a reused
+ * view that the caller copies out.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { wasmInstance } from './wasm-module';
 
-const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'wasm', 'number-array.ts');
-/** Release build: optimised for speed, assertions compiled out, the allocation-free stub runtime, SIMD (Node ≥ 16.4). */
-const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
 const DECLINE = -1;
 const SLOW = -2;
-/** Zero bytes after the body: the module reads eight bytes at a time and stops at a zero. */
+/** Zero bytes after the body: the module reads up to 16 bytes at a time and stops at a zero. */
 const PAD = 16;
 const PAGE = 65536;
 
@@ -42,28 +30,6 @@ export type VectorRead = { ok: true; values: Float32Array; end: number } | { ok:
  */
 export type SlowNumber = (start: number) => { value: number; end: number } | undefined;
 
-let compiled: WebAssembly.Module | undefined;
-
-function compile(): WebAssembly.Module {
-  if (compiled) return compiled;
-  const require = createRequire(import.meta.url);
-  const ascPackage = require.resolve('assemblyscript/package.json');
-  const version = (JSON.parse(readFileSync(ascPackage, 'utf8')) as { version: string }).version;
-  const source = readFileSync(SOURCE);
-  const hash = createHash('sha256').update(source).update(version).update(ASC_FLAGS.join(' ')).digest('hex').slice(0, 16);
-  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'node_modules', '.cache', 'xnai-standin');
-  const file = join(dir, `number-array-${hash}.wasm`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    // A unique temporary name, then rename: parallel test workers may compile at the same time.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    execFileSync(process.execPath, [join(dirname(ascPackage), 'bin', 'asc.js'), SOURCE, ...ASC_FLAGS, '-o', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
-    renameSync(tmp, file);
-  }
-  compiled = new WebAssembly.Module(readFileSync(file));
-  return compiled;
-}
-
 export class NumberArrayReader {
   private readonly ex: Exports;
   private bodyAt = 0;
@@ -73,7 +39,7 @@ export class NumberArrayReader {
   private floats: Float32Array;
 
   constructor() {
-    this.ex = new WebAssembly.Instance(compile(), { env: { abort: () => undefined } }).exports as unknown as Exports;
+    this.ex = wasmInstance<Exports>('number-array');
     this.bodyAt = Math.ceil(this.ex.heapBase() / 8) * 8;
     this.bytes = new Uint8Array(this.ex.memory.buffer);
     this.floats = new Float32Array(this.ex.memory.buffer);

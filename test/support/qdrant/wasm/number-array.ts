@@ -1,5 +1,5 @@
 /**
- * AssemblyScript (compiled to WebAssembly by test/support/qdrant/number-array.ts): the inner loop of the
+ * AssemblyScript (compiled to WebAssembly by test/support/qdrant/wasm-module.ts): the inner loop of the
  * stand-in's upsert fast path. It reads the numbers of one JSON vector (`[n, n, ...]`, from just after
  * the `[`) out of the request body in linear memory and writes them as f32, as serde_json + `as f32`
  * reads them in Qdrant: the correctly rounded double, then rounded to f32.

@@ -1,0 +1,47 @@
+/**
+ * The stand-in's WebAssembly kernels (sources in ./wasm/, AssemblyScript). Each is compiled with the
+ * `assemblyscript` devDependency on first use and cached under node_modules/.cache by a hash of its
+ * source, the compiler version and the flags, so editing a source is enough to rebuild it and nothing
+ * generated is committed. Compiling is synchronous (a child process, ~2 s once per machine) because the
+ * stand-in's request path is synchronous; StandInServer.listen() does it before the first request.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const CACHE = join(HERE, '..', '..', '..', 'node_modules', '.cache', 'xnai-standin');
+/** Release build: optimised for speed, assertions compiled out, the allocation-free stub runtime, SIMD (Node ≥ 16.4). */
+const ASC_FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
+
+const compiled = new Map<string, WebAssembly.Module>();
+
+/** The compiled module for ./wasm/<name>.ts. */
+export function wasmModule(name: string): WebAssembly.Module {
+  const hit = compiled.get(name);
+  if (hit) return hit;
+  const require = createRequire(import.meta.url);
+  const ascPackage = require.resolve('assemblyscript/package.json');
+  const version = (JSON.parse(readFileSync(ascPackage, 'utf8')) as { version: string }).version;
+  const source = join(HERE, 'wasm', `${name}.ts`);
+  const hash = createHash('sha256').update(readFileSync(source)).update(version).update(ASC_FLAGS.join(' ')).digest('hex').slice(0, 16);
+  const file = join(CACHE, `${name}-${hash}.wasm`);
+  if (!existsSync(file)) {
+    mkdirSync(CACHE, { recursive: true });
+    // A unique temporary name, then rename: parallel test workers may compile at the same time.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    execFileSync(process.execPath, [join(dirname(ascPackage), 'bin', 'asc.js'), source, ...ASC_FLAGS, '-o', tmp], { stdio: ['ignore', 'ignore', 'pipe'] });
+    renameSync(tmp, file);
+  }
+  const module = new WebAssembly.Module(readFileSync(file));
+  compiled.set(name, module);
+  return module;
+}
+
+/** A fresh instance of ./wasm/<name>.ts (its own memory). */
+export function wasmInstance<T>(name: string): T {
+  return new WebAssembly.Instance(wasmModule(name), { env: { abort: () => undefined } }).exports as unknown as T;
+}
