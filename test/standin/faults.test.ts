@@ -116,6 +116,23 @@ describe.skipIf(LIVE)('faults', () => {
     expect(await count()).toBeGreaterThanOrEqual(0);
   });
 
+  it('refuses whole upserts that carry a rejected point id (plain and batch), with Qdrant\'s 400, until reset', async () => {
+    h.qdrant.faults.rejectPoints([301, 9007199254740993n], { reason: 'payload too large for the test' });
+    const before = await count();
+    const refused = await failure(h.client.upsert(name, { wait: true, points: [{ id: 300, vector: [1, 1] }, { id: 301, vector: [2, 1] }] }));
+    expect(refused).toMatchObject({ status: 400, error: 'Wrong input: point 301: payload too large for the test' });
+    const big = await fetch(`${h.qdrant.url}/collections/${name}/points?wait=true`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"points":[{"id":9007199254740993,"vector":[1,2]}]}' });
+    expect(big.status).toBe(400);
+    const batch = await failure(h.client.batchUpdate(name, { wait: true, operations: [{ upsert: { points: [{ id: 301, vector: [1, 2] }] } }] }));
+    expect(batch).toMatchObject({ status: 400 });
+    expect(await count(), 'nothing of a refused request lands').toBe(before);
+    await upsert(302);
+    expect(await count()).toBe(before + 1);
+    h.qdrant.faults.reset();
+    await upsert(301);
+    expect(await count()).toBe(before + 2);
+  });
+
   it('goes down (connections refused) and comes back up on the same port', async () => {
     const url = h.qdrant.url;
     await h.qdrant.faults.down();

@@ -6,7 +6,8 @@
  */
 import type { Schemas } from '@qdrant/js-client-rest';
 import { Collection, type IncomingPoint } from './collection';
-import { badRequest, collectionNotFound, formatError, QdrantHttpError, validationError } from './errors';
+import { badInput, badRequest, collectionNotFound, formatError, QdrantHttpError, validationError } from './errors';
+import type { FaultController } from './faults';
 import { parsePointId, type StoredId } from './ids';
 import { compileFilter } from './filter';
 import type { Payload } from './point';
@@ -22,6 +23,8 @@ export interface RequestContext {
   version: string;
   /** Points already decoded by the upsert fast path (the body then carries only the non-vector skeleton). */
   fastPoints?: IncomingPoint[];
+  /** Per-test refusals of single points (FaultController.rejectPoints). */
+  faults?: Pick<FaultController, 'refusalFor'>;
 }
 
 /** A handler's answer: the envelope's result, or a raw body (`/`, health checks). */
@@ -121,6 +124,8 @@ const badInput2 = (m: string) => new QdrantHttpError(400, `Wrong input: ${m}`);
 
 function upsertOp(ctx: RequestContext, c: Collection, body: Schemas['PointInsertOperations'], points?: IncomingPoint[]): () => number {
   const prepared = c.prepareUpsert(points ?? pointsFromInsert(body));
+  const refusal = ctx.faults?.refusalFor(prepared.map((p) => p.id));
+  if (refusal) throw badInput(refusal);
   const b = body as Record<string, unknown>;
   const filter = b.update_filter ? compileFilter(b.update_filter as Schemas['Filter'], c.tokenizer) : null;
   return () => c.applyUpsert(prepared, b.update_mode as string | null | undefined, filter);

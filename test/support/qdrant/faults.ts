@@ -1,3 +1,5 @@
+import { idKey, parsePointId, type StoredId } from './ids';
+
 /**
  * Per-test fault injection. Each rule applies to requests that match it (by operationId, method or path)
  * and to the next N of them, or to a fraction of them (seeded, so a failing test replays the same way).
@@ -50,6 +52,8 @@ function matches(m: Match | undefined, r: RequestInfo): boolean {
 
 export class FaultController {
   private rules: Rule[] = [];
+  /** Point ids (map keys) that upserts may not carry, with the reason given. */
+  private readonly refused = new Map<string, string>();
   private seed = 0x9e3779b9;
   /** Every request the stand-in saw, with the status it answered (0: dropped or stalled). */
   readonly log: { method: string; path: string; operationId: string | undefined; status: number }[] = [];
@@ -121,9 +125,29 @@ export class FaultController {
     return this.hooks.up();
   }
 
-  /** Remove every rule (the request log is kept). */
+  /**
+   * Refuse every upsert that carries one of these point ids (plain or inside a batch update) with
+   * Qdrant's 400 "Wrong input", until reset. Qdrant refuses a whole request for one bad point, so a
+   * client has to find the bad ones itself (the engine splits the batch) and can send them again later.
+   */
+  rejectPoints(ids: readonly (number | bigint | string)[], opts?: { reason?: string }): void {
+    for (const id of ids) this.refused.set(idKey(parsePointId(id)), opts?.reason ?? 'the point is refused by a stand-in fault');
+  }
+
+  /** The error text for a write of these ids, when one of them is refused (rejectPoints). */
+  refusalFor(ids: Iterable<StoredId>): string | undefined {
+    if (this.refused.size === 0) return undefined;
+    for (const id of ids) {
+      const reason = this.refused.get(idKey(id));
+      if (reason !== undefined) return `point ${idKey(id)}: ${reason}`;
+    }
+    return undefined;
+  }
+
+  /** Remove every rule and refused point (the request log is kept). */
   reset(): void {
     this.rules = [];
+    this.refused.clear();
     this.hooks.setAsyncApplyDelay(0);
   }
 

@@ -16,7 +16,7 @@ export type { StandInOptions, ContractViolation } from './server';
 export type { Match, FaultAction } from './faults';
 export { StandInServer } from './server';
 
-export type Faults = Pick<FaultController, 'latency' | 'failNext' | 'failRate' | 'dropNext' | 'stallNext' | 'asyncApplyDelay' | 'optimizing' | 'corruptNextResponse' | 'down' | 'up' | 'reset'> & {
+export type Faults = Pick<FaultController, 'latency' | 'failNext' | 'failRate' | 'dropNext' | 'stallNext' | 'asyncApplyDelay' | 'optimizing' | 'corruptNextResponse' | 'rejectPoints' | 'down' | 'up' | 'reset'> & {
   /** Requests seen so far (method, path, operationId, status answered; 0 = dropped/stalled). */
   readonly log: FaultController['log'];
 };
@@ -59,6 +59,7 @@ function realServerFaults(): Faults {
     asyncApplyDelay: refuse('asyncApplyDelay'),
     optimizing: refuse('optimizing'),
     corruptNextResponse: refuse('corruptNextResponse'),
+    rejectPoints: refuse('rejectPoints'),
     down: () => Promise.reject(new FaultsNeedStandInError('faults.down()')),
     up: () => Promise.reject(new FaultsNeedStandInError('faults.up()')),
     reset: () => undefined,
@@ -92,6 +93,7 @@ export async function startQdrant(options: StandInOptions = {}): Promise<TestQdr
     asyncApplyDelay: f.asyncApplyDelay.bind(f),
     optimizing: f.optimizing.bind(f),
     corruptNextResponse: f.corruptNextResponse.bind(f),
+    rejectPoints: f.rejectPoints.bind(f),
     down: f.down.bind(f),
     up: f.up.bind(f),
     reset: f.reset.bind(f),

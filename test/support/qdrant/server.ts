@@ -177,7 +177,7 @@ export class StandInServer {
     try {
       if (this.options.apiKey && !UNAUTHENTICATED.has(route.operationId)) this.checkApiKey(req);
       const raw = await this.readBody(req);
-      const ctx: RequestContext = { params, query: url.searchParams, body: undefined, storage: this.storage, version: this.version };
+      const ctx: RequestContext = { params, query: url.searchParams, body: undefined, storage: this.storage, version: this.version, faults: this.faults };
       this.validateQuery(route.operationId, url.searchParams);
       if (raw.length > 0) this.parseRequest(route.operationId, raw, ctx);
       else this.validateBody(route.operationId, undefined);
