@@ -345,6 +345,38 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     await wide.close();
   });
 
+  it('lists the points Qdrant refuses with the reason, and sends them again with Retry failed points', async () => {
+    const collection = 'e2e_refused';
+    // Two ordinary ids (their batches hold eight good points each, which must still arrive).
+    const refused = TRUTH.labels.filter((l) => /^\d+$/.test(l) && Number.isSafeInteger(Number(l))).slice(3, 5);
+    env.qdrant.faults.rejectPoints(refused.map((l) => BigInt(l)), { reason: 'refused by the e2e test' });
+    await configure(collection, { batchSize: 10, concurrency: 2 });
+    await page.getByTestId('start').click();
+    await waitForStatus(page, ['completed', 'failed'], 90_000);
+    await expect.poll(() => stat(page, 'stat-failed').then(toInt), { timeout: 15_000 }).toBe(2);
+    expect(await qdrantCount(collection)).toBe(TRUTH.ntotal - 2);
+    expect(await qdrantHasIds(collection, refused)).toEqual([]);
+
+    await gotoTab(page, 'Redis state');
+    const table = page.getByTestId('failed-table');
+    await table.waitFor({ timeout: 15_000 });
+    const rows = await table.locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(2);
+    for (const id of refused) expect(rows.some((r) => r.includes(id) && r.includes('refused by the e2e test')), `row for ${id}: ${rows.join(' | ')}`).toBe(true);
+    await page.screenshot({ path: artifact('failed-points.png'), fullPage: true });
+
+    // Whatever made Qdrant refuse them is fixed: one click sends exactly those points again.
+    env.qdrant.faults.reset();
+    await page.getByTestId('retry-failed').click();
+    await waitForStatus(page, ['completed'], 60_000);
+    await gotoTab(page, 'Redis state');
+    await expect.poll(() => page.getByTestId('redis-processed').textContent(), { timeout: 15_000 }).toBe('200 / 200');
+    await expect.poll(() => page.getByText('No point failed.').count(), { timeout: 15_000 }).toBe(1);
+    expect(await qdrantCount(collection)).toBe(TRUTH.ntotal);
+    expect(await qdrantHasIds(collection, refused)).toEqual([...refused].sort());
+    await page.screenshot({ path: artifact('failed-points-retried.png'), fullPage: true });
+  }, 180_000);
+
   it('says so when the engine goes away, and that the run is safe (last: stops the host)', async () => {
     await gotoTab(page, 'Run');
     await env.host.stop();
