@@ -216,7 +216,7 @@ function numberTexts(count: number): string[] {
   return out;
 }
 
-describe.skipIf(!HAVE_DOCS)('vector numbers: the WebAssembly reader against the engine\'s Number()', () => {
+describe('vector numbers: the WebAssembly reader against the engine\'s Number()', () => {
   it('reads 40,000 seeded number texts to the same f32 bits as Math.fround(Number(text)), or declines what Qdrant refuses', () => {
     const texts = numberTexts(40_000);
     const finite = texts.filter((t) => Number.isFinite(Math.fround(Number(t))));
