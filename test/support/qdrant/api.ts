@@ -108,19 +108,17 @@ export function pointsFromInsert(body: Schemas['PointInsertOperations']): Incomi
   const n = batch.ids.length;
   const vecs: Map<string, Float32Array>[] = Array.from({ length: n }, () => new Map());
   if (Array.isArray(batch.vectors)) {
-    if (batch.vectors.length !== n) throw badInput2(`number of vectors (${batch.vectors.length}) must be equal to number of ids (${n})`);
+    if (batch.vectors.length !== n) throw badInput(`number of vectors (${batch.vectors.length}) must be equal to number of ids (${n})`);
     batch.vectors.forEach((v, i) => vecs[i]!.set('', toF32(v as number[], `batch.vectors[${i}]`)));
   } else {
     for (const [name, list] of Object.entries(batch.vectors as Record<string, unknown[]>)) {
-      if (list.length !== n) throw badInput2(`number of vectors (${list.length}) must be equal to number of ids (${n})`);
+      if (list.length !== n) throw badInput(`number of vectors (${list.length}) must be equal to number of ids (${n})`);
       list.forEach((v, i) => vecs[i]!.set(name, toF32(v as number[], `batch.vectors.${name}[${i}]`)));
     }
   }
-  if (batch.payloads && batch.payloads.length !== n) throw badInput2(`number of payloads (${batch.payloads.length}) must be equal to number of ids (${n})`);
+  if (batch.payloads && batch.payloads.length !== n) throw badInput(`number of payloads (${batch.payloads.length}) must be equal to number of ids (${n})`);
   return batch.ids.map((id, i) => ({ id: parsePointId(id), vectors: vecs[i]!, payload: batch.payloads?.[i] ?? null }));
 }
-
-const badInput2 = (m: string) => new QdrantHttpError(400, `Wrong input: ${m}`);
 
 function upsertOp(ctx: RequestContext, c: Collection, body: Schemas['PointInsertOperations'], points?: IncomingPoint[]): () => number {
   const prepared = c.prepareUpsert(points ?? pointsFromInsert(body));

@@ -1,9 +1,9 @@
-import { idKey, parsePointId, type StoredId } from './ids';
-
 /**
  * Per-test fault injection. Each rule applies to requests that match it (by operationId, method or path)
  * and to the next N of them, or to a fraction of them (seeded, so a failing test replays the same way).
  */
+import { idKey, parsePointId, type StoredId } from './ids';
+
 export interface RequestInfo {
   method: string;
   path: string;
