@@ -12,7 +12,8 @@ import { toPlain, writeJson } from './json-out';
 import { describeViolation, fieldPath, loadOpenApi, type OpenApiVersion, type QdrantOpenApi } from './openapi';
 import { matchRoute } from './routes';
 import { Storage } from './storage';
-import { prepareUpsertScanner, scanUpsertBody } from './upsert-scanner';
+import { scanUpsertBody } from './upsert-scanner';
+import { compileKernels } from './wasm-module';
 
 export interface StandInOptions {
   /** Port to listen on (0 or absent: a free one). A restart keeps it. */
@@ -78,8 +79,8 @@ export class StandInServer {
 
   async listen(): Promise<void> {
     if (this.server) return;
-    // The first upsert should not wait for the WebAssembly reader to compile (about 2 s, once per machine).
-    if (this.options.fastUpsert !== false) prepareUpsertScanner();
+    // No request should wait for a WebAssembly kernel to compile (about 2 s each, once per machine).
+    compileKernels();
     const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         if (!res.headersSent) this.sendError(res, new QdrantHttpError(500, `Service internal error: ${e instanceof Error ? e.message : String(e)}`), undefined);

@@ -69,11 +69,6 @@ function numberArrayReader(): NumberArrayReader {
   return (reader ??= new NumberArrayReader());
 }
 
-/** Compile and instantiate the WebAssembly reader now (a server calls this before its first request). */
-export function prepareUpsertScanner(): void {
-  numberArrayReader();
-}
-
 class Scanner {
   pos = 0;
   /**

@@ -3,11 +3,11 @@
  * `assemblyscript` devDependency on first use and cached under node_modules/.cache by a hash of its
  * source, the compiler version and the flags, so editing a source is enough to rebuild it and nothing
  * generated is committed (the temporary folder stands in when node_modules is read-only). Compiling is synchronous (a child process, ~2 s once per machine) because the
- * stand-in's request path is synchronous; StandInServer.listen() does it before the first request.
+ * stand-in's request path is synchronous; StandInServer.listen() compiles them all before the first request.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -52,6 +52,11 @@ export function wasmModule(name: string): WebAssembly.Module {
   const module = new WebAssembly.Module(readFileSync(file));
   compiled.set(name, module);
   return module;
+}
+
+/** Compile every kernel in ./wasm/ now (StandInServer.listen: no request waits for a compile). */
+export function compileKernels(): void {
+  for (const f of readdirSync(join(HERE, 'wasm'))) if (f.endsWith('.ts')) wasmModule(f.slice(0, -3));
 }
 
 /** A fresh instance of ./wasm/<name>.ts (its own memory). */
