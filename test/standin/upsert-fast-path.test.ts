@@ -141,6 +141,20 @@ describe.skipIf(!HAVE_DOCS)('fast path against the general path, function level'
     }
   });
 
+  it('reads a body split into pieces at every byte (inside numbers, keys and multi-byte characters) as the whole body', () => {
+    const text = VALID.find((t) => t.includes('naïve'))!;
+    const whole = Buffer.from(text, 'utf8');
+    const want = fastPath(text);
+    expect(want).not.toBe('declined');
+    for (let cut = 1; cut < whole.length; cut++) {
+      const r = scanUpsertBody([whole.subarray(0, cut), whole.subarray(cut)]);
+      expect(r.ok, `cut at ${cut}`).toBe(true);
+      if (!r.ok || want === 'declined' || !want.ok) continue;
+      expect(r.points.map((p) => p.payload), `cut at ${cut}`).toEqual(want.points.map((p) => p.payload));
+      expect(r.points.map((p) => bits(p.vectors.get('')!)), `cut at ${cut}`).toEqual(want.points.map((p) => bits(p.vectors.get('')!)));
+    }
+  });
+
   it('never accepts a body the general path refuses', () => {
     for (const text of BROKEN) {
       const fast = fastPath(text);
@@ -235,6 +249,13 @@ describe('vector numbers: the WebAssembly reader against the engine\'s Number()'
       compared += got.length;
     });
     expect(compared).toBe(finite.length);
+    // The same body in the pieces a socket delivers (here cut every 777 bytes, inside numbers too) reads the same.
+    const whole = Buffer.from(body);
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < whole.length; at += 777) pieces.push(whole.subarray(at, at + 777));
+    const chunked = scanUpsertBody(pieces);
+    expect(chunked.ok).toBe(true);
+    if (chunked.ok) expect(chunked.points.map((p) => bits(p.vectors.get('')!))).toEqual(r.points.map((p) => bits(p.vectors.get('')!)));
     // Values beyond f32 (1e39, 1e400) make the fast path decline: the general path refuses them.
     for (const t of texts.filter((x) => !Number.isFinite(Math.fround(Number(x)))).slice(0, 50)) expect(scanUpsertBody(Buffer.from(`{"points":[{"id":1,"vector":[1,${t}]}]}`)).ok, t).toBe(false);
   });

@@ -1,8 +1,8 @@
 /**
  * The WebAssembly number-array reader the upsert fast path calls for each vector (source:
  * wasm/number-array.ts; compiled by wasm-module.ts). A body is copied into the module's memory once per
- * request (`load`), then `parseVector` is called at each vector's `[`; the values come back in a reused
- * view that the caller copies out.
+ * request (`load`, straight from the pieces it arrived in), then `parseVector` is called at each vector's
+ * `[`; the values come back in a reused view that the caller copies out.
  */
 import { wasmInstance } from './wasm-module';
 
@@ -45,20 +45,31 @@ export class NumberArrayReader {
     this.floats = new Float32Array(this.ex.memory.buffer);
   }
 
-  /** Copy a body into the module's memory (growing it when needed), followed by zero padding. */
-  load(body: Uint8Array): void {
+  /**
+   * Copy a body (in the pieces it arrived in) into the module's memory, growing it when needed, followed
+   * by zero padding. Returns the body as it now lies there: a view, valid until the next load, so the
+   * caller needs no joined copy of its own.
+   */
+  load(parts: readonly Uint8Array[]): Buffer {
+    let length = 0;
+    for (const part of parts) length += part.length;
     // A vector needs at least two bytes per value ("0,"), so half the body's length bounds the values.
-    this.outAt = Math.ceil((this.bodyAt + body.length + PAD) / 4) * 4;
-    const needed = this.outAt + 2 * body.length + 4;
+    this.outAt = Math.ceil((this.bodyAt + length + PAD) / 4) * 4;
+    const needed = this.outAt + 2 * length + 4;
     const memory = this.ex.memory;
     if (needed > memory.buffer.byteLength) {
       memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
       this.bytes = new Uint8Array(memory.buffer);
       this.floats = new Float32Array(memory.buffer);
     }
-    this.bytes.set(body, this.bodyAt);
-    this.bytes.fill(0, this.bodyAt + body.length, this.bodyAt + body.length + PAD);
-    this.bodyLength = body.length;
+    let at = this.bodyAt;
+    for (const part of parts) {
+      this.bytes.set(part, at);
+      at += part.length;
+    }
+    this.bytes.fill(0, at, at + PAD);
+    this.bodyLength = length;
+    return Buffer.from(memory.buffer, this.bodyAt, length);
   }
 
   /**

@@ -177,10 +177,10 @@ export class StandInServer {
     const { route, params } = routed;
     try {
       if (this.options.apiKey && !UNAUTHENTICATED.has(route.operationId)) this.checkApiKey(req);
-      const raw = await this.readBody(req);
+      const chunks = await this.readBody(req);
       const ctx: RequestContext = { params, query: url.searchParams, body: undefined, storage: this.storage, version: this.version, faults: this.faults };
       this.validateQuery(route.operationId, url.searchParams);
-      if (raw.length > 0) this.parseRequest(route.operationId, raw, ctx);
+      if (chunks.length > 0) this.parseRequest(route.operationId, chunks, ctx);
       else this.validateBody(route.operationId, undefined);
       const handler = handlers[route.operationId];
       if (!handler) throw new QdrantHttpError(404, `Not found: ${route.template}`);
@@ -208,8 +208,12 @@ export class StandInServer {
     if (key !== this.options.apiKey && bearer !== this.options.apiKey) throw new QdrantHttpError(403, 'Invalid API key or JWT');
   }
 
-  /** The body, refused as actix refuses it when it exceeds max_request_size_mb. */
-  private readBody(req: IncomingMessage): Promise<Buffer> {
+  /**
+   * The body in the pieces it arrived in (none when empty), refused as actix refuses it when it exceeds
+   * max_request_size_mb. Not joined here: the upsert scanner copies the pieces straight to where it reads
+   * them, and a 2 MB join per request costed about 1.5 µs a point.
+   */
+  private readBody(req: IncomingMessage): Promise<Buffer[]> {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > this.limitBytes) {
       req.resume();
@@ -222,9 +226,9 @@ export class StandInServer {
       req.on('data', (c: Buffer) => {
         size += c.length;
         if (size > this.limitBytes) over = true;
-        else chunks.push(c);
+        else if (c.length > 0) chunks.push(c);
       });
-      req.on('end', () => (over ? reject(new QdrantHttpError(400, `Payload error: JSON payload has exceeded limit (${this.limitBytes} bytes).`)) : resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))));
+      req.on('end', () => (over ? reject(new QdrantHttpError(400, `Payload error: JSON payload has exceeded limit (${this.limitBytes} bytes).`)) : resolve(chunks)));
       req.on('error', reject);
     });
   }
@@ -267,9 +271,9 @@ export class StandInServer {
   }
 
   /** Upserts take the fast scanner; everything else (and any body it declines) the general parser. */
-  private parseRequest(operationId: string, raw: Buffer, ctx: RequestContext): void {
+  private parseRequest(operationId: string, chunks: Buffer[], ctx: RequestContext): void {
     if (operationId === 'upsert_points' && this.options.fastUpsert !== false) {
-      const scanned = scanUpsertBody(raw);
+      const scanned = scanUpsertBody(chunks);
       // A skeleton that fails the schema goes to the general path too, so the error text is the same.
       if (scanned.ok && (!this.openapi || this.openapi.schemasFor(operationId)!.body!(scanned.plain))) {
         ctx.body = scanned.skeleton;
@@ -278,7 +282,7 @@ export class StandInServer {
       }
       // Declined (unusual shape or an error to report): the general path decides, with its messages.
     }
-    const body = parseBody(raw.toString('utf8'));
+    const body = parseBody(Buffer.concat(chunks).toString('utf8'));
     this.validateBody(operationId, body);
     ctx.body = body;
   }

@@ -82,9 +82,11 @@ class Scanner {
   /** A plain Uint8Array view: indexing it stays monomorphic in the hot loop. */
   private readonly bytes: Uint8Array;
   private readonly numbers = numberArrayReader();
-  constructor(private readonly b: Buffer) {
-    this.bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
-    this.numbers.load(this.bytes);
+  /** The body, read where the WebAssembly reader holds it (one copy, made from the pieces as they came). */
+  readonly b: Buffer;
+  constructor(parts: readonly Buffer[]) {
+    this.b = this.numbers.load(parts);
+    this.bytes = new Uint8Array(this.b.buffer, this.b.byteOffset, this.b.length);
   }
 
   fail(reason: string): never {
@@ -302,9 +304,9 @@ function pointId(v: unknown): StoredId {
   throw new Decline('bad id');
 }
 
-/** Scan a `{"points": [...]}` upsert body. */
-export function scanUpsertBody(raw: Buffer): ScanResult {
-  const s: Scanner = new Scanner(raw);
+/** Scan a `{"points": [...]}` upsert body, whole or in the pieces it arrived in. */
+export function scanUpsertBody(raw: Buffer | readonly Buffer[]): ScanResult {
+  const s: Scanner = new Scanner(Buffer.isBuffer(raw) ? [raw] : raw);
   try {
     const skeleton: Record<string, unknown> = {};
     const plain: Record<string, unknown> = {};
@@ -369,7 +371,7 @@ export function scanUpsertBody(raw: Buffer): ScanResult {
       if (n !== COMMA) s.fail('expected , or }');
     }
     s.ws();
-    if (s.pos !== raw.length) s.fail('trailing characters');
+    if (s.pos !== s.b.length) s.fail('trailing characters');
     if (!points) throw new Decline('no points array');
     return { ok: true, skeleton, plain, points };
   } catch (e) {
