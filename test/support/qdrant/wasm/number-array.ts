@@ -17,11 +17,34 @@
 /** Exact powers of ten as doubles (10^22 is the largest exactly representable). */
 const POW10: StaticArray<f64> = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
+/**
+ * The SIMD step's constants, read from memory: written as v128.const, V8 (x64) rebuilds each one with
+ * three instructions at every use, which cost more than the load.
+ */
+const K = memory.data<u8>([
+  // 0: '0' in every byte
+  0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30,
+  // 16: 9 in every byte
+  9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+  // 32: lane numbers 0..15
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+  // 48: i16 0x00ff
+  0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0,
+  // 64: i16 10
+  10, 0, 10, 0, 10, 0, 10, 0, 10, 0, 10, 0, 10, 0, 10, 0,
+  // 80: i16 (100, 1)
+  100, 0, 1, 0, 100, 0, 1, 0, 100, 0, 1, 0, 100, 0, 1, 0,
+  // 96: i16 (10000, 1)
+  0x10, 0x27, 1, 0, 0x10, 0x27, 1, 0, 0x10, 0x27, 1, 0, 0x10, 0x27, 1, 0,
+], 16);
+
 const DECLINE: i32 = -1;
 const SLOW: i32 = -2;
 
 /** After a call: how many values are in the output (on success and on SLOW). */
 export let count: u32 = 0;
+/** After commonShape: true when it read the closing ']' (its return value is then the position after it). */
+let closed = false;
 /** After SLOW: where the token the host must read starts. */
 export let tokenStart: u32 = 0;
 
@@ -50,6 +73,53 @@ export function heapBase(): usize {
 }
 
 /**
+ * Values of the common shape, [-]digits.digits with at most 15 digits followed directly by ',' or ']', read
+ * one 16-byte SIMD step each, from p (after any whitespace) on. Stops at the first token of another shape
+ * and returns its position (count = values so far), or after ']' with closed = true.
+ */
+function commonShape(p: usize, out: usize, n: u32): usize {
+  closed = false;
+  while (true) {
+    let c = <u32>load<u8>(p);
+    while (c <= 0x20 && isWs(c)) c = load<u8>(++p);
+    const minus = <u32>(c == 0x2d);
+    const q = p + <usize>minus;
+    const v = v128.load(q);
+    const d = i8x16.sub(v, v128.load(K));
+    const digitLanes = i8x16.bitmask(i8x16.le_u(d, v128.load(K, 16)));
+    const dot = ctz(~digitLanes); // the first non-digit: must be the '.'
+    const end = ctz(~(digitLanes | (1 << dot))); // the first non-digit after it
+    const term = <u32>load<u8>(q + end);
+    // One branch for the whole shape test (each part is cheap; the reads stay inside the padding).
+    const shape = <u32>(<u32>(dot - 1) < 15) & <u32>(end > dot + 1) & <u32>(load<u8>(q + dot) == 0x2e) & (<u32>(term == 0x2c) | <u32>(term == 0x5d)) & (<u32>(dot == 1) | <u32>(load<u8>(q) != 0x30));
+    if (!shape) {
+      count = n;
+      return p;
+    }
+    // Gather the digits (without the '.') right-aligned into 16 lanes, zeros in front...
+    let from = i8x16.add(v128.load(K, 32), i8x16.splat(<i8>(end - 16)));
+    from = i8x16.add(from, i8x16.le_s(from, i8x16.splat(<i8>dot)));
+    const digits = i8x16.swizzle(d, from);
+    // ...then combine them: pairs (10a + b), fours (100a + b), eights (10000a + b).
+    const pairs = i16x8.add(i16x8.mul(v128.and(digits, v128.load(K, 48)), v128.load(K, 64)), i16x8.shr_u(digits, 8));
+    const fours = i32x4.dot_i16x8_s(pairs, v128.load(K, 80));
+    const eights = i32x4.dot_i16x8_s(i16x8.narrow_i32x4_s(fours, fours), v128.load(K, 96));
+    const m = <i64>i32x4.extract_lane(eights, 0) * 100000000 + <i64>i32x4.extract_lane(eights, 1);
+    // At most 15 digits: m and 10^k are exact, one division rounds correctly (Clinger).
+    const f = <f32>(<f64>m / unchecked(POW10[end - dot - 1]));
+    store<f32>(out + (<usize>n << 2), reinterpret<f32>(reinterpret<u32>(f) | (minus << 31)));
+    n++;
+    p = q + end + 1;
+    if (term == 0x5d) {
+      count = n;
+      closed = true;
+      return p;
+    }
+  }
+  return p;
+}
+
+/**
  * Parse numbers from `p` into f32s at `out + 4·n` until the closing `]`. `afterValue`: resume just after a
  * value the host wrote (at index n - 1), expecting `,` or `]`. Returns the position after `]`, or
  * DECLINE, or SLOW (count values written; the token at tokenStart is the host's).
@@ -66,39 +136,15 @@ export function parse(p: usize, out: usize, n: u32, afterValue: bool): i32 {
   }
   while (true) {
     if (!afterValue) {
+      // Values of the common shape, one SIMD step each; a token of any other shape is read below, then
+      // the common shape again.
+      const after = commonShape(p, out, n);
+      n = count;
+      if (closed) return <i32>after;
+      p = after;
       c = load<u8>(p);
-      while (isWs(c)) c = load<u8>(++p);
+      while (c <= 0x20 && isWs(c)) c = load<u8>(++p);
       const start = p;
-      // The common shape, [-]digits.digits with at most 15 digits then ',' or ']', read in one 16-byte step
-      // (about 15% faster than the loop below; anything else, or a leading zero, takes the loop).
-      {
-        const q = p + <usize>(c == 0x2d);
-        const v = v128.load(q);
-        const d = i8x16.sub(v, i8x16.splat(0x30));
-        const digitLanes = i8x16.bitmask(i8x16.lt_u(d, i8x16.splat(10)));
-        const dot = ctz(~digitLanes); // the first non-digit: must be the '.'
-        const end = ctz(~(digitLanes | (1 << dot))); // the first non-digit after it
-        const term = <u32>load<u8>(q + end);
-        if (dot >= 1 && end > dot + 1 && load<u8>(q + dot) == 0x2e && (term == 0x2c || term == 0x5d) && (dot == 1 || load<u8>(q) != 0x30)) {
-          // Gather the digits (without the '.') right-aligned into 16 lanes, zeros in front...
-          let from = i8x16.add(i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), i8x16.splat(<i8>(end - 16)));
-          from = i8x16.add(from, i8x16.le_s(from, i8x16.splat(<i8>dot)));
-          const digits = i8x16.swizzle(d, from);
-          // ...then combine them: pairs (10a + b), fours (100a + b), eights (10000a + b).
-          const pairs = i16x8.add(i16x8.mul(v128.and(digits, i16x8.splat(0xff)), i16x8.splat(10)), i16x8.shr_u(digits, 8));
-          const fours = i32x4.dot_i16x8_s(pairs, i16x8(100, 1, 100, 1, 100, 1, 100, 1));
-          const eights = i32x4.dot_i16x8_s(i16x8.narrow_i32x4_s(fours, fours), i16x8(10000, 1, 10000, 1, 10000, 1, 10000, 1));
-          const m = <u64>i32x4.extract_lane(eights, 0) * 100000000 + <u64>i32x4.extract_lane(eights, 1);
-          // At most 15 digits: m and 10^k are exact, one division rounds correctly (Clinger).
-          const f = <f32>(<f64>m / unchecked(POW10[end - dot - 1]));
-          store<f32>(out + (<usize>n << 2), c == 0x2d ? -f : f);
-          n++;
-          p = q + end + 1;
-          if (term == 0x2c) continue;
-          count = n;
-          return <i32>p;
-        }
-      }
       const neg = c == 0x2d;
       if (neg) c = load<u8>(++p);
       // Significant digits read (an upper bound: leading zeros count too); only picks the exact path.
@@ -179,7 +225,7 @@ export function parse(p: usize, out: usize, n: u32, afterValue: bool): i32 {
     }
     afterValue = false;
     c = load<u8>(p);
-    while (isWs(c)) c = load<u8>(++p);
+    while (c <= 0x20 && isWs(c)) c = load<u8>(++p);
     p++;
     if (c == 0x2c) continue;
     if (c == 0x5d) {
