@@ -127,12 +127,16 @@ function lane(port: number, next: () => Buffer | undefined): Promise<void> {
   });
 }
 
-/** Create the collection, send one warm-up request (JIT, schema compile), then `rounds` passes over the bodies, two in flight. */
+/** One request on its own connection (collection create and delete). */
+function sendOnce(port: number, method: string, path: string, b: Buffer): Promise<void> {
+  let sent = false;
+  return lane(port, () => (sent ? undefined : ((sent = true), request(port, method, path, b))));
+}
+
+/** Create the collection, send four warm-up requests (JIT, schema compile), then `rounds` passes over the bodies, two in flight. */
 async function httpRun(port: number, pid: number, bodies: Buffer[], rounds: number): Promise<{ points: number; seconds: number; cpu: number | undefined }> {
-  const create = request(port, 'PUT', '/collections/bench', Buffer.from(JSON.stringify({ vectors: { size: DIM, distance: 'Cosine', on_disk: true } })));
+  await sendOnce(port, 'PUT', '/collections/bench', Buffer.from(JSON.stringify({ vectors: { size: DIM, distance: 'Cosine', on_disk: true } })));
   const upserts = bodies.map((b) => request(port, 'PUT', '/collections/bench/points?wait=true', b));
-  let created = false;
-  await lane(port, () => (created ? undefined : ((created = true), create)));
   let warm = 0;
   await lane(port, () => (warm++ < 4 ? upserts[warm % upserts.length] : undefined));
   let sent = 0;
@@ -206,18 +210,15 @@ export async function run(): Promise<BenchTable[]> {
   const long = Array.from({ length: 8 }, (_, i) => body(i * BATCH, 'double-17'));
   const rounds = process.env.BENCH_QUICK ? 10 : 40;
   const rows: (string | number)[][] = [];
-  const mb = (b: Buffer[]) => (b[0]!.length / 1e6).toFixed(1);
-  const row = (name: string, points: number, wall: number | '', perCpu: number) => rows.push([name, points, wall === '' ? '' : Math.round(wall), Number.isNaN(perCpu) ? 'n/a' : Math.round(perCpu), `${((perCpu / TARGET) * 100).toFixed(0)}%`, mb(shortest)]);
+  const row = (name: string, points: number, wall: number | '', perCpu: number, bodies: Buffer[] = shortest) =>
+    rows.push([name, points, wall === '' ? '' : Math.round(wall), Number.isNaN(perCpu) ? 'n/a' : Math.round(perCpu), Number.isNaN(perCpu) ? 'n/a' : `${((perCpu / TARGET) * 100).toFixed(0)}%`, (bodies[0]!.length / 1e6).toFixed(1)]);
   const standIn = await startChild(['--import', 'tsx', 'test/support/qdrant/cli.ts', '--port', '0']);
   try {
     for (const [name, bodies] of [['shortest f32 text (~9 digits)', shortest], ['double text (17 digits)', long]] as const) {
       const { points, seconds, cpu } = await httpRun(standIn.port, standIn.pid, bodies, rounds);
-      rows.push([`stand-in, HTTP upsert, ${name}`, points, Math.round(points / seconds), cpu ? Math.round(points / cpu) : 'n/a', cpu ? `${((points / cpu / TARGET) * 100).toFixed(0)}%` : 'n/a', mb(bodies)]);
+      row(`stand-in, HTTP upsert, ${name}`, points, points / seconds, cpu ? points / cpu : NaN, [...bodies]);
       // A fresh collection per text kind: the second run must not count overwrites of the first one's ids.
-      await lane(standIn.port, (() => {
-        let sent = false;
-        return () => (sent ? undefined : ((sent = true), request(standIn.port, 'DELETE', '/collections/bench', Buffer.alloc(0))));
-      })());
+      await sendOnce(standIn.port, 'DELETE', '/collections/bench', Buffer.alloc(0));
     }
   } finally {
     standIn.stop();

@@ -32,7 +32,7 @@ export type SlowNumber = (start: number) => { value: number; end: number } | und
 
 export class NumberArrayReader {
   private readonly ex: Exports;
-  private bodyAt = 0;
+  private readonly bodyAt: number;
   private outAt = 0;
   private bodyLength = 0;
   private bytes: Uint8Array;
