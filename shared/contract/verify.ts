@@ -24,6 +24,11 @@ export type CheckResult = z.infer<typeof CheckResultSchema>;
 export const VerificationResultSchema = z.object({
   at: z.string(),
   collection: z.string(),
+  /**
+   * The run whose migration this verifies (the run of this collection and source in the state), or null
+   * when no run of ours wrote the collection. A result is shown with its run only, never under another.
+   */
+  runId: z.string().nullable().default(null),
   passed: z.boolean(),
   /** The verdict line, e.g. "PASS: 100000/100000 points, 200/200 vectors exact, recall@10 0.987". */
   verdict: z.string(),

@@ -8,7 +8,7 @@
  */
 import type { FailedPoint, MigrationState } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
-import type { StateStore } from '../state/store';
+import type { StateStore } from '../state/types';
 
 export interface CheckpointWriterOptions {
   /** The store and the state are read when a write starts (both are set up during the preflight). */

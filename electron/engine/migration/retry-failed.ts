@@ -9,7 +9,7 @@ import type { VectorBatch } from '../faiss/types';
 import { writeWithRecovery } from '../qdrant/recovery';
 import type { PointSink, PreparedPoints } from '../qdrant/types';
 import type { MigrationSource } from '../source/index';
-import type { StateStore } from '../state/store';
+import type { StateStore } from '../state/types';
 import { pickPoints } from './point-slices';
 
 export interface RetryFailedContext {
@@ -30,7 +30,7 @@ export interface RetryFailedContext {
 }
 
 export async function retryFailedPoints(ctx: RetryFailedContext): Promise<void> {
-  const failed = await ctx.store.readFailed();
+  const failed = await ctx.store.readFailed(ctx.state().run_id);
   const bs = ctx.state().batch_size;
   const byBatch = new Map<number, Set<string>>();
   for (const f of failed) {

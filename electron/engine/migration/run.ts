@@ -17,7 +17,6 @@
  * batches back first, and cancel siblings through one AbortController when one batch fails fatally.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { QdrantClient } from '@qdrant/js-client-rest';
 import {
   redactConfig,
@@ -40,8 +39,9 @@ import { ensureCollection, rankingWarning } from '../qdrant/collection';
 import { writeWithRecovery } from '../qdrant/recovery';
 import { RestPointSink } from '../qdrant/rest-sink';
 import { SinkError, type PointSink, type PreparedPoints } from '../qdrant/types';
-import { connectRedis } from '../state/redis';
-import { StateStore, makeHolder } from '../state/store';
+import { openStateStore } from '../state/open';
+import { makeHolder } from '../state/lock-holder';
+import type { StateStore } from '../state/types';
 import type { MemoryProbe } from '../memory/index';
 import { openEngineLog, type EngineLog } from '../logging/index';
 import { CheckpointWriter } from './checkpoint-writer';
@@ -89,7 +89,6 @@ export class Run {
 
   private log: EngineLog | null = null;
   private client: QdrantClient | null = null;
-  private redis: Redis | null = null;
   private store: StateStore | null = null;
   private sink: PointSink | null = null;
   private holder = makeHolder(this.runId);
@@ -221,9 +220,8 @@ export class Run {
     const { version } = await checkQdrant(this.client, config.qdrantUrl);
     this.say('info', `Connected to Qdrant ${version} at ${config.qdrantUrl}`);
 
-    // 3. Redis and the lock
-    this.redis = await connectRedis(config);
-    this.store = new StateStore(this.redis, config.stateKey);
+    // 3. the state store (Redis) and the lock
+    this.store = await openStateStore(config);
     const ttl = this.deps.lockTtlMs ?? 30_000;
     const lock = await this.store.acquireLock(this.holder, ttl);
     if (!lock.ok) {
@@ -238,14 +236,14 @@ export class Run {
 
     // 4. state: resume, start over, or refuse
     const total = summary.count;
-    const previous = await this.store.read();
+    const previous = await this.store.readCurrent();
     const now = new Date().toISOString();
     const plan = planResume(previous, config, this.fingerprint, this.retryMode);
     const batchSize = plan.batchSize;
     if (plan.kind === 'resume' && plan.warning) this.warn(plan.warning);
     if (plan.kind === 'fresh' && plan.clear) {
       if (plan.notice) this.say('info', plan.notice);
-      await this.store.clear();
+      await this.store.reset();
     }
     const totalBatches = Math.ceil(total / batchSize);
     if (plan.kind === 'resume') {
@@ -264,7 +262,7 @@ export class Run {
     if (setup.created && this.ledger!.doneCount() > 0) {
       // the state says batches are done, but the collection they went to is gone: resuming would skip them
       this.warn(`collection "${config.collection}" did not exist although the saved state counts ${this.state!.processed_vectors} points in it (deleted?): starting over`);
-      await this.store.clear();
+      await this.store.reset();
       this.retryMode = false;
       this.startFresh(total, this.state!.batch_size, new Date().toISOString());
     }
@@ -488,7 +486,7 @@ export class Run {
   }
 
   private flushSamples(): Promise<void> {
-    return this.history.flush(this.store, (msg) => this.say('debug', msg));
+    return this.history.flush(this.store, this.state?.run_id ?? this.runId, (msg) => this.say('debug', msg));
   }
 
   // ---------------------------------------------------------------- control
@@ -607,8 +605,7 @@ export class Run {
     } catch {
       // the lock expires by itself
     }
-    this.redis?.disconnect();
-    this.redis = null;
+    await this.store?.close().catch(() => undefined);
     await this.sink?.close().catch(() => undefined);
     await this.source?.close().catch(() => undefined);
     this.log?.close();

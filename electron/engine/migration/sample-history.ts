@@ -5,7 +5,7 @@
  * never progress, so a failed write is logged at debug and dropped.
  */
 import type { MemorySample, Progress, ProgressSample } from '../../../shared/contract';
-import type { StateStore } from '../state/store';
+import type { StateStore } from '../state/types';
 
 export class SampleHistory {
   private buffer: ProgressSample[] = [];
@@ -25,11 +25,11 @@ export class SampleHistory {
   }
 
   /** Stores what was buffered (dropped when there is no store yet). */
-  async flush(store: StateStore | null, debug: (msg: string) => void): Promise<void> {
+  async flush(store: StateStore | null, runId: string, debug: (msg: string) => void): Promise<void> {
     const batch = this.buffer.splice(0);
     if (batch.length === 0 || !store) return;
     try {
-      await store.pushSamples(batch);
+      await store.pushSamples(runId, batch);
     } catch (e) {
       debug(`samples not stored: ${(e as Error).message}`);
     }

@@ -12,7 +12,7 @@ import { detectSource } from '../source/detect';
 import { fingerprintFile } from '../source/fingerprint';
 import { openFaissIndex } from '../faiss/index';
 import { QdrantRest, safeUrl } from '../verify/qdrant-rest';
-import { connectRedis } from '../state/redis';
+import { withStateStore } from '../state/open';
 import { readRunRecord } from './run-record';
 
 /** Connection settings, collection and state key (the buildReport request without its format). */
@@ -221,13 +221,7 @@ function safeConfig(config: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function gatherReportData(target: ReportTarget, now = new Date()): Promise<ReportData> {
-  const redis = await connectRedis(target, { failFast: true });
-  let record;
-  try {
-    record = await readRunRecord(redis, target.stateKey);
-  } finally {
-    redis.disconnect();
-  }
+  const record = await withStateStore(target, (store) => readRunRecord(store, target.collection));
   const state = record.state;
   const endAt = state ? Date.parse(state.completed_at ?? state.last_checkpoint) : now.getTime();
   const timeline = state ? [...state.timeline].sort((a, b) => a.at - b.at) : [];

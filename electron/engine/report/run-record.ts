@@ -1,14 +1,12 @@
 /**
- * What a run left in Redis, read through the engine's `StateStore` (the contract's schemas): the seed's
+ * What a run left in the state store, read through its `StateStore` (the contract's schemas): the seed's
  * JSON state (with timeline and redacted config), the failed points (capped, all counted), the progress
  * samples for the charts, and the last verification. A state this version cannot read becomes a note in
  * the report instead of a failure to report.
  */
-import type { Redis } from 'ioredis';
 import type { FailedPoint, MigrationState, ProgressSample, VerificationResult } from '../../../shared/contract';
 import { describeError } from '../../../shared/errors';
-import { StateStore } from '../state/store';
-import { loadVerification } from '../verify/redis-store';
+import type { StateStore } from '../state/types';
 
 export interface RunRecord {
   key: string;
@@ -21,28 +19,23 @@ export interface RunRecord {
   verification: VerificationResult | null;
 }
 
-export async function readState(redis: Redis, base: string): Promise<{ state: MigrationState | null; problem: string | null }> {
+export async function readState(store: StateStore): Promise<{ state: MigrationState | null; problem: string | null }> {
   try {
-    return { state: await new StateStore(redis, base).read(), problem: null };
+    return { state: await store.readCurrent(), problem: null };
   } catch (e) {
     return { state: null, problem: describeError(e) };
   }
 }
 
-export async function readRunRecord(redis: Redis, base: string, failedLimit = 1000): Promise<RunRecord> {
-  const store = new StateStore(redis, base);
-  const { state, problem } = await readState(redis, base);
-  const failedPoints = await store.readFailed(failedLimit);
+/** The current run's record; with no run, the last verification of `collection` (written without a run). */
+export async function readRunRecord(store: StateStore, collection: string, failedLimit = 1000): Promise<RunRecord> {
+  const { state, problem } = await readState(store);
+  const empty: RunRecord = { key: store.key, state, stateProblem: problem, failedPoints: [], failedTotal: 0, samples: [], verification: null };
+  if (!state) return { ...empty, verification: await store.readVerification({ collection }) };
+  const runId = state.run_id;
+  const failedPoints = await store.readFailed(runId, failedLimit);
   failedPoints.sort((a, b) => a.batch - b.batch || a.faissId.localeCompare(b.faissId, 'en', { numeric: true }));
-  const samples = await store.readSamples();
+  const samples = await store.readSamples(runId);
   samples.sort((a, b) => a.at - b.at);
-  return {
-    key: base,
-    state,
-    stateProblem: problem,
-    failedPoints,
-    failedTotal: await store.failedCount(),
-    samples,
-    verification: await loadVerification(redis, base),
-  };
+  return { ...empty, failedPoints, failedTotal: await store.failedCount(runId), samples, verification: await store.readVerification({ runId }) };
 }

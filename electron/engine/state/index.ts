@@ -1,33 +1,29 @@
 /**
- * What the command handlers and the CLI need from Redis outside a run: the state view (`status`), reset,
- * and the connection test of the settings form. Each call opens and closes its own connection.
+ * What the command handlers and the CLI need from the state outside a run: the state view (`status`),
+ * reset, and the connection test of the settings form. Each call opens and closes its own store.
  */
 import type { ConnectionConfig, StateView } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import { checkQdrant, createQdrantClient } from '../qdrant/client';
-import { connectRedis, redisVersion, type RedisTarget } from './redis';
-import { StateStore } from './store';
+import { connectRedis, redisVersion } from './redis';
+import { withStateStore, type StateTarget } from './open';
+import type { StateStore } from './types';
 
-export { StateStore, makeHolder, holderIsDead, SAMPLES_CAP } from './store';
+export type { StateStore, LockResult, StoreAvailability } from './types';
+export { SAMPLES_CAP } from './types';
+export { makeHolder, holderIsDead } from './lock-holder';
+export { openStateStore, withStateStore, type StateTarget, type OpenStoreOptions } from './open';
 export { connectRedis, redisError } from './redis';
 
-export interface StateTarget extends RedisTarget {
-  stateKey: string;
-}
-
-async function withStore<T>(target: StateTarget, fn: (store: StateStore) => Promise<T>): Promise<T> {
-  const redis = await connectRedis(target);
-  try {
-    return await fn(new StateStore(redis, target.stateKey));
-  } finally {
-    redis.disconnect();
-  }
-}
+// as before the interface: these connections wait out a Redis restart rather than failing fast
+const withStore = <T>(target: StateTarget, fn: (store: StateStore) => Promise<T>) => withStateStore(target, fn, {});
 
 /** The state, lock and failed points under the key (up to 100 failed points listed, all counted). */
 export function getStateView(target: StateTarget, options: { failedLimit?: number } = {}): Promise<StateView> {
   return withStore(target, async (store) => {
-    const [state, lock, failedPoints, failedTotal] = await Promise.all([store.read(), store.lockInfo(), store.readFailed(options.failedLimit ?? 100), store.failedCount()]);
+    const [state, lock] = await Promise.all([store.readCurrent(), store.lockInfo()]);
+    // failed points are the current run's: checkpoints write them with its document
+    const [failedPoints, failedTotal] = state ? await Promise.all([store.readFailed(state.run_id, options.failedLimit ?? 100), store.failedCount(state.run_id)]) : [[], 0];
     return { key: target.stateKey, state, lock, failedPoints, failedTotal };
   });
 }
@@ -39,7 +35,7 @@ export function resetState(target: StateTarget): Promise<{ deleted: boolean }> {
     if (lock) {
       throw new UserError('locked', `Migration ${target.stateKey} is locked by ${lock.holder}, expires in ${lock.ttlMs === null ? '?' : Math.ceil(lock.ttlMs / 1000)}s: stop that run before resetting`);
     }
-    return { deleted: await store.clear() };
+    return { deleted: await store.reset() };
   });
 }
 

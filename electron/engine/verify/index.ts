@@ -14,8 +14,7 @@ import { readState } from '../report/run-record';
 import { collectionCheck, readCollectionFacts } from './collection-check';
 import { countCheck, coverageCheck, scrollIds } from './coverage-check';
 import { QdrantRest } from './qdrant-rest';
-import { storeVerification } from './redis-store';
-import { connectRedis } from '../state/redis';
+import { openStateStore } from '../state/open';
 import { checkSample } from './sample-check';
 import { sampleOrdinals } from './sampling';
 import { checkSearch, SEARCH_K, TIE_ROOM } from './search-check';
@@ -37,14 +36,17 @@ export async function verifyMigration(
   const qdrant = new QdrantRest(config);
   onProgress?.({ phase: 'prepare', done: 0, total: 0, message: `opening ${config.faissIndexPath} and collection ${config.collection}` });
 
-  // Redis first: verification results are stored there, so an unreachable Redis fails before the work.
-  const redis = await connectRedis(config, { failFast: true });
+  // The state store first: verification results are stored there, so an unreachable Redis fails before the work.
+  const store = await openStateStore(config, { failFast: true });
+  let runId: string | null = null;
   try {
     const info = await qdrant.collectionInfo();
     if (info === null) {
       throw new UserError('usage', `collection "${config.collection}" does not exist in Qdrant: run "xnai-migrate run" first or check QDRANT_COLLECTION`);
     }
-    const { state } = await readState(redis, config.stateKey);
+    const { state } = await readState(store);
+    // the run this verifies: the one that migrated this collection (none when another tool wrote it)
+    runId = state && state.collection === config.collection ? state.run_id : null;
     const source = await openSource(config.faissIndexPath);
     try {
       const checks: CheckResult[] = [];
@@ -138,20 +140,21 @@ export async function verifyMigration(
       await source.close();
     }
   } finally {
-    redis.disconnect();
+    await store.close();
   }
 
   async function finish(checks: CheckResult[]): Promise<VerificationResult> {
     const result: VerificationResult = {
       at,
       collection: config.collection,
+      runId,
       passed: checks.every((c) => c.passed),
       verdict: verdictLine(checks),
       checks,
       durationMs: Date.now() - started,
     };
     onProgress?.({ phase: 'store', done: 0, total: 1, message: 'storing the result in Redis' });
-    await storeVerification(redis, config.stateKey, result);
+    await store.saveVerification(result);
     return result;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The migration's Redis state under the seed's key (layout: `stateKeys(base)` in the contract).
+ * `RedisStateStore`: the `StateStore` (./types) in Redis, under the seed's key (layout: `stateKeys(base)` in
+ * the contract).
  *
  * - The seed's JSON document lives at the base key itself, so `redis-cli get xnai:migration:faiss_to_qdrant`
  *   keeps working; each checkpoint rewrites it whole together with the failed points of that batch, in one
@@ -9,10 +10,23 @@
  *   A lock left by a process on this host that no longer exists (SIGKILL) is taken over at once.
  * - Samples are a capped list: when full, every other entry is dropped (the history keeps its shape).
  */
-import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { FailedPointSchema, MigrationStateSchema, ProgressSampleSchema, stateKeys, type FailedPoint, type LockInfo, type MigrationState, type ProgressSample } from '../../../shared/contract';
+import {
+  FailedPointSchema,
+  MigrationStateSchema,
+  ProgressSampleSchema,
+  stateKeys,
+  VerificationResultSchema,
+  type FailedPoint,
+  type LockInfo,
+  type MigrationState,
+  type ProgressSample,
+  type VerificationResult,
+} from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
+import { parseJson, stringifyJson } from '../../../shared/json';
+import { holderIsDead } from './lock-holder';
+import { SAMPLES_CAP, type LockResult, type StateStore, type StoreAvailability, type VerificationOwner } from './types';
 
 const CHECKPOINT = `
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
@@ -43,53 +57,38 @@ if redis.call('LLEN', KEYS[1]) > cap then
 end
 return redis.call('LLEN', KEYS[1])`;
 
-export const SAMPLES_CAP = 2000;
-
-export function makeHolder(runId: string): string {
-  return `${hostname()}:${process.pid}:${runId}`;
-}
-
-/** True when the holder names a process on this host that is gone (killed without releasing the lock). */
-export function holderIsDead(holder: string): boolean {
-  const [host, pidText] = holder.split(':');
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-export type LockResult = { ok: true; tookOverFrom: string | null } | { ok: false; holder: string; ttlMs: number | null };
-
-export class StateStore {
-  readonly keys: ReturnType<typeof stateKeys>;
+/**
+ * Until run history lands, every run of a migration shares the keys beside the seed's key (`:failed`,
+ * `:samples`, `:verification`): the `runId` arguments name the run the caller means, and this layout keeps
+ * one run's worth.
+ */
+export class RedisStateStore implements StateStore {
+  private readonly keys: ReturnType<typeof stateKeys>;
+  private readonly availability = new Set<(change: StoreAvailability) => void>();
 
   constructor(
-    readonly redis: Redis,
-    readonly base: string,
+    private readonly redis: Redis,
+    readonly key: string,
+    readonly location: string,
   ) {
-    this.keys = stateKeys(base);
+    this.keys = stateKeys(key);
   }
 
-  async read(): Promise<MigrationState | null> {
+  async readCurrent(): Promise<MigrationState | null> {
     const text = await this.redis.get(this.keys.state);
     if (text === null) return null;
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new UserError('badInput', `the Redis key ${this.base} does not hold JSON; "xnai-migrate reset" clears it`);
+      throw new UserError('badInput', `the Redis key ${this.key} does not hold JSON; "xnai-migrate reset" clears it`);
     }
     const parsed = MigrationStateSchema.safeParse(json);
     if (!parsed.success) {
       const status = (json as { status?: unknown })?.status;
       throw new UserError(
         'badInput',
-        `the Redis key ${this.base} holds a state this version cannot resume (status ${JSON.stringify(status ?? null)}, written by another tool or version); "xnai-migrate reset" clears it, or set MIGRATION_STATE_KEY to use another key`,
+        `the Redis key ${this.key} holds a state this version cannot resume (status ${JSON.stringify(status ?? null)}, written by another tool or version); "xnai-migrate reset" clears it, or set MIGRATION_STATE_KEY to use another key`,
       );
     }
     return parsed.data;
@@ -136,12 +135,12 @@ export class StateStore {
     return r === 1;
   }
 
-  async pushSamples(samples: readonly ProgressSample[]): Promise<void> {
+  async pushSamples(_runId: string, samples: readonly ProgressSample[]): Promise<void> {
     if (samples.length === 0) return;
     await this.redis.eval(PUSH_SAMPLES, 1, this.keys.samples, String(SAMPLES_CAP), ...samples.map((s) => JSON.stringify(s)));
   }
 
-  async readSamples(): Promise<ProgressSample[]> {
+  async readSamples(_runId: string): Promise<ProgressSample[]> {
     const rows = await this.redis.lrange(this.keys.samples, 0, -1);
     const out: ProgressSample[] = [];
     for (const r of rows) {
@@ -151,12 +150,11 @@ export class StateStore {
     return out;
   }
 
-  async failedCount(): Promise<number> {
+  async failedCount(_runId: string): Promise<number> {
     return this.redis.hlen(this.keys.failed);
   }
 
-  /** Up to `limit` failed points (all when omitted), in no particular order. */
-  async readFailed(limit = Infinity): Promise<FailedPoint[]> {
+  async readFailed(_runId: string, limit = Infinity): Promise<FailedPoint[]> {
     const out: FailedPoint[] = [];
     let cursor = '0';
     do {
@@ -170,16 +168,37 @@ export class StateStore {
     return out;
   }
 
+  async saveVerification(result: VerificationResult): Promise<void> {
+    await this.redis.set(this.keys.verification, stringifyJson(result));
+  }
+
+  async readVerification(_of: VerificationOwner): Promise<VerificationResult | null> {
+    const text = await this.redis.get(this.keys.verification);
+    if (text === null) return null;
+    const parsed = VerificationResultSchema.safeParse(safeJson(text, parseJson));
+    return parsed.success ? parsed.data : null;
+  }
+
   /** Deletes state, failed points, samples and verification (never the lock). */
-  async clear(): Promise<boolean> {
+  async reset(): Promise<boolean> {
     const n = await this.redis.del(this.keys.state, this.keys.failed, this.keys.samples, this.keys.verification);
     return n > 0;
   }
+
+  onAvailability(listener: (change: StoreAvailability) => void): () => void {
+    this.availability.add(listener);
+    return () => this.availability.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.availability.clear();
+    this.redis.disconnect();
+  }
 }
 
-function safeJson(s: string): unknown {
+function safeJson(s: string, parse: (text: string) => unknown = JSON.parse): unknown {
   try {
-    return JSON.parse(s);
+    return parse(s);
   } catch {
     return null;
   }

@@ -1,0 +1,91 @@
+/**
+ * The engine's state, as the engine sees it: one typed interface, whatever stores it. Everything a run,
+ * `status`, `reset`, `verify`, the report and the points browser keep or read between processes goes
+ * through a `StateStore`; no caller builds a key or speaks a storage protocol. `RedisStateStore`
+ * (./redis-store) is the implementation behind it today (the seed's key layout); an embedded store (issue 16)
+ * or worker leases (issue 14) implement or extend the same interface, and `openStateStore` (./open) is the
+ * one place that chooses.
+ *
+ * One store is one migration: everything under one state key (the seed's `xnai:migration:faiss_to_qdrant`
+ * by default). Inside it, data that belongs to one run (samples, failed points, verification) is addressed
+ * by the run's id (`MigrationState.run_id`).
+ *
+ * The guarantees an implementation must give (test/state/store-contract.ts checks them against any backend):
+ * - `checkpoint` is atomic and conditional: the document and the failed/recovered points land together,
+ *   and only while `holder` holds the lock. Repeating it is harmless (whole-document writes).
+ * - The lock is exclusive, expires unless renewed, and a lock whose holder is a process on this host that
+ *   no longer exists (see ./lock-holder) is taken over at once.
+ * - Reads validate with the contract's schemas: a document this version cannot read is a UserError that
+ *   names the key and how to clear it, never a crash and never silently replaced.
+ */
+import type { FailedPoint, LockInfo, MigrationState, ProgressSample, VerificationResult } from '../../../shared/contract';
+
+export type LockResult = { ok: true; tookOverFrom: string | null } | { ok: false; holder: string; ttlMs: number | null };
+
+/** The store's connection came and went (Redis restarting); an embedded store never reports one. */
+export type StoreAvailability =
+  | { available: false; at: number; /** Why, in words (address and hint included). */ reason: string; /** When the next attempt is made, ms since the epoch (null: unknown). */ retryAt: number | null }
+  | { available: true; at: number };
+
+/** Whose verification: a run's, or a collection's that no run of ours wrote. */
+export type VerificationOwner = { runId: string } | { collection: string };
+
+/** Samples kept per run; when full, every other one is dropped (the history keeps its shape). */
+export const SAMPLES_CAP = 2000;
+
+export interface StateStore {
+  /** The migration's state key. */
+  readonly key: string;
+  /** Where the state lives, for messages and the UI: "Redis at 127.0.0.1:6379 db 0". Never holds a secret. */
+  readonly location: string;
+
+  // ------------------------------------------------------------ the current document (the seed's key)
+
+  /** The current (or last) run's document, in the seed's shape; null when there is none. */
+  readCurrent(): Promise<MigrationState | null>;
+
+  // ------------------------------------------------------------ the lock: one run at a time per migration
+
+  lockInfo(): Promise<LockInfo | null>;
+  acquireLock(holder: string, ttlMs: number): Promise<LockResult>;
+  /** False when the lock is no longer `holder`'s. */
+  renewLock(holder: string, ttlMs: number): Promise<boolean>;
+  releaseLock(holder: string): Promise<void>;
+
+  // ------------------------------------------------------------ checkpoints
+
+  /**
+   * Atomically, and only while `holder` holds the lock: stores `state` as the current document, records
+   * `failed` and forgets `recovered` (FAISS labels) among the failed points of `state.run_id`.
+   * False (nothing written) when the lock is not `holder`'s.
+   */
+  checkpoint(holder: string, state: MigrationState, failed?: readonly FailedPoint[], recovered?: readonly string[]): Promise<boolean>;
+
+  // ------------------------------------------------------------ what belongs to one run
+
+  /** Appends to the run's history (capped at SAMPLES_CAP by halving the resolution). */
+  pushSamples(runId: string, samples: readonly ProgressSample[]): Promise<void>;
+  /** Oldest first. */
+  readSamples(runId: string): Promise<ProgressSample[]>;
+  failedCount(runId: string): Promise<number>;
+  /** Up to `limit` failed points (all when omitted), in no particular order. */
+  readFailed(runId: string, limit?: number): Promise<FailedPoint[]>;
+  /**
+   * Keeps the last verification of `result.runId`, or, when that is null (a collection no run of ours
+   * wrote), the last one of `result.collection`. Never filed under another run.
+   */
+  saveVerification(result: VerificationResult): Promise<void>;
+  readVerification(of: VerificationOwner): Promise<VerificationResult | null>;
+
+  // ------------------------------------------------------------ housekeeping
+
+  /**
+   * `xnai-migrate reset`: deletes the current document and the current run's failed points, samples and
+   * verification (never the lock). True when anything was deleted.
+   */
+  reset(): Promise<boolean>;
+  /** Told when the store's connection goes away and comes back. Returns the unsubscribe function. */
+  onAvailability(listener: (change: StoreAvailability) => void): () => void;
+  /** Releases the connection (or file). The store is not used afterwards. */
+  close(): Promise<void>;
+}
