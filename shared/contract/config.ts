@@ -26,6 +26,11 @@ export const ConnectionConfigSchema = z.object({
     .default('http://localhost:6333'),
   /** Secret: never logged, reported, stored in Redis or sent to the renderer's storage. */
   qdrantApiKey: z.string().optional(),
+  /**
+   * A cluster's other nodes' REST URLs, comma-separated: verify and the Qdrant panel read each replica's point
+   * count from its own node. Optional: without it the p2p host on QDRANT_URL's port is tried.
+   */
+  qdrantPeerUrls: z.string().optional(),
   redisHost: z.string().min(1, 'must not be empty').default('localhost'),
   redisPort: z.number().int().min(1).max(65535).default(6379),
   /** Secret, as qdrantApiKey. */
@@ -83,6 +88,7 @@ export const ENV_NAMES = {
   WRITE_CONSISTENCY_FACTOR: 'writeConsistencyFactor',
   MIGRATION_STATE_KEY: 'stateKey',
   LOG_DIR: 'logDir',
+  QDRANT_PEER_URLS: 'qdrantPeerUrls',
 } as const satisfies Record<string, keyof MigrationConfig>;
 
 export const SECRET_FIELDS = ['qdrantApiKey', 'redisPassword'] as const;

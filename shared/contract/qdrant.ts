@@ -38,3 +38,57 @@ export const PayloadFilterChipSchema = z.object({
   value: z.union([z.string(), z.number(), z.boolean()]),
 });
 export type PayloadFilterChip = z.infer<typeof PayloadFilterChipSchema>;
+
+/**
+ * A Qdrant cluster as the Qdrant panel, the run and verify see it: the peers, and for one collection its shards,
+ * every replica's state (and point count where that peer's REST URL is known) and the transfers in progress.
+ * Peer ids are u64: carried as decimal strings.
+ */
+export const ClusterReplicaSchema = z.object({
+  peerId: z.string(),
+  /** Qdrant's replica state: Active, Dead, Partial, Initializing, Listener, Recovery, Resharding... */
+  state: z.string(),
+  /** Points in this replica, read from its own node; null when that node's REST URL is unknown or it did not answer. */
+  pointsCount: z.number().int().nullable(),
+});
+export const ClusterShardSchema = z.object({ shardId: z.number().int(), replicas: z.array(ClusterReplicaSchema) });
+export const ClusterTransferSchema = z.object({
+  shardId: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  method: z.string().nullable(),
+  /** Qdrant's own description of the transfer's progress, when it gives one. */
+  comment: z.string().nullable(),
+});
+export const ClusterPeerSchema = z.object({
+  id: z.string(),
+  /** The peer-to-peer URI the cluster knows it by. */
+  uri: z.string(),
+  /** False when the node QDRANT_URL points at fails to reach it (Qdrant's message_send_failures). */
+  reachable: z.boolean(),
+  lastError: z.string().nullable(),
+  /** Its REST URL when known (QDRANT_URL for the entry node, QDRANT_PEER_URLS or the p2p host on QDRANT_URL's port). */
+  restUrl: z.string().nullable(),
+});
+export const ClusterViewSchema = z.object({
+  /** False for a single node without distributed mode: everything below is then empty. */
+  enabled: z.boolean(),
+  /** The node QDRANT_URL points at. */
+  peerId: z.string().nullable(),
+  leader: z.string().nullable(),
+  peers: z.array(ClusterPeerSchema),
+  collection: z
+    .object({
+      name: z.string(),
+      shardCount: z.number().int(),
+      replicationFactor: z.number().int().nullable(),
+      writeConsistencyFactor: z.number().int().nullable(),
+      shards: z.array(ClusterShardSchema),
+      transfers: z.array(ClusterTransferSchema),
+      /** Shards with no Active replica on a reachable peer: writes to them cannot succeed now. */
+      withoutLiveReplica: z.array(z.number().int()),
+    })
+    .nullable(),
+});
+export type ClusterView = z.infer<typeof ClusterViewSchema>;
+export type ClusterShard = z.infer<typeof ClusterShardSchema>;

@@ -9,6 +9,7 @@ export function addConnectionOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'JSON file of settings (field or environment-variable names); env and flags override it')
     .option('--qdrant-url <url>', 'Qdrant REST URL (QDRANT_URL, default http://localhost:6333)')
+    .option('--qdrant-peer-urls <urls>', "a cluster's other nodes' REST URLs, comma-separated, for per-replica counts (QDRANT_PEER_URLS)")
     .option('--redis-host <host>', 'Redis host (REDIS_HOST, default localhost)')
     .option('--redis-port <port>', 'Redis port (REDIS_PORT, default 6379)')
     .option('--redis-db <n>', 'Redis database (REDIS_DB, default 0)')
@@ -35,6 +36,7 @@ export function addRunOptions(cmd: Command): Command {
 
 const FLAG_FIELDS: Record<string, keyof MigrationConfig> = {
   qdrantUrl: 'qdrantUrl',
+  qdrantPeerUrls: 'qdrantPeerUrls',
   redisHost: 'redisHost',
   redisPort: 'redisPort',
   redisDb: 'redisDb',

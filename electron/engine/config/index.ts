@@ -25,6 +25,7 @@ export const ENV_FOR_FIELD = Object.fromEntries(Object.entries(ENV_NAMES).map(([
 /** Field → command-line flag of `xnai-migrate run` (secrets have none: they would show in `ps`). */
 export const FLAG_FOR_FIELD: Partial<Record<Field, string>> = {
   qdrantUrl: '--qdrant-url',
+  qdrantPeerUrls: '--qdrant-peer-urls',
   redisHost: '--redis-host',
   redisPort: '--redis-port',
   redisDb: '--redis-db',
