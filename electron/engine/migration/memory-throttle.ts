@@ -26,6 +26,8 @@ export class MemoryThrottle {
   /** At the limit: no new batches until a sample is back under it. */
   paused = false;
   private lastWarnAt = 0;
+  /** The most batches ever in flight: the configured concurrency unless raised (one per shard of a cluster). */
+  private ceiling: number;
 
   constructor(
     private readonly limits: { maxMemoryPercent: number; concurrency: number; batchSize: number },
@@ -33,7 +35,15 @@ export class MemoryThrottle {
     private readonly hooks: MemoryThrottleHooks,
   ) {
     this.concurrency = limits.concurrency;
+    this.ceiling = limits.concurrency;
     this.requestPoints = limits.batchSize;
+  }
+
+  /** Allow `n` batches in flight (never fewer than configured); memory pressure still lowers it. */
+  raiseCeiling(n: number): void {
+    if (n <= this.ceiling) return;
+    this.ceiling = n;
+    this.concurrency = n;
   }
 
   /** Takes one sample and adapts to it. */
@@ -53,7 +63,7 @@ export class MemoryThrottle {
         this.hooks.released();
       }
       // recover slowly: one more batch in flight per calm sample, up to the configured number
-      if (this.concurrency < this.limits.concurrency) this.concurrency++;
+      if (this.concurrency < this.ceiling) this.concurrency++;
       if (this.requestPoints < this.limits.batchSize) this.requestPoints = Math.min(this.limits.batchSize, this.requestPoints * 2);
       return;
     }

@@ -36,6 +36,7 @@ import { resolvePayloadLayout, type ConcretePayloadLayout } from '../payload/ind
 import { openSource, type MigrationSource } from '../source/index';
 import { checkQdrant, createQdrantClient } from '../qdrant/client';
 import { ensureCollection, rankingWarning } from '../qdrant/collection';
+import { readClusterView } from '../qdrant/cluster';
 import { writeWithRecovery } from '../qdrant/recovery';
 import { RestPointSink } from '../qdrant/rest-sink';
 import { SinkError, type PointSink, type PreparedPoints } from '../qdrant/types';
@@ -45,6 +46,7 @@ import type { StateStore } from '../state/types';
 import type { MemoryProbe } from '../memory/index';
 import { openEngineLog, type EngineLog } from '../logging/index';
 import { CheckpointWriter } from './checkpoint-writer';
+import { ClusterHold } from './cluster-hold';
 import { BatchLedger } from './ledger';
 import { MemoryThrottle } from './memory-throttle';
 import { Cancelled, classifyError } from './errors';
@@ -117,6 +119,8 @@ export class Run {
   private pausedWaiters: (() => void)[] = [];
   private retryMode = false;
   private pauseEntered = false;
+  /** Into a cluster: holds the run while shards have no live replica (./cluster-hold). */
+  private clusterHold: ClusterHold | null = null;
   private disposing = false;
 
   constructor(
@@ -169,10 +173,15 @@ export class Run {
 
   /** Resolves when the run is paused or ended. */
   private whenPausedOrEnded(): Promise<JobStatus> {
-    if (this.status === 'paused' || this.isEnded()) return Promise.resolve(this.status);
+    if (this.isPausedByUser() || this.isEnded()) return Promise.resolve(this.status);
     return new Promise((resolve) => {
       this.pausedWaiters.push(() => resolve(this.status));
     });
+  }
+
+  /** Paused, and not only held by the cluster (that hold ends by itself, so waiters keep waiting). */
+  private isPausedByUser(): boolean {
+    return this.status === 'paused' && (!this.clusterHold?.held || this.pauseEntered);
   }
 
   isEnded(): boolean {
@@ -267,6 +276,7 @@ export class Run {
       this.startFresh(total, this.state!.batch_size, new Date().toISOString());
     }
     if (setup.indexesCreated.length) this.say('info', `Created payload indexes: ${setup.indexesCreated.join(', ')}`);
+    await this.prepareCluster();
     if (total > 0) {
       const sample = await this.source.index.readRange(0, Math.min(256, total));
       const w = rankingWarning(summary.metric, config.distance, sample.vectors, summary.dimension);
@@ -275,6 +285,41 @@ export class Run {
     this.sink = this.deps.sinkFactory?.(config) ?? new RestPointSink({ url: config.qdrantUrl, apiKey: config.qdrantApiKey, collection: config.collection, ordering: config.writeOrdering, maxRequestBytes: this.deps.maxRequestBytes });
     this.say('info', `Bulk transport: ${this.sink.transport}`);
     await this.writeState();
+  }
+
+  /**
+   * On a cluster: say its shape, keep at least one batch in flight per shard (each shard has its own WAL and
+   * update worker, and every batch of sequential ids is spread over all of them), and watch for shards left
+   * without a live replica.
+   */
+  private async prepareCluster(): Promise<void> {
+    const config = this.config;
+    const view = await readClusterView(config, config.collection, { counts: false }).catch(() => null);
+    const c = view?.collection;
+    if (!view?.enabled || !c) return;
+    const inFlight = Math.min(32, Math.max(config.concurrency, c.shardCount));
+    this.throttle.raiseCeiling(inFlight);
+    this.say('info', `Qdrant cluster: ${view.peers.length} peers; "${c.name}" has ${c.shardCount} shards, replication factor ${c.replicationFactor ?? 1}, write consistency ${c.writeConsistencyFactor ?? 1}; ${inFlight} batches in flight`);
+    this.clusterHold = new ClusterHold({
+      read: () => readClusterView(config, config.collection, { counts: false }),
+      changed: (reason) => this.clusterChanged(reason),
+    });
+    if (c.withoutLiveReplica.length > 0) void this.clusterHold.check();
+  }
+
+  private clusterChanged(reason: string | null): void {
+    if (reason) {
+      this.mark('cluster-wait', reason);
+      this.say('warn', reason);
+      // batches stuck retrying are put back: they are sent again when the shards are back
+      for (const entry of this.inflight.values()) if (entry.retrying) entry.abort.abort(new Cancelled());
+      if (!this.userPaused && !this.isEnded()) this.setStatus('paused', reason);
+      return;
+    }
+    this.mark('cluster-resume');
+    this.say('info', 'Every shard has a live replica again: taking batches again');
+    if (!this.userPaused && !this.cancelled && !this.isEnded()) this.setStatus('running');
+    this.poke();
   }
 
   private startFresh(total: number, batchSize: number, now: string): void {
@@ -320,8 +365,8 @@ export class Run {
     let exhausted = false;
     while (!this.fatal && !this.cancelled) {
       // wait for a slot: not paused, not over memory, fewer than `concurrency` in flight
-      while (!this.fatal && !this.cancelled && (this.userPaused || this.throttle.paused || this.inflight.size >= this.throttle.concurrency)) {
-        if (this.userPaused && this.inflight.size === 0 && this.status !== 'paused') this.enterPaused();
+      while (!this.fatal && !this.cancelled && (this.userPaused || this.throttle.paused || this.clusterHold?.held || this.inflight.size >= this.throttle.concurrency)) {
+        if (this.userPaused && this.inflight.size === 0 && !this.pauseEntered) this.enterPaused();
         await new Promise<void>((r) => (this.wake = r));
       }
       if (this.fatal || this.cancelled) break;
@@ -378,7 +423,8 @@ export class Run {
             entry.retrying = true;
             if (attempt === 1 || attempt % 5 === 0) this.say('warn', `Batch ${number}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`);
             // a pause during an outage does not wait for it to end: the batch is put back for later
-            if (this.userPaused || this.cancelled) abort.abort(new Cancelled());
+            if (this.userPaused || this.cancelled || this.clusterHold?.held) abort.abort(new Cancelled());
+            else void this.clusterHold?.check();
           },
         });
         entry.retrying = false;
@@ -492,14 +538,14 @@ export class Run {
   // ---------------------------------------------------------------- control
 
   pause(): Promise<JobStatus> {
-    if (this.status === 'paused' || this.isEnded()) return Promise.resolve(this.status);
+    if (this.isPausedByUser() || this.isEnded()) return Promise.resolve(this.status);
     if (this.status === 'preparing') {
       // paused as soon as the loop starts (after the preflight), before any batch is sent
       this.userPaused = true;
       return this.whenPausedOrEnded();
     }
     this.userPaused = true;
-    this.setStatus('pausing');
+    if (!this.clusterHold?.held) this.setStatus('pausing');
     this.say('info', `Pausing: ${this.inflight.size} batches in flight finish first`);
     // batches stuck retrying an outage are put back rather than waited for
     for (const entry of this.inflight.values()) if (entry.retrying) entry.abort.abort(new Cancelled());
@@ -535,7 +581,8 @@ export class Run {
     this.mark('resume');
     this.state!.status = 'in_progress';
     await this.writeState();
-    this.setStatus('running');
+    if (this.clusterHold?.reason) this.setStatus('paused', this.clusterHold.reason);
+    else this.setStatus('running');
     this.poke();
     return this.status;
   }
@@ -600,6 +647,7 @@ export class Run {
   private async teardown(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.clusterHold?.stop();
     try {
       if (this.store) await withTimeout(this.store.releaseLock(this.holder), 2000);
     } catch {

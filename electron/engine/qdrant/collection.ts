@@ -52,6 +52,8 @@ export async function ensureCollection(client: QdrantClient, config: CollectionS
     if (v.distance !== config.distance) {
       throw new UserError('usage', `collection "${name}" uses distance ${v.distance} but this run asks for ${config.distance}: set DISTANCE=${v.distance} or use another collection`);
     }
+    const differ = clusterSettingsDiffer(info.config.params as ExistingParams, config);
+    if (differ) throw new UserError('usage', `collection "${name}" exists with ${differ.existing} but this run asks for ${differ.requested}: unset SHARD_NUMBER / REPLICATION_FACTOR / WRITE_CONSISTENCY_FACTOR to use it as it is, or migrate into another collection (QDRANT_COLLECTION=...)`);
     schema = (info.payload_schema ?? {}) as Record<string, unknown>;
   } else {
     try {
@@ -78,6 +80,24 @@ export async function ensureCollection(client: QdrantClient, config: CollectionS
     }
   }
   return { created, indexesCreated };
+}
+
+type ExistingParams = { shard_number?: number; replication_factor?: number; write_consistency_factor?: number };
+
+/**
+ * The cluster settings this run asks for (only those set) against an existing collection's: null when they
+ * agree, else both sides in Qdrant's words. Resharding an existing collection is not a migration's job, and
+ * quietly writing into a collection with fewer replicas than asked for would lose the safety the user chose.
+ */
+export function clusterSettingsDiffer(params: ExistingParams, config: Pick<MigrationConfig, 'shardNumber' | 'replicationFactor' | 'writeConsistencyFactor'>): { existing: string; requested: string } | null {
+  const pairs: [string, number | undefined, number][] = [
+    ['shard_number', config.shardNumber, params.shard_number ?? 1],
+    ['replication_factor', config.replicationFactor, params.replication_factor ?? 1],
+    ['write_consistency_factor', config.writeConsistencyFactor, params.write_consistency_factor ?? 1],
+  ];
+  const wrong = pairs.filter(([, want, have]) => want !== undefined && want !== have);
+  if (wrong.length === 0) return null;
+  return { existing: wrong.map(([k, , have]) => `${k} ${have}`).join(', '), requested: wrong.map(([k, want]) => `${k} ${want}`).join(', ') };
 }
 
 /**

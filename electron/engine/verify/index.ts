@@ -12,6 +12,7 @@ import { openSource } from '../source/index';
 import { buildPayload, resolvePayloadLayout } from '../payload/index';
 import { readState } from '../report/run-record';
 import { collectionCheck, readCollectionFacts } from './collection-check';
+import { clusterCheck } from './cluster-check';
 import { countCheck, coverageCheck, scrollIds } from './coverage-check';
 import { QdrantRest } from './qdrant-rest';
 import { openStateStore } from '../state/open';
@@ -99,6 +100,8 @@ export async function verifyMigration(
         coverage = coverageCheck(pass.ids, collectionIds, cmp);
       }
       checks.push(countCheck(qdrantCount, n, distinct));
+      const cluster = await clusterCheck(config, qdrantCount);
+      if (cluster) checks.push(cluster);
 
       if (pass.sample.length > 0) {
         // The layout the run recorded wins over today's setting: that is what it wrote.

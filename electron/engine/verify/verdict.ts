@@ -20,6 +20,8 @@ function short(c: CheckResult): string {
     case 'ids':
       if (!c.passed) return `${String(d.missing)} ids missing, ${String(d.unexpected)} unexpected`;
       return d.duplicateLabels ? `all ids present (${String(d.duplicateLabels)} rows repeat a label)` : 'all ids present';
+    case 'cluster':
+      return c.passed ? `${String(d.shardCount)} shards, ${String(d.replicas)} replicas Active` : c.summary;
     default:
       return c.summary;
   }
