@@ -1,13 +1,15 @@
 /**
- * Stand-in vs real Qdrant: the same probe requests go to the server at QDRANT_URL and to a local stand-in;
- * status codes, error texts (up to the position suffix, which differs by design: Qdrant says "at line L
- * column C", the stand-in names the JSON path) and results must agree. Runs only under `npm run test:live`.
+ * Stand-in vs real Qdrant: the same probe requests go to the real server (the launched binary, or the one at
+ * QDRANT_URL) and to a local stand-in held to the same version's OpenAPI document; status codes, error texts
+ * (up to the position suffix, which differs by design: Qdrant says "at line L column C", the stand-in names
+ * the JSON path) and results must agree. Runs only under `npm run test:live`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandInServer } from '../support/qdrant';
+import { qdrantKind, startQdrant, StandInServer, type TestQdrant } from '../support/qdrant';
+import { OPENAPI_VERSIONS, type OpenApiVersion } from '../support/qdrant/openapi';
 
-const REAL = process.env.QDRANT_URL?.replace(/\/+$/, '');
-const KEY = process.env.QDRANT_API_KEY;
+const LIVE = qdrantKind() !== 'stand-in';
+const KEY = process.env.QDRANT_API_KEY || undefined;
 
 interface Probe {
   what: string;
@@ -117,21 +119,26 @@ function close(a: unknown, b: unknown, path: string, diffs: string[]): void {
   if (a !== b) diffs.push(`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
 }
 
-describe.skipIf(!REAL)('stand-in answers as the real Qdrant does', () => {
+describe.skipIf(!LIVE)('stand-in answers as the real Qdrant does', () => {
   let standIn: StandInServer;
+  let qdrant: TestQdrant;
   beforeAll(async () => {
-    standIn = new StandInServer({ apiKey: KEY });
+    qdrant = await startQdrant({ apiKey: KEY });
+    // The stand-in speaks the real server's version when it has that document (1.18.3), else the newest.
+    const version = (OPENAPI_VERSIONS as readonly string[]).includes(qdrant.version) ? (qdrant.version as OpenApiVersion) : undefined;
+    standIn = new StandInServer({ apiKey: KEY, openapiVersion: version });
     await standIn.listen();
   });
   afterAll(async () => {
-    await fetch(`${REAL}/collections/${C}`, { method: 'DELETE', headers: KEY ? { 'api-key': KEY } : {} }).catch(() => undefined);
-    await standIn.close();
+    if (qdrant) await fetch(`${qdrant.url}/collections/${C}`, { method: 'DELETE', headers: KEY ? { 'api-key': KEY } : {} }).catch(() => undefined);
+    await qdrant?.stop();
+    await standIn?.close();
   });
 
   it('agrees on every probe (status, error text, result)', async () => {
     const report: string[] = [];
     for (const p of PROBES) {
-      const real = await ask(REAL!, KEY, p);
+      const real = await ask(qdrant.url, KEY, p);
       const mine = await ask(standIn.url, KEY, p);
       const diffs: string[] = [];
       if (real.status !== mine.status) diffs.push(`status ${real.status} vs ${mine.status}`);

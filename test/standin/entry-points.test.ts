@@ -1,16 +1,21 @@
-/** The two ways others start a Qdrant: `startQdrant()` (stand-in or QDRANT_URL) and the standalone cli.ts. */
-import { describe, expect, it } from 'vitest';
+/**
+ * The ways others start a stand-in: `startQdrant()` (stand-in, or the server at QDRANT_URL) and the standalone
+ * cli.ts. Tests of the test support itself, so they run against the stand-in only; the launched binary's
+ * entry points are tested in test/live/real-server.test.ts.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { QdrantClient } from '@qdrant/js-client-rest';
-import { startQdrant, FaultsNeedStandInError } from '../support/qdrant';
+import { startQdrant, FaultsNeedStandInError, needsStandIn } from '../support/qdrant';
 import { freePort } from '../support/free-port';
-import { LIVE } from './helpers';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'support', 'qdrant', 'cli.ts');
 
-describe.skipIf(LIVE)('cli.ts', () => {
+describe('cli.ts', () => {
+  beforeEach((ctx) => needsStandIn(ctx, 'own command line (cli.ts)'));
+
   it('prints its URL, serves the API on the given port, and exits on SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,7 +51,9 @@ describe.skipIf(LIVE)('cli.ts', () => {
   });
 });
 
-describe.skipIf(LIVE)('startQdrant', () => {
+describe('startQdrant', () => {
+  beforeEach((ctx) => needsStandIn(ctx, 'startQdrant() defaults (this run starts the real binary instead)'));
+
   it('starts a stand-in on a free port, or on the port asked for', async () => {
     const port = await freePort();
     const q = await startQdrant({ port });
@@ -68,13 +75,15 @@ describe.skipIf(LIVE)('startQdrant', () => {
     try {
       const q = await startQdrant();
       expect(q.isStandIn).toBe(false);
+      expect(q.kind).toBe('external');
+      expect(q.version).toBe(backing.version);
       expect(q.url).toBe(backing.url);
       expect(q.apiKey).toBe('k');
       expect(q.server).toBeUndefined();
       expect(() => q.faults.failNext(1, 503)).toThrow(FaultsNeedStandInError);
       expect(() => q.faults.latency(10)).toThrow(/faults need the stand-in/);
       await expect(q.faults.down()).rejects.toThrow(/faults need the stand-in/);
-      await expect(q.restart()).rejects.toThrow(/faults need the stand-in/);
+      await expect(q.restart()).rejects.toThrow(/the server at QDRANT_URL cannot be restarted from here/);
       const client = new QdrantClient({ url: q.url, apiKey: q.apiKey, checkCompatibility: false });
       expect((await client.getCollections()).collections).toEqual([]);
       await q.stop(); // does not stop someone else's server

@@ -1,13 +1,16 @@
-/** Fault injection per test: what a client sees, and what a restart keeps. Stand-in only. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+/**
+ * Fault injection per test: what a client sees (stand-in only), and what a restart keeps (the stand-in's model
+ * of Qdrant's write-ahead log, and the same restart of the real binary under test:live).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QdrantClient, QdrantClientResourceExhaustedError, QdrantClientTimeoutError } from '@qdrant/js-client-rest';
-import { failure, harness, LIVE, type Harness } from './helpers';
+import { needsOwnQdrant, needsStandIn } from '../support/qdrant';
+import { failure, harness, type Harness } from './helpers';
 
 let h: Harness;
 let name: string;
 beforeAll(async () => {
   h = await harness();
-  if (!h.qdrant.isStandIn) return;
   name = h.name('faults');
   await h.client.createCollection(name, { vectors: { size: 2, distance: 'Dot' } });
 });
@@ -28,7 +31,9 @@ function causeCode(e: unknown): string {
   return seen.join(' | ');
 }
 
-describe.skipIf(LIVE)('faults', () => {
+describe('faults', () => {
+  beforeEach((ctx) => needsStandIn(ctx, 'injected faults'));
+
   it('adds latency to matching requests only', async () => {
     await count(); // warm (schema compiled)
     h.qdrant.faults.latency(300, { match: { operation: 'count_points' } });
@@ -149,8 +154,20 @@ describe.skipIf(LIVE)('faults', () => {
   });
 });
 
-describe.skipIf(LIVE)('restart, like Qdrant with its WAL', () => {
-  it('keeps acknowledged-and-applied (wait=true) writes and loses queued wait=false ones; the port is kept', async () => {
+describe('restart, like Qdrant with its WAL', () => {
+  beforeEach((ctx) => needsOwnQdrant(ctx, 'restart()'));
+
+  it('keeps acknowledged (wait=true) writes across a crash; the port is kept', async () => {
+    const url = h.qdrant.url;
+    await upsert(900, true);
+    await upsert(901, true);
+    await h.qdrant.restart();
+    expect(h.qdrant.url).toBe(url);
+    expect((await h.client.retrieve(name, { ids: [900, 901] })).map((p) => p.id)).toEqual([900, 901]);
+  });
+
+  it('keeps acknowledged-and-applied (wait=true) writes and loses queued wait=false ones; the port is kept', async (ctx) => {
+    needsStandIn(ctx, 'asyncApplyDelay (wait=false writes held in a queue)');
     const url = h.qdrant.url;
     await upsert(1000, true);
     h.qdrant.faults.asyncApplyDelay(60_000);
@@ -163,7 +180,8 @@ describe.skipIf(LIVE)('restart, like Qdrant with its WAL', () => {
     expect(got.map((p) => p.id)).toEqual([1000]);
   });
 
-  it('applies earlier wait=false writes before a later wait=true write (ordering)', async () => {
+  it('applies earlier wait=false writes before a later wait=true write (ordering)', async (ctx) => {
+    needsStandIn(ctx, 'asyncApplyDelay (wait=false writes held in a queue)');
     h.qdrant.faults.asyncApplyDelay(60_000);
     await upsert(2001, false);
     await upsert(2002, false);

@@ -1,10 +1,10 @@
 /** Shared by the stand-in suites: a Qdrant per file, a client, unique collection names, raw HTTP. */
 import { QdrantClient } from '@qdrant/js-client-rest';
-import { startQdrant, type TestQdrant } from '../support/qdrant';
+import { qdrantKind, startQdrant, type TestQdrant } from '../support/qdrant';
 import type { StandInOptions } from '../support/qdrant/server';
 
 /** True when the suites run against a real Qdrant (npm run test:live): stand-in-only tests skip. */
-export const LIVE = Boolean(process.env.QDRANT_URL);
+export const LIVE = qdrantKind() !== 'stand-in';
 
 export interface Harness {
   qdrant: TestQdrant;
@@ -39,8 +39,8 @@ export async function harness(options: StandInOptions = {}): Promise<Harness> {
       return { status: res.status, text, headers: res.headers, json: () => JSON.parse(text) as unknown };
     },
     async cleanup() {
-      if (qdrant.isStandIn) {
-        await qdrant.stop();
+      if (qdrant.kind !== 'external') {
+        await qdrant.stop(); // a server of our own: its storage goes with it
         return;
       }
       for (const n of created) await client.deleteCollection(n).catch(() => undefined);

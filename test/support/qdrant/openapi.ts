@@ -15,7 +15,8 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { canonicalUuid } from './ids';
 
-export type OpenApiVersion = '1.19.0' | '1.18.3';
+export const OPENAPI_VERSIONS = ['1.19.0', '1.18.3'] as const;
+export type OpenApiVersion = (typeof OPENAPI_VERSIONS)[number];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type JsonObject = { [k: string]: Json };
