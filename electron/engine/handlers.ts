@@ -5,6 +5,7 @@
  * request means "use the engine host's" (its environment).
  */
 import type { EngineEvent, EngineHandlers, EngineSnapshot } from '../../shared/contract';
+import { UserError } from '../../shared/errors';
 import { openSource } from './source';
 import { fingerprintFile } from './source/fingerprint';
 import { openFaissIndex } from './faiss';
@@ -12,7 +13,8 @@ import { buildReport } from './report';
 import { verifyMigration, type VerifyProgress } from './verify';
 import { createRunController, type RunController } from './migration';
 import { getStateView, resetState, testConnections } from './state';
-import { findSimilar, getCollectionInfo, getPoint, scrollPoints, sourceVectorFor } from './browse';
+import { countPoints, findSimilar, getCollectionInfo, getPoint, listCollections, payloadKeys, scrollPoints, sourceVectorFor } from './browse';
+import { checkTarget } from './migration/target-check';
 import { defaultsFromEnv, secretsFromEnv, withHostSecrets } from './rpc/defaults';
 import { Listeners } from './rpc/transport';
 
@@ -33,7 +35,12 @@ export interface EngineServiceOptions {
 
 
 const IDLE_SNAPSHOT: EngineSnapshot = {
-  status: 'idle', runId: null, progress: null, lastMemory: null, config: null, source: null, timeline: [], lastError: null, warnings: [],
+  status: 'idle', runId: null, progress: null, lastMemory: null, config: null, source: null, timeline: [], lastError: null, warnings: [], outages: [],
+};
+
+/** Run history lands in the next engine commit (issue 13, step 3); until then these say so in one line. */
+const historyNotYet = (name: string) => async (): Promise<never> => {
+  throw new UserError('usage', `${name}: run history is not in this build yet (it follows in the next engine commit)`);
 };
 
 export function createEngineService(options: EngineServiceOptions = {}): EngineService {
@@ -126,6 +133,24 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     async buildReport(request) {
       const r = fill(request);
       return buildReport(r, r.format);
+    },
+    listRuns: historyNotYet('listRuns'),
+    getRun: historyNotYet('getRun'),
+    deleteRun: historyNotYet('deleteRun'),
+    resumeStoredRun: historyNotYet('resumeStoredRun'),
+    async listCollections(request) {
+      return { collections: await listCollections(fill(request)) };
+    },
+    async payloadKeys(request) {
+      const r = fill(request);
+      return payloadKeys(r, { sample: r.sample, ...(r.query !== undefined ? { query: r.query } : {}) });
+    },
+    async countPoints(request) {
+      const r = fill(request);
+      return countPoints(r, r.filter);
+    },
+    async checkTarget(request) {
+      return checkTarget(fill(request).config);
     },
   };
 

@@ -8,8 +8,10 @@ import { ConnectionConfigSchema, MigrationConfigSchema } from './config';
 import { SourceSummarySchema } from './source';
 import { JOB_STATUSES, ProgressSchema, TimelineEntrySchema, MemorySampleSchema } from './run';
 import { StateViewSchema } from './state';
-import { CollectionInfoViewSchema, PayloadFilterChipSchema, PointIdStringSchema, PointViewSchema } from './qdrant';
+import { CollectionInfoViewSchema, CollectionSummarySchema, PayloadFilterChipSchema, PayloadKeySchema, PointIdStringSchema, PointViewSchema } from './qdrant';
 import { REPORT_FORMATS, VerificationResultSchema, VerifyOptionsSchema } from './verify';
+import { ActiveOutageSchema, RunDetailSchema, RunListSchema } from './history';
+import { TargetCheckSchema } from './setup';
 
 const Empty = z.object({}).strict();
 
@@ -18,6 +20,16 @@ export const TargetSchema = ConnectionConfigSchema.extend({
   collection: MigrationConfigSchema.shape.collection,
   stateKey: MigrationConfigSchema.shape.stateKey,
 });
+
+/** Connection settings plus the state key, for the run history (which spans collections). */
+export const StateTargetSchema = ConnectionConfigSchema.extend({
+  stateKey: MigrationConfigSchema.shape.stateKey,
+});
+
+/** Qdrant's address and key only, for commands that never touch Redis. */
+export const QdrantTargetSchema = ConnectionConfigSchema.pick({ qdrantUrl: true, qdrantApiKey: true });
+
+const RunIdSchema = z.string().min(1).max(200);
 
 export const EngineSnapshotSchema = z.object({
   status: z.enum(JOB_STATUSES),
@@ -30,6 +42,8 @@ export const EngineSnapshotSchema = z.object({
   timeline: z.array(TimelineEntrySchema),
   lastError: z.string().nullable(),
   warnings: z.array(z.string()),
+  /** Services the run is waiting for right now ("Waiting for Redis"), with the retry countdown. */
+  outages: z.array(ActiveOutageSchema).default([]),
 });
 export type EngineSnapshot = z.infer<typeof EngineSnapshotSchema>;
 
@@ -87,13 +101,47 @@ export const Commands = {
     reply: z.object({ points: z.array(PointViewSchema) }),
   },
   verify: {
-    request: z.object({ config: MigrationConfigSchema, options: VerifyOptionsSchema }),
+    /** `runId`: the run this verifies (a run opened from history); by default the latest run of the collection. */
+    request: z.object({ config: MigrationConfigSchema, options: VerifyOptionsSchema, runId: RunIdSchema.optional() }),
     reply: VerificationResultSchema,
   },
   buildReport: {
-    request: TargetSchema.extend({ format: z.enum(REPORT_FORMATS) }),
+    /** `runId`: any run of the history; by default the current (or last) run. */
+    request: TargetSchema.extend({ format: z.enum(REPORT_FORMATS), runId: RunIdSchema.optional() }),
     reply: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
   },
+
+  // ------------------------------------------------------------------ run history
+  /** Every run kept under the state key, newest first. */
+  listRuns: { request: StateTargetSchema.extend({ limit: z.number().int().min(1).max(1000).default(200) }), reply: RunListSchema },
+  /** One run as recorded: progress, samples, timeline, outages, failed points, verification, outcome. */
+  getRun: { request: StateTargetSchema.extend({ runId: RunIdSchema }), reply: RunDetailSchema },
+  /** Deletes one run's record for good (the UI confirms first); refused while that run is active. */
+  deleteRun: { request: StateTargetSchema.extend({ runId: RunIdSchema }), reply: z.object({ deleted: z.boolean() }) },
+  /**
+   * Continues an interrupted or paused run from history with its own recorded settings (source, collection,
+   * batch size, distance, ...) and the request's connection settings. Replies like startRun.
+   */
+  resumeStoredRun: { request: StateTargetSchema.extend({ runId: RunIdSchema }), reply: z.object({ runId: z.string() }) },
+
+  // ------------------------------------------------------------------ any collection
+  /** The server's collections for the picker (points, vectors, status). */
+  listCollections: { request: QdrantTargetSchema, reply: z.object({ collections: z.array(CollectionSummarySchema) }) },
+  /**
+   * Payload keys to filter on, from the payload schema and a sample of points (`metadata.category`).
+   * `query` (a key the user typed, e.g. "category") marks and ranks first the keys that end with it.
+   */
+  payloadKeys: {
+    request: TargetSchema.extend({ sample: z.number().int().min(0).max(2000).default(200), query: z.string().optional() }),
+    reply: z.object({ keys: z.array(PayloadKeySchema), sampled: z.number().int() }),
+  },
+  /** Exact number of points matching the filter chips (all points without chips). */
+  countPoints: {
+    request: TargetSchema.extend({ filter: z.array(PayloadFilterChipSchema).default([]) }),
+    reply: z.object({ count: z.number().int(), exact: z.boolean() }),
+  },
+  /** Before Start: the source's shape against an existing collection (size, distance) and what Start would do. */
+  checkTarget: { request: z.object({ config: MigrationConfigSchema }), reply: TargetCheckSchema },
 } as const;
 
 export type CommandName = keyof typeof Commands;

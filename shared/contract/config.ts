@@ -17,6 +17,19 @@ export const WRITE_ORDERINGS = ['weak', 'medium', 'strong'] as const;
 export const SEED_STATE_KEY = 'xnai:migration:faiss_to_qdrant';
 export const DEFAULT_COLLECTION = 'xnai_knowledge';
 
+/**
+ * A percent setting: a fraction (`0.6`) or a percentage (`60`, as the name says), both kept as the fraction.
+ * Values up to 1 are read as fractions, above 1 as percentages (at most 100).
+ */
+export function percentSetting(defaultFraction: number) {
+  return z
+    .number()
+    .gt(0, { message: 'must be above 0: a percentage such as 60 or a fraction such as 0.6' })
+    .max(100, { message: 'must be at most 100 (percent) or 1 (fraction)' })
+    .transform((v) => (v > 1 ? v / 100 : v))
+    .default(defaultFraction);
+}
+
 export const ConnectionConfigSchema = z.object({
   qdrantUrl: z
     .string()
@@ -50,7 +63,8 @@ export const MigrationConfigSchema = ConnectionConfigSchema.extend({
   /** Checked against the index's dimension when set (the seed's VECTOR_SIZE). */
   vectorSize: z.number().int().min(1).max(65536).optional(),
   batchSize: z.number().int().min(1).max(10_000).default(500),
-  maxMemoryPercent: z.number().gt(0).max(1).default(0.6),
+  /** Share of total RAM: `0.6` and `60` both mean 60 % (values up to 1 are fractions); kept as the fraction. */
+  maxMemoryPercent: percentSetting(0.6),
   resumeMode: z.boolean().default(true),
   /** Batches in flight at once (the seed's CONCURRENCY_FACTOR). */
   concurrency: z.number().int().min(1).max(32).default(2),

@@ -4,4 +4,6 @@ export * from './run';
 export * from './state';
 export * from './qdrant';
 export * from './verify';
+export * from './history';
+export * from './setup';
 export * from './commands';

@@ -92,3 +92,44 @@ export const ClusterViewSchema = z.object({
 });
 export type ClusterView = z.infer<typeof ClusterViewSchema>;
 export type ClusterShard = z.infer<typeof ClusterShardSchema>;
+
+/** One line of the collection picker: what Qdrant's own Web UI lists. */
+export const CollectionSummarySchema = z.object({
+  name: z.string(),
+  status: z.enum(['green', 'yellow', 'grey', 'red']).nullable(),
+  pointsCount: z.number().int().nullable(),
+  indexedVectorsCount: z.number().int().nullable(),
+  segmentsCount: z.number().int().nullable(),
+  /** Each vector the collection holds: "" for the unnamed one the migration writes, else its name. */
+  vectors: z.array(z.object({ name: z.string(), size: z.number().int().nullable(), distance: z.string().nullable() })),
+  /** Why the details are missing, when the collection's info could not be read. */
+  problem: z.string().nullable(),
+});
+export type CollectionSummary = z.infer<typeof CollectionSummarySchema>;
+
+/** A payload key the points browser can filter on, from the payload schema and a sample of points. */
+export const PayloadKeySchema = z.object({
+  /** Dotted path as Qdrant's filters take it: "metadata.category", "tags[]" for arrays of values. */
+  key: z.string(),
+  /** JSON types seen in the sample: string, integer, float, bool, null, object, array. */
+  types: z.array(z.string()),
+  /** The payload index on this key ("keyword", "integer", ...), null when none. */
+  indexed: z.string().nullable(),
+  /** Sampled points that have the key. */
+  seenIn: z.number().int(),
+  /** A few distinct scalar values from the sample, most frequent first. */
+  examples: z.array(z.union([z.string(), z.number(), z.boolean()])),
+  /** When the request named a key (`query`): this key ends with it ("category" → "metadata.category"). */
+  matchesQuery: z.boolean(),
+});
+export type PayloadKey = z.infer<typeof PayloadKeySchema>;
+
+/** A conflict between the run's settings and an existing collection, found before Start. */
+export const TargetConflictSchema = z.object({
+  field: z.enum(['size', 'distance', 'vectors']),
+  existing: z.string(),
+  requested: z.string(),
+  /** One line naming both values and what to do. */
+  message: z.string(),
+});
+export type TargetConflict = z.infer<typeof TargetConflictSchema>;

@@ -3,6 +3,7 @@
  * progress, memory, log and error events the engine streams at most a few times a second.
  */
 import { z } from 'zod';
+import { ActiveOutageSchema } from './history';
 
 export const JOB_STATUSES = ['idle', 'preparing', 'running', 'pausing', 'paused', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -59,6 +60,18 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('log'), level: z.enum(LOG_LEVELS), msg: z.string(), at: z.number() }),
   z.object({ type: z.literal('error'), message: z.string(), code: z.number().int(), at: z.number() }),
+  /**
+   * Redis or Qdrant stopped answering during a run ("begin"), is still down at the next attempt ("retry":
+   * a new countdown), or answers again ("end", with how long it lasted). The run keeps its status meanwhile.
+   */
+  z.object({
+    type: z.literal('outage'),
+    runId: z.string().nullable(),
+    phase: z.enum(['begin', 'retry', 'end']),
+    outage: ActiveOutageSchema,
+    durationMs: z.number().optional(),
+    at: z.number(),
+  }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEventSchema>;
 export type EngineEventType = EngineEvent['type'];

@@ -17,6 +17,23 @@ export const FailedPointSchema = z.object({
 });
 export type FailedPoint = z.infer<typeof FailedPointSchema>;
 
+export const OUTAGE_SERVICES = ['redis', 'qdrant'] as const;
+export type OutageService = (typeof OUTAGE_SERVICES)[number];
+
+/** One stretch of time a run waited for a service that stopped answering. */
+export const OutageSchema = z.object({
+  service: z.enum(OUTAGE_SERVICES),
+  /** Where it was unreachable, without credentials: "127.0.0.1:6379", "http://localhost:6333". */
+  address: z.string(),
+  /** ms since the epoch. */
+  from: z.number(),
+  /** ms since the epoch; null while it lasts. */
+  to: z.number().nullable(),
+  /** The last error, explained (what failed and the likely fix), never a bare code. */
+  reason: z.string(),
+});
+export type Outage = z.infer<typeof OutageSchema>;
+
 export const MigrationStateSchema = z.object({
   // --- the seed's fields ---
   status: z.enum(SEED_STATUSES),
@@ -45,6 +62,15 @@ export const MigrationStateSchema = z.object({
   config: z.record(z.string(), z.unknown()),
   timeline: z.array(z.object({ at: z.number(), event: z.string(), detail: z.string().optional() })).default([]),
   verification: z.unknown().optional(),
+  // --- added for run history (absent in documents written before it) ---
+  /** Why the run failed, when it did. */
+  error: z.string().nullable().optional(),
+  /** The run was refused before its first point (its record is kept; the seed's key was not touched). */
+  never_started: z.boolean().optional(),
+  /** Redis and Qdrant outages the run waited out. */
+  outages: z.array(OutageSchema).optional(),
+  /** Highest engine RSS seen, MB (also in the samples; kept here so the shortest run has it). */
+  peak_rss_mb: z.number().optional(),
 });
 export type MigrationState = z.infer<typeof MigrationStateSchema>;
 

@@ -85,8 +85,8 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     expect(await fieldError(page, 'batchSize')).toBe('must be a whole number');
     await setField(page, 'collection', 'my collection');
     expect(await fieldError(page, 'collection')).toContain('may only contain letters');
-    await setField(page, 'maxMemoryPercent', '1.5');
-    expect(await fieldError(page, 'maxMemoryPercent')).toBe('must be at most 1');
+    await setField(page, 'maxMemoryPercent', '150');
+    expect(await fieldError(page, 'maxMemoryPercent')).toBe('must be at most 100 (percent) or 1 (fraction)');
     await setField(page, 'qdrantUrl', 'localhost:6333');
     expect(await fieldError(page, 'qdrantUrl')).toContain('must start with http://');
     await setField(page, 'qdrantUrl', 'http://');

@@ -62,7 +62,7 @@ describe('bad configuration: one line naming the value, and the exit code', () =
     writeFileSync(badJson, '{"batchSize": 500,');
     const cases: { name: string; env: Record<string, string | undefined>; args?: string[]; code: number; line: RegExp }[] = [
       { name: 'BATCH_SIZE=abc', env: env({ BATCH_SIZE: 'abc' }), code: 2, line: /^xnai-migrate: BATCH_SIZE=abc: is not a number; use a whole number/ },
-      { name: 'MAX_MEMORY_PERCENT=1.5', env: env({ MAX_MEMORY_PERCENT: '1.5' }), code: 2, line: /^xnai-migrate: MAX_MEMORY_PERCENT=1\.5: is out of range; use a fraction of total RAM/ },
+      { name: 'MAX_MEMORY_PERCENT=150', env: env({ MAX_MEMORY_PERCENT: '150' }), code: 2, line: /^xnai-migrate: MAX_MEMORY_PERCENT=150: is out of range; use a percentage of total RAM such as 60/ },
       { name: '--batch-size 0', env: env(), args: ['--batch-size', '0'], code: 2, line: /^xnai-migrate: --batch-size 0: is out of range/ },
       { name: 'malformed URL', env: env({ QDRANT_URL: 'localhost:6333' }), code: 2, line: /QDRANT_URL=localhost:6333: is not (a|an http\(s\)) URL/ },
       { name: 'missing path', env: env({ FAISS_INDEX_PATH: join(work, 'nope.faiss') }), code: 3, line: /FAISS_INDEX_PATH=.*nope\.faiss: no such file or folder/ },

@@ -26,6 +26,18 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ qdrantUrl: 'http://localhost:6333', redisHost: 'localhost', redisPort: 6379, redisDb: 0, batchSize: 500, maxMemoryPercent: 0.6, resumeMode: true, collection: 'xnai_knowledge', distance: 'Cosine', stateKey: 'xnai:migration:faiss_to_qdrant' });
   });
 
+  it('MAX_MEMORY_PERCENT takes what its name says: 60, 60% and the fraction 0.6 are the same limit', () => {
+    const limit = (v: string) => loadConfig({ env: { FAISS_INDEX_PATH: index, MAX_MEMORY_PERCENT: v } }).maxMemoryPercent;
+    expect(limit('60')).toBe(0.6);
+    expect(limit('60%')).toBe(0.6);
+    expect(limit('0.6')).toBe(0.6);
+    expect(limit('0.5%')).toBe(0.005);
+    expect(limit('100')).toBe(1);
+    expect(loadConfig({ env: { FAISS_INDEX_PATH: index }, flags: { maxMemoryPercent: 75 } }).maxMemoryPercent).toBe(0.75);
+    expect(reasons(() => loadConfig({ env: { FAISS_INDEX_PATH: index, MAX_MEMORY_PERCENT: '0' } }))[0]).toMatch(/^MAX_MEMORY_PERCENT=0: is out of range; use a percentage/);
+    expect(reasons(() => loadConfig({ env: { FAISS_INDEX_PATH: index, MAX_MEMORY_PERCENT: 'lots%' } }))[0]).toMatch(/^MAX_MEMORY_PERCENT=lots%: is not a number/);
+  });
+
   it('file < environment < flags; environment names or field names in the file; case-insensitive enums', () => {
     const file = join(dir, 'run.json');
     writeFileSync(file, JSON.stringify({ BATCH_SIZE: 100, concurrency: 3, distance: 'dot', FAISS_INDEX_PATH: index, RESUME_MODE: 'false' }));
@@ -34,11 +46,11 @@ describe('loadConfig', () => {
   });
 
   it('every bad value on its own line, secrets named but not echoed', () => {
-    const lines = reasons(() => loadConfig({ env: { FAISS_INDEX_PATH: index, BATCH_SIZE: 'abc', MAX_MEMORY_PERCENT: '1.5', REDIS_PORT: '70000', RESUME_MODE: 'maybe' }, flags: { concurrency: '2.5' } }));
+    const lines = reasons(() => loadConfig({ env: { FAISS_INDEX_PATH: index, BATCH_SIZE: 'abc', MAX_MEMORY_PERCENT: '150', REDIS_PORT: '70000', RESUME_MODE: 'maybe' }, flags: { concurrency: '2.5' } }));
     expect(lines).toEqual([
       'REDIS_PORT=70000: is out of range; use a port number from 1 to 65535',
       'BATCH_SIZE=abc: is not a number; use a whole number from 1 to 10000 (the seed uses 500)',
-      'MAX_MEMORY_PERCENT=1.5: is out of range; use a fraction of total RAM above 0 and at most 1, e.g. 0.6',
+      'MAX_MEMORY_PERCENT=150: is out of range; use a percentage of total RAM such as 60 (or 60%, or the fraction 0.6), above 0 and at most 100',
       'RESUME_MODE=maybe: is not true or false',
       '--concurrency 2.5: is not a whole number; use a whole number of batches in flight from 1 to 32',
     ].sort((a, b) => lines.indexOf(a) - lines.indexOf(b)));

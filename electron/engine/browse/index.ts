@@ -1,5 +1,8 @@
-/** The points browser and collection view behind getCollectionInfo / scrollPoints / getPoint / findSimilar. */
+/** The points browser and collection views behind getCollectionInfo / scrollPoints / getPoint / findSimilar / listCollections / payloadKeys / countPoints. */
 export { getCollectionInfo } from './collection';
 export { scrollPoints, getPoint, findSimilar, buildFilter, matchValue, type BrowseTarget } from './points';
 export { sourceVectorFor, vectorForLabel, type SourceVectorDeps } from './source-vector';
 export { toPointView, idForQdrant } from './point-view';
+export { listCollections } from './collections';
+export { payloadKeys } from './payload-keys';
+export { countPoints } from './count';

@@ -26,7 +26,8 @@ export function matchValue(chip: PayloadFilterChip, dataType: string | undefined
   return v;
 }
 
-async function payloadTypes(target: BrowseTarget): Promise<Map<string, string>> {
+/** The collection's payload index types by key (what `matchValue` needs); a missing collection is the user's error. */
+export async function payloadTypes(target: BrowseTarget): Promise<Map<string, string>> {
   const r = await qdrantRead<{ payload_schema?: Record<string, { data_type?: string }> }>(target, 'GET', collectionPath(target.collection));
   if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${safeUrl(target.qdrantUrl)}`);
   return new Map(Object.entries(r.result?.payload_schema ?? {}).map(([k, s]) => [k, s.data_type ?? '']));

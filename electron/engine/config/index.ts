@@ -17,6 +17,8 @@ type Field = keyof MigrationConfig;
 const NUMBER_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'maxMemoryPercent', 'concurrency', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
 const INT_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'concurrency', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
 const BOOL_FIELDS = new Set<Field>(['resumeMode']);
+/** Percent settings: `60`, `60%` and `0.6` all mean 60 % (the schema keeps the fraction). */
+const PERCENT_FIELDS = new Set<Field>(['maxMemoryPercent']);
 const ENUMS: Partial<Record<Field, readonly string[]>> = { distance: DISTANCES, payloadLayout: PAYLOAD_LAYOUTS, writeOrdering: WRITE_ORDERINGS };
 
 /** Field → environment variable name. */
@@ -52,7 +54,7 @@ const HINTS: Partial<Record<Field, string>> = {
   redisDb: 'use a database number from 0 to 15',
   vectorSize: "use the index's dimension (or leave it unset)",
   batchSize: 'use a whole number from 1 to 10000 (the seed uses 500)',
-  maxMemoryPercent: 'use a fraction of total RAM above 0 and at most 1, e.g. 0.6',
+  maxMemoryPercent: 'use a percentage of total RAM such as 60 (or 60%, or the fraction 0.6), above 0 and at most 100',
   concurrency: 'use a whole number of batches in flight from 1 to 32',
   shardNumber: 'use a whole number from 1 to 1024',
   replicationFactor: 'use a whole number from 1 to 16',
@@ -88,6 +90,11 @@ interface Origin {
 function coerce(field: Field, raw: unknown): { value?: unknown; problem?: string } {
   if (typeof raw !== 'string') return { value: raw };
   const s = raw.trim();
+  if (PERCENT_FIELDS.has(field) && s.endsWith('%')) {
+    // "60%" is a percentage whatever its size ("0.5%" is half a percent, not half the RAM)
+    const n = coerce(field, s.slice(0, -1));
+    return n.problem || typeof n.value !== 'number' ? n : { value: n.value / 100 };
+  }
   if (NUMBER_FIELDS.has(field)) {
     if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s)) return { problem: `is not a number` };
     const n = Number(s);

@@ -62,6 +62,7 @@ export function createRunController(deps: RunDeps = {}): RunController & { reado
         timeline: run ? [...run.timeline] : [],
         lastError: run?.lastError ?? null,
         warnings: run ? [...run.warnings] : [],
+        outages: [],
       };
     },
     on(listener) {

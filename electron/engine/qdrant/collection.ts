@@ -7,6 +7,7 @@ import type { QdrantClient } from '@qdrant/js-client-rest';
 import type { Distance, MigrationConfig } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import { qdrantError } from './client';
+import { collectionConflicts } from './collection-conflicts';
 
 /** The seed's payload indexes: field → schema. */
 export const SEED_PAYLOAD_INDEXES = [
@@ -41,17 +42,9 @@ export async function ensureCollection(client: QdrantClient, config: CollectionS
     } catch (e) {
       throw qdrantError(e, url, `read collection "${name}"`);
     }
-    const vectors = info.config.params.vectors as { size?: number; distance?: Distance } | Record<string, unknown> | undefined;
-    if (!vectors || typeof (vectors as { size?: unknown }).size !== 'number') {
-      throw new UserError('usage', `collection "${name}" uses named vectors (${Object.keys(vectors ?? {}).join(', ') || 'none'}); migrate into a new collection (QDRANT_COLLECTION=...)`);
-    }
-    const v = vectors as { size: number; distance: Distance };
-    if (v.size !== dimension) {
-      throw new UserError('usage', `collection "${name}" holds ${v.size}-dimensional vectors but the index has ${dimension}: use another collection (QDRANT_COLLECTION=...) or delete it`);
-    }
-    if (v.distance !== config.distance) {
-      throw new UserError('usage', `collection "${name}" uses distance ${v.distance} but this run asks for ${config.distance}: set DISTANCE=${v.distance} or use another collection`);
-    }
+    // the same lines the Set-up view shows before Start (checkTarget)
+    const conflict = collectionConflicts(name, info.config.params.vectors, { dimension, distance: config.distance })[0];
+    if (conflict) throw new UserError('usage', conflict.message);
     const differ = clusterSettingsDiffer(info.config.params as ExistingParams, config);
     if (differ) throw new UserError('usage', `collection "${name}" exists with ${differ.existing} but this run asks for ${differ.requested}: unset SHARD_NUMBER / REPLICATION_FACTOR / WRITE_CONSISTENCY_FACTOR to use it as it is, or migrate into another collection (QDRANT_COLLECTION=...)`);
     schema = (info.payload_schema ?? {}) as Record<string, unknown>;
