@@ -21,6 +21,21 @@ export type CollectionInfoView = z.infer<typeof CollectionInfoViewSchema>;
 /** A point id as a string: decimal for unsigned integers (exact above 2^53) or a UUID. */
 export const PointIdStringSchema = z.string().regex(/^(\d{1,20}|[0-9a-fA-F-]{32,36})$/, 'must be an unsigned integer or a UUID');
 
+export const DOCUMENT_LAYOUTS = ['langchain', 'llamaindex', 'raw'] as const;
+
+/**
+ * The document a point's payload carries, read back the way its framework reads it: the text (LangChain's
+ * `page_content`, the text inside LlamaIndex's `_node_content`) and where its metadata sits in the payload
+ * (`metadata.category` for LangChain, `category` for LlamaIndex's flattened metadata), so a browser can show
+ * the document rather than the migration's own fields.
+ */
+export const PointDocumentSchema = z.object({
+  layout: z.enum(DOCUMENT_LAYOUTS),
+  text: z.string().nullable(),
+  metadataPaths: z.array(z.string()),
+});
+export type PointDocument = z.infer<typeof PointDocumentSchema>;
+
 export const PointViewSchema = z.object({
   id: z.string(),
   /** Payload with integers beyond 2^53 carried as decimal strings tagged by `bigintPaths`. */
@@ -29,6 +44,8 @@ export const PointViewSchema = z.object({
   bigintPaths: z.array(z.string()).optional(),
   vector: z.array(z.number()).nullable(),
   score: z.number().optional(),
+  /** The document in the payload, when it holds one in a known layout; null for seed-only payloads. */
+  document: PointDocumentSchema.nullable().optional(),
 });
 export type PointView = z.infer<typeof PointViewSchema>;
 

@@ -1,10 +1,11 @@
 /**
  * Qdrant's point records → the contract's PointView: ids as exact decimal strings (or UUIDs), payload
  * integers beyond 2^53 as decimal strings listed in `bigintPaths` (so a JSON tree can show and copy them
- * without rounding), and the unnamed (or first named) dense vector.
+ * without rounding), the unnamed (or first named) dense vector, and the document the payload holds.
  */
 import type { PointView } from '../../../shared/contract';
 import { rawIdToString, type RawPoint, type RawPointId } from '../qdrant/rest-reads';
+import { documentOf } from '../payload/read-back';
 
 /** A contract id string as Qdrant wants it in a JSON body: integer (exact, bigint when unsafe) or UUID. */
 export function idForQdrant(id: string): RawPointId {
@@ -44,5 +45,7 @@ export function toPointView(p: RawPoint): PointView {
   const view: PointView = { id: rawIdToString(p.id), payload, vector: p.vector === undefined ? null : denseVector(p.vector) };
   if (bigintPaths.length > 0) view.bigintPaths = bigintPaths;
   if (typeof p.score === 'number') view.score = p.score;
+  const document = documentOf(payload);
+  if (document) view.document = document;
   return view;
 }
