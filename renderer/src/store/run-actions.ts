@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import { api } from '../bridge-instance';
 import { errorMessage } from '../lib/errors';
 import { applySnapshot } from './run-store';
-import { revealAllErrors, useSetup } from './setup-store';
+import { inspectIfChanged, revealAllErrors, sourceReadiness, useSetup } from './setup-store';
 import { setTab } from './ui-store';
 
 export type RunAction = 'start' | 'pause' | 'resume' | 'cancel' | 'retry';
@@ -14,9 +14,16 @@ export type RunAction = 'start' | 'pause' | 'resume' | 'cancel' | 'retry';
 interface ActionState {
   busy: RunAction | null;
   error: string | null;
+  /** Which action the error belongs to. */
+  failed: RunAction | null;
 }
 
-export const useRunActions = create<ActionState>()(() => ({ busy: null, error: null }));
+export const useRunActions = create<ActionState>()(() => ({ busy: null, error: null, failed: null }));
+
+// A refused Start is about the settings as they were: once the user edits them, the old reason goes.
+useSetup.subscribe((s, prev) => {
+  if (s.values !== prev.values && useRunActions.getState().error && useRunActions.getState().failed === 'start') useRunActions.setState({ error: null, failed: null });
+});
 
 export async function refreshSnapshot(): Promise<void> {
   try {
@@ -27,14 +34,14 @@ export async function refreshSnapshot(): Promise<void> {
 }
 
 async function perform(action: RunAction, call: () => Promise<unknown>): Promise<boolean> {
-  useRunActions.setState({ busy: action, error: null });
+  useRunActions.setState({ busy: action, error: null, failed: null });
   try {
     await call();
     await refreshSnapshot();
     useRunActions.setState({ busy: null });
     return true;
   } catch (e) {
-    useRunActions.setState({ busy: null, error: errorMessage(e) });
+    useRunActions.setState({ busy: null, error: errorMessage(e), failed: action });
     return false;
   }
 }
@@ -43,7 +50,17 @@ export async function startRun(): Promise<boolean> {
   const { config } = useSetup.getState();
   if (!config) {
     revealAllErrors();
-    useRunActions.setState({ error: 'Some settings are not valid: fix the fields marked in Set up, then start again.' });
+    useRunActions.setState({ error: 'Some settings are not valid: fix the fields marked in Set up, then start again.', failed: 'start' });
+    setTab('setup');
+    return false;
+  }
+  // A source the engine cannot read would fail at once: read it first (if this path was not read yet) and
+  // stop here, with the reader's reason on the Set up page, when it cannot be read.
+  useRunActions.setState({ busy: 'start', error: null, failed: null });
+  await inspectIfChanged();
+  const readiness = sourceReadiness(useSetup.getState());
+  if (readiness !== 'ok') {
+    useRunActions.setState({ busy: null, error: readiness === 'error' ? 'The source cannot be read: fix the path in Set up (the reason is under Source), then start again.' : null, failed: 'start' });
     setTab('setup');
     return false;
   }
@@ -60,7 +77,7 @@ export async function retryFailed(): Promise<boolean> {
   const { config } = useSetup.getState();
   if (!config) {
     revealAllErrors();
-    useRunActions.setState({ error: 'Retrying needs the full run settings: fix the fields marked in Set up.' });
+    useRunActions.setState({ error: 'Retrying needs the full run settings: fix the fields marked in Set up.', failed: 'retry' });
     return false;
   }
   const ok = await perform('retry', () => api().retryFailed({ config }));

@@ -51,6 +51,12 @@ function setValues(values: FormValues): void {
 export function setField<K extends keyof FormValues>(field: K, value: FormValues[K]): void {
   const values = { ...useSetup.getState().values, [field]: value };
   setValues(values);
+  if (field === 'faissIndexPath') {
+    // What was read (or refused) for another path says nothing about this one: the old error goes, and the
+    // new path is read on blur, Enter, Inspect or Start.
+    const inspect = useSetup.getState().inspect;
+    if (inspect.state !== 'idle' && inspect.path !== String(value).trim()) useSetup.setState({ inspect: { state: 'idle' } });
+  }
   if (field === 'qdrantUrl' || field === 'redisHost' || field === 'redisPort' || field === 'redisDb' || field === 'qdrantApiKey' || field === 'redisPassword') {
     // A test result for other settings would mislead.
     useSetup.setState({ connectionTest: { state: 'idle' } });
@@ -59,6 +65,24 @@ export function setField<K extends keyof FormValues>(field: K, value: FormValues
 
 export function touch(field: keyof FormValues): void {
   useSetup.setState((s) => ({ touched: { ...s.touched, [field]: true } }));
+}
+
+/**
+ * The error a field shows: only once the user has typed in it or left it, once Start was pressed, or when
+ * it arrived non-empty from the host (an invalid QDRANT_URL in the environment). An empty form that nobody
+ * touched shows no red.
+ */
+export function visibleError(s: Pick<SetupState, 'touched' | 'showAllErrors' | 'values' | 'errors'>, field: keyof FormValues): string | undefined {
+  return s.touched[field] || s.showAllErrors || s.values[field] !== '' ? s.errors[field] : undefined;
+}
+
+/** Whether the source at the current path was read successfully, is being read, failed, or is not read yet. */
+export type SourceReadiness = 'ok' | 'loading' | 'error' | 'unread';
+
+export function sourceReadiness(s: Pick<SetupState, 'inspect' | 'values'>): SourceReadiness {
+  const path = s.values.faissIndexPath.trim();
+  if (s.inspect.state === 'idle' || s.inspect.path !== path) return 'unread';
+  return s.inspect.state;
 }
 
 export function revealAllErrors(): void {
@@ -107,19 +131,34 @@ export async function saveSecrets(): Promise<void> {
   }
 }
 
-export async function inspectSource(path: string): Promise<void> {
+/** Read the source at the current path unless that path was already read (or is being read). */
+export async function inspectIfChanged(): Promise<void> {
+  const s = useSetup.getState();
+  if (sourceReadiness(s) === 'unread') await inspectSource(s.values.faissIndexPath);
+}
+
+let inspecting: { path: string; done: Promise<void> } | null = null;
+
+/** Read and summarise the source; a second call for the path being read joins the first (blur, then Inspect). */
+export function inspectSource(path: string): Promise<void> {
   const p = path.trim();
-  if (!p) return;
+  if (!p) return Promise.resolve();
+  const now = useSetup.getState().inspect;
+  if (inspecting && inspecting.path === p && now.state === 'loading' && now.path === p) return inspecting.done;
   useSetup.setState({ inspect: { state: 'loading', path: p } });
-  try {
-    const summary = await api().inspectSource({ path: p });
-    // A newer request may have started meanwhile; only the latest path's answer counts.
-    if (useSetup.getState().inspect.path !== p) return;
-    useSetup.setState({ inspect: { state: 'ok', value: summary, path: p } });
-  } catch (e) {
-    if (useSetup.getState().inspect.path !== p) return;
-    useSetup.setState({ inspect: { state: 'error', message: errorMessage(e), path: p } });
-  }
+  const done = (async () => {
+    try {
+      const summary = await api().inspectSource({ path: p });
+      // A newer request may have started meanwhile; only the latest path's answer counts.
+      if (useSetup.getState().inspect.path !== p) return;
+      useSetup.setState({ inspect: { state: 'ok', value: summary, path: p } });
+    } catch (e) {
+      if (useSetup.getState().inspect.path !== p) return;
+      useSetup.setState({ inspect: { state: 'error', message: errorMessage(e), path: p } });
+    }
+  })();
+  inspecting = { path: p, done };
+  return done;
 }
 
 export async function testConnections(): Promise<void> {

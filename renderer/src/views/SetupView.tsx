@@ -1,5 +1,5 @@
 /** "Set up": choose the source, point at Qdrant and Redis, and set the run's options. */
-import { useSetup, setField, touch, inspectSource, testConnections, saveSecrets } from '../store/setup-store';
+import { useSetup, setField, touch, inspectSource, inspectIfChanged, testConnections, saveSecrets, visibleError } from '../store/setup-store';
 import { Card, EmptyState, ErrorNote, Field, Spinner, Stat } from '../components/common';
 import { FIELD_ENV, type FieldName, type FormValues } from '../lib/config-form';
 import { DISTANCES, PAYLOAD_LAYOUTS } from '../../../shared/contract/config';
@@ -9,7 +9,7 @@ import { fmtBytes, fmtInt } from '../lib/format';
 import { StartPanel } from './StartPanel';
 
 function useFieldError(field: FieldName): string | undefined {
-  return useSetup((s) => (s.touched[field] || s.showAllErrors || s.values[field] !== '' ? s.errors[field] : undefined));
+  return useSetup((s) => visibleError(s, field));
 }
 
 function TextField(props: { field: FieldName & keyof FormValues; label: string; hint?: string; type?: string; placeholder?: string; wide?: boolean; inputMode?: 'numeric' | 'decimal' }) {
@@ -118,7 +118,10 @@ function SourceCard() {
               placeholder="/data/faiss_index or /data/index.faiss"
               value={path}
               onChange={(e) => setField('faissIndexPath', e.target.value)}
-              onBlur={() => touch('faissIndexPath')}
+              onBlur={() => {
+                touch('faissIndexPath');
+                void inspectIfChanged();
+              }}
             />
           )}
         </Field>

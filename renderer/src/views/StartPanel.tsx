@@ -1,5 +1,6 @@
 /** The end of "Set up": what the run will do, what still blocks it, and the Start button. */
-import { useSetup } from '../store/setup-store';
+import { useShallow } from 'zustand/react/shallow';
+import { sourceReadiness, useSetup, visibleError } from '../store/setup-store';
 import { isActive, useRun } from '../store/run-store';
 import { startRun, useRunActions } from '../store/run-actions';
 import { setTab } from '../store/ui-store';
@@ -27,13 +28,16 @@ const LABELS: Record<FieldName, string> = {
 };
 
 export function StartPanel() {
+  // Only the errors the fields themselves show (typed in, left, or Start pressed): an untouched form is not red.
+  const shown = useSetup(useShallow((s) => (Object.keys(s.errors) as FieldName[]).filter((f) => visibleError(s, f) !== undefined)));
   const errors = useSetup((s) => s.errors);
   const config = useSetup((s) => s.config);
   const summary = useSetup((s) => (s.inspect.state === 'ok' ? s.inspect.value : null));
+  const readiness = useSetup(sourceReadiness);
   const status = useRun((s) => s.status);
   const { busy, error } = useRunActions();
-  const invalid = Object.entries(errors) as [FieldName, string][];
   const active = isActive(status);
+  const blockedBySource = readiness === 'error' || readiness === 'loading';
   return (
     <Card title="Start">
       {active ? (
@@ -49,11 +53,11 @@ export function StartPanel() {
           <code>{config.qdrantUrl}</code>, {config.batchSize} points per batch, {config.concurrency} in flight,
           {config.resumeMode ? ' resuming from the last checkpoint if there is one.' : ' starting from the first vector.'}
         </p>
-      ) : (
-        <div>
+      ) : shown.length ? (
+        <div data-testid="start-invalid">
           <p>Fix these settings to start:</p>
           <ul className="invalid-list">
-            {invalid.map(([f, why]) => (
+            {shown.map((f) => (
               <li key={f}>
                 <button
                   type="button"
@@ -65,16 +69,25 @@ export function StartPanel() {
                 >
                   {LABELS[f]}
                 </button>{' '}
-                {why}
+                {errors[f]}
               </li>
             ))}
           </ul>
         </div>
+      ) : (
+        <p className="muted" data-testid="start-todo">
+          {errors.faissIndexPath ? 'Enter the path of the FAISS index or LangChain / LlamaIndex folder to migrate.' : 'Complete the settings to start.'}
+        </p>
       )}
+      {!active && readiness === 'error' ? (
+        <p className="bad-text" data-testid="start-blocked">
+          The source cannot be read (see Source): fix the path, then Inspect again.
+        </p>
+      ) : null}
       {error ? <ErrorNote testId="start-error">{error}</ErrorNote> : null}
       <div className="row-buttons">
-        <button type="button" className="primary big" data-testid="start" disabled={active || busy !== null} onClick={() => void startRun()}>
-          {busy === 'start' ? 'Starting…' : 'Start migration'}
+        <button type="button" className="primary big" data-testid="start" disabled={active || busy !== null || blockedBySource} onClick={() => void startRun()}>
+          {busy === 'start' ? 'Starting…' : readiness === 'loading' ? 'Reading the source…' : 'Start migration'}
         </button>
       </div>
     </Card>
