@@ -50,7 +50,7 @@ describe('run store', () => {
     expect(s[0]!.t).toBe(101_000);
   });
 
-  it('freezes points/s and ETA while paused, and charts the pause as zero throughput', async () => {
+  it('freezes points/s and ETA while paused, and charts the pause as a gap', async () => {
     receiveEvent(state(id, 'running', 0));
     for (let i = 0; i <= 10; i++) receiveEvent(progress(id, i * 500, i * 1000));
     await flushed();
@@ -62,8 +62,28 @@ describe('run store', () => {
     const paused = useRun.getState();
     expect(paused.rate.frozen).toBe(true);
     expect(paused.rate.etaSeconds).toBe(running.etaSeconds);
-    expect(paused.samples.at(-1)?.pps).toBe(0);
+    expect(paused.samples.at(-1)?.pps).toBeNull();
     expect(paused.samples.at(-1)?.latencyMs).toBeNull();
+  });
+
+  it('breaks the throughput and latency lines at a pause even when no event arrives during it', async () => {
+    receiveEvent(state(id, 'running', 0));
+    for (let i = 0; i <= 5; i++) receiveEvent(progress(id, i * 500, i * 1000));
+    // Paused at 5.2 s, resumed at 60 s: nothing in between (an engine that samples nothing while paused).
+    receiveEvent(state(id, 'paused', 5_200));
+    receiveEvent(state(id, 'running', 60_000));
+    for (let i = 0; i <= 3; i++) receiveEvent(progress(id, 3000 + i * 500, 60_500 + i * 1000));
+    await flushed();
+    const s = useRun.getState().samples;
+    const before = s.filter((x) => x.t <= 5_000);
+    const after = s.filter((x) => x.t >= 60_000);
+    expect(before.at(-1)?.pps).not.toBeNull();
+    expect(after[0]?.pps).not.toBeNull();
+    // Between the last sample before the pause and the first after it lies a sample with no rate or latency:
+    // recharts (connectNulls off) ends the line there instead of drawing it across the pause.
+    const between = s.filter((x) => x.t > 5_000 && x.t < 60_500);
+    expect(between.length).toBeGreaterThan(0);
+    expect(between.every((x) => x.pps === null && x.latencyMs === null)).toBe(true);
   });
 
   it('starts a new run with empty charts and no stale speed', async () => {

@@ -14,6 +14,7 @@ import { RateEstimator, type RateView } from '../lib/rate';
 /** One point of the live charts; about one per second, the last ten minutes. */
 export interface ChartSample {
   t: number;
+  /** null while the job is not running: the throughput and latency lines break there instead of bridging it. */
   pps: number | null;
   latencyMs: number | null;
   rssMb: number | null;
@@ -104,9 +105,25 @@ function newRun(runId: string | null): void {
   void runId;
 }
 
+/**
+ * Appended when the job leaves "running": a sample whose rate and latency are null, so the lines stop at the
+ * last running second and start again at the first one after the pause, even when no event came in between.
+ */
+function pushGap(at: number, rssMb: number | null, limitMb: number | null, systemUsedMb: number | null): boolean {
+  const last = samples.last();
+  if (last && last.pps === null && last.latencyMs === null) return false;
+  samples.push({ t: last ? Math.max(at, last.t + 1) : at, pps: null, latencyMs: null, rssMb, systemUsedMb, limitMb });
+  return true;
+}
+
 /** Returns true when a new sample was appended (at most once a second), false when the last was updated. */
 function pushSample(sample: ChartSample): boolean {
   const last = samples.last();
+  if (last && sample.pps !== null && last.pps === null && last.latencyMs === null && sample.t - last.t < SAMPLE_SPACING_MS) {
+    // The first running sample after a gap never merges into the gap (that would bridge it).
+    samples.push({ ...sample, t: Math.max(sample.t, last.t + 1) });
+    return true;
+  }
   if (last && sample.t - last.t < SAMPLE_SPACING_MS) {
     // Within one second the newest values win, but a gap (null) never erases a measured latency.
     samples.replaceLast({ ...sample, t: last.t, latencyMs: sample.latencyMs ?? last.latencyMs });
@@ -120,7 +137,7 @@ function sampleFrom(progress: Progress | null, memory: MemorySample | null, rate
   const running = status === 'running';
   return {
     t: at,
-    pps: progress ? (running ? (rateView.pointsPerSec ?? 0) : 0) : null,
+    pps: progress && running ? (rateView.pointsPerSec ?? 0) : null,
     // 0 means no batch acknowledged yet: a gap, not a 0 ms point.
     latencyMs: progress && running && progress.batchLatencyMs > 0 ? progress.batchLatencyMs : null,
     rssMb: memory ? memory.rssMb : (progress?.rssMb ?? null),
@@ -152,7 +169,11 @@ function flush(): void {
         statusChanged = statusChanged || status !== e.status;
         status = e.status;
         reason = e.reason ?? null;
-        if (status !== 'running') rateView = rate.freeze();
+        if (status !== 'running') {
+          rateView = rate.freeze();
+          const last = samples.last();
+          if (last && pushGap(e.at, last.rssMb, last.limitMb, last.systemUsedMb)) appended = true;
+        }
         if (status === 'running' || status === 'preparing') lastError = null;
         if (status !== 'running') lastWarning = null;
         logs.push({ at: e.at, level: status === 'failed' ? 'error' : 'info', msg: `Job ${status}${e.reason ? `: ${e.reason}` : ''}` });

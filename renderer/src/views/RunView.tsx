@@ -1,9 +1,9 @@
 /** "Run": the job's state machine, its controls, progress, live charts and log. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useRun, isActive } from '../store/run-store';
 import { useSetup } from '../store/setup-store';
 import { cancelRun, pauseRun, resumeRun, startRun, useRunActions } from '../store/run-actions';
-import { setTab } from '../store/ui-store';
+import { setTab, useUi } from '../store/ui-store';
 import { Card, EmptyState, ErrorNote, Stat, StatusBadge } from '../components/common';
 import { fmtDuration, fmtInt, fmtMb, fmtPercent, fmtRate, fmtClock } from '../lib/format';
 import { RunCharts } from './Charts';
@@ -175,7 +175,8 @@ function ProgressCard() {
         <Stat label="Elapsed" value={fmtDuration(progress.elapsedMs / 1000)} />
         <Stat label="Batch latency" value={`${fmtInt(progress.batchLatencyMs)} ms`} />
         <Stat label="Engine RSS" value={fmtMb(memory?.rssMb ?? progress.rssMb)} testId="stat-rss" />
-        <Stat label="Memory limit" value={memory ? fmtMb(memory.limitMb) : '—'} hint="MAX_MEMORY_PERCENT of total RAM" />
+        <Stat label="Memory limit" value={memory ? fmtMb(memory.limitMb) : '—'} hint="MAX_MEMORY_PERCENT of total RAM, compared with the engine's RSS" />
+        <Stat label="System memory used" value={memory ? `${fmtMb(memory.systemTotalMb - memory.systemAvailableMb)} of ${fmtMb(memory.systemTotalMb)}` : '—'} hint="All processes on this machine, for context (the limit applies to the engine)" />
       </dl>
       {showWarning ? (
         <p className="warn-text run-warning" role="status" data-testid="run-warning">
@@ -192,14 +193,20 @@ function ProgressCard() {
   );
 }
 
+/**
+ * The engine's log, following new lines while the user is at the bottom and staying put once they scroll up
+ * to read (back at the bottom, it follows again). The Run page stays mounted when hidden, where a box has
+ * no height: scrolling is redone when the page shows again, and scroll events there are ignored.
+ */
 function LogCard() {
   const logs = useRun((s) => s.logs);
+  const visible = useUi((s) => s.tab === 'run');
   const box = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = box.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [logs]);
+    if (el && visible && stick.current) el.scrollTop = el.scrollHeight;
+  }, [logs, visible]);
   return (
     <Card title="Log">
       {logs.length === 0 ? (
@@ -210,8 +217,10 @@ function LogCard() {
           ref={box}
           tabIndex={0}
           aria-label="Engine log"
+          data-testid="log"
           onScroll={(e) => {
             const el = e.currentTarget;
+            if (el.clientHeight === 0) return;
             stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
           }}
         >
