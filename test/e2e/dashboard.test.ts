@@ -106,8 +106,14 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     await setField(page, 'faissIndexPath', join(ROOT, 'test/fixtures/faiss/broken/not_faiss.faiss'));
     await page.getByRole('button', { name: 'Inspect' }).click();
     await expect.poll(() => page.getByTestId('inspect-error').textContent(), { timeout: 15_000 }).toContain('not_faiss.faiss');
+    // Nothing to migrate from an unreadable source: Start waits until the path is fixed.
+    expect(await page.getByTestId('start').isDisabled()).toBe(true);
+    expect(await page.getByTestId('start-blocked').textContent()).toContain('cannot be read');
+    // Fixing the path takes the old error away at once; leaving the field reads the new path.
     await setField(page, 'faissIndexPath', FIXTURE);
-    await page.getByRole('button', { name: 'Inspect' }).click();
+    expect(await page.getByTestId('inspect-error').count()).toBe(0);
+    expect(await page.getByTestId('start').isDisabled()).toBe(false);
+    await page.locator('[name=faissIndexPath]').blur();
     await page.getByTestId('source-summary').waitFor();
 
     await page.getByTestId('test-connection').click();
@@ -153,6 +159,22 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     expect(await page.getByTestId('progress-percent').textContent()).toBe('100%');
     // Live charts drew lines (and no animation left them half-drawn).
     expect(await page.locator('[data-testid=charts] .recharts-line path.recharts-curve').count()).toBeGreaterThanOrEqual(3);
+    // The pause is a gap in the throughput line, not a straight line across it: the path has two pieces.
+    const throughput = await page.locator('[data-testid=charts] .series-throughput path.recharts-curve').getAttribute('d');
+    expect((throughput ?? '').match(/M/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    // The memory axis is scaled to the engine's RSS (about 100 MB), not to the multi-GB limit, and the
+    // caption says how far the limit is.
+    // (Its y ticks are the figure's numeric tick labels; the x ticks are clock times.)
+    const ticks = (await page.getByRole('figure', { name: 'Engine RSS against the memory limit' }).locator('.recharts-cartesian-axis-tick-value').allTextContents())
+      .map((t) => Number(t.replace(/,/g, '')))
+      .filter((n) => Number.isFinite(n));
+    const rssMb = toInt(await stat(page, 'stat-rss'));
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(rssMb);
+    expect(Math.max(...ticks)).toBeLessThan(rssMb * 3);
+    expect(await page.getByTestId('memory-limit-note').textContent()).toMatch(/limit [\d.]+ GB, peak [\d.]+% of it/);
+    // The log shows its newest line.
+    const log = page.getByTestId('log');
+    await expect.poll(() => log.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 8)).toBe(true);
     await page.screenshot({ path: artifact('run-completed.png') });
 
     // What Qdrant holds: every source id once, the ones above 2^53 exactly.
@@ -233,11 +255,33 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     await page.getByTestId('id-open').click();
     expect(await page.locator('#id-error').textContent()).toContain('unsigned integer');
 
+    // The JSON tree keeps the shape the user gave it: the vector opened on one point is open on the next.
+    const detail = page.getByTestId('point-detail');
+    await detail.getByRole('button', { name: /vector/ }).click();
+    expect(await detail.getByRole('button', { name: /vector/ }).getAttribute('aria-expanded')).toBe('true');
+    await page.getByTestId('id-input').fill(BIG_IDS[0]!);
+    await page.getByTestId('id-open').click();
+    await expect.poll(() => page.getByTestId('detail-id').textContent(), { timeout: 15_000 }).toBe(BIG_IDS[0]);
+    expect(await detail.getByRole('button', { name: /vector/ }).getAttribute('aria-expanded')).toBe('true');
+    await detail.getByRole('button', { name: /vector/ }).click();
+    await page.getByTestId('id-input').fill(BIG_IDS[1]!);
+    await page.getByTestId('id-open').click();
+    await expect.poll(() => page.getByTestId('detail-id').textContent(), { timeout: 15_000 }).toBe(BIG_IDS[1]);
+    expect(await detail.getByRole('button', { name: /vector/ }).getAttribute('aria-expanded')).toBe('false');
+
     // Find similar from the detail pane: the point itself is its own nearest neighbour.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.getByRole('button', { name: 'Find similar', exact: true }).click();
     const similar = page.getByTestId('similar');
     await expect.poll(async () => similar.locator('[data-testid=point-id]').count(), { timeout: 15_000 }).toBe(10);
     expect(await similar.locator('[data-testid=point-id]').first().textContent()).toBe(BIG_IDS[1]);
+    // The results are brought into view (they open below the point's details), and each score says which
+    // way is better for this Euclid collection.
+    await expect.poll(() => similar.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < window.innerHeight; })).toBe(true);
+    const scores = await similar.getByTestId('point-score').allTextContents();
+    expect(scores).toHaveLength(10);
+    for (const sc of scores) expect(sc).toMatch(/^\d+\.\d{4} lower is better$/);
+    expect(Number(scores[0]!.split(' ')[0])).toBe(0);
     await page.screenshot({ path: artifact('points-similar.png'), fullPage: true });
   });
 

@@ -10,6 +10,10 @@ import { emptyForm, validateForm, targetFromForm, formFromDefaults } from '../..
 import { parseChip, chipLabel } from '../../renderer/src/lib/filter-chips';
 import { compareVectors } from '../../renderer/src/lib/vector-compare';
 import { fmtDuration, fmtPercent } from '../../renderer/src/lib/format';
+import { memoryScale } from '../../renderer/src/lib/chart-scale';
+import { availableColumns, cellText, cellValue, defaultColumns, TEXT_COLUMN } from '../../renderer/src/lib/point-columns';
+import { scoreDirection, scoreDirectionText } from '../../renderer/src/lib/score';
+import type { PointView } from '../../shared/contract/qdrant';
 
 describe('RateEstimator', () => {
   it('shows no ETA until three intervals, then converges on a steady rate', () => {
@@ -167,5 +171,58 @@ describe('RateEstimator warm-up', () => {
     r.observe(0, 1000, 1000); // prepared, nothing acknowledged yet
     const v = r.observe(40, 1000, 2000);
     expect(v.pointsPerSec).toBeCloseTo(20, 6);
+  });
+});
+
+describe('memory chart scale', () => {
+  it('follows the engine RSS while it is far below the limit, and takes in the limit once within reach', () => {
+    const far = memoryScale([{ rssMb: 90 }, { rssMb: 165 }, { rssMb: null }], 9_400);
+    expect(far.showsLimit).toBe(false);
+    expect(far.peakMb).toBe(165);
+    // 165 MB fills most of the axis instead of 2 % of a 9.4 GB one.
+    expect(far.top).toBeGreaterThanOrEqual(165);
+    expect(far.top).toBeLessThanOrEqual(250);
+    const near = memoryScale([{ rssMb: 5_000 }], 9_400);
+    expect(near).toMatchObject({ showsLimit: true, peakMb: 5_000 });
+    expect(near.top).toBeGreaterThanOrEqual(9_400);
+    expect(memoryScale([{ rssMb: 12_000 }], 9_400).top).toBeGreaterThanOrEqual(12_000);
+    expect(memoryScale([], null)).toMatchObject({ showsLimit: false, peakMb: null });
+  });
+});
+
+describe('points table columns', () => {
+  const lc = (id: string, metadata: Record<string, unknown>): PointView => ({
+    id,
+    vector: null,
+    payload: { page_content: `text ${id}`, metadata, source: 'faiss', faiss_id: Number(id), migrated_at: '2026-01-01T00:00:00Z', batch_num: 0 },
+    document: { layout: 'langchain', text: `text ${id}`, metadataPaths: Object.keys(metadata).map((k) => `metadata.${k}`) },
+  });
+
+  it("shows a document's text and metadata by default, never the migration's own fields", () => {
+    const points = [lc('1', { source: 'a.md', page: 1 }), lc('2', { category: 'gamma', page: 2, lang: 'de' })];
+    expect(defaultColumns(points)).toEqual([TEXT_COLUMN, 'metadata.source', 'metadata.page', 'metadata.category']);
+    const all = availableColumns(points);
+    expect(all.slice(0, 5)).toEqual([TEXT_COLUMN, 'metadata.source', 'metadata.page', 'metadata.category', 'metadata.lang']);
+    expect(all).toEqual(expect.arrayContaining(['faiss_id', 'batch_num', 'migrated_at', 'source', 'page_content']));
+    expect(cellValue(points[1]!, 'metadata.category')).toBe('gamma');
+    expect(cellValue(points[0]!, 'metadata.category')).toBeUndefined();
+    expect(cellValue(points[0]!, TEXT_COLUMN)).toBe('text 1');
+  });
+
+  it('falls back to the payload fields of a bare index, and reads only own keys', () => {
+    const bare: PointView = { id: '7', vector: null, payload: { source: 'faiss', faiss_id: 7, migrated_at: 'x', batch_num: 1 } };
+    expect(defaultColumns([bare])).toEqual(['source', 'faiss_id', 'migrated_at', 'batch_num']);
+    expect(cellValue(bare, 'constructor')).toBeUndefined();
+    expect(cellText({ a: [1, 2] })).toBe('{"a":[1,2]}');
+    expect(cellText('x'.repeat(200), 10)).toBe(`${'x'.repeat(10)}…`);
+  });
+
+  it("labels scores with the direction of the collection's distance", () => {
+    expect(scoreDirection('Euclid')).toBe('lower');
+    expect(scoreDirection('Manhattan')).toBe('lower');
+    expect(scoreDirection('Cosine')).toBe('higher');
+    expect(scoreDirection('Dot')).toBe('higher');
+    expect(scoreDirection(null)).toBeNull();
+    expect(scoreDirectionText('lower')).toBe('lower is better');
   });
 });

@@ -35,6 +35,12 @@ function Leaf({ value, bigint }: { value: Json; bigint: boolean }) {
   }
 }
 
+/** Which nodes the user opened or closed, by path: kept outside the tree so it survives the next value. */
+export interface TreeOpenState {
+  open: Readonly<Record<string, boolean>>;
+  onToggle(path: string, open: boolean): void;
+}
+
 interface NodeProps {
   name: string | null;
   value: Json;
@@ -43,6 +49,7 @@ interface NodeProps {
   /** Path in the `bigintPaths` notation: "payload.faiss_id", "payload.metadata.ids[2]". */
   path: string;
   bigints: ReadonlySet<string>;
+  remembered?: TreeOpenState;
 }
 
 function childPath(parent: string, key: string, inArray: boolean): string {
@@ -50,10 +57,16 @@ function childPath(parent: string, key: string, inArray: boolean): string {
   return parent ? `${parent}.${key}` : key;
 }
 
-function Node({ name, value, depth, openDepth, path, bigints }: NodeProps) {
+function Node({ name, value, depth, openDepth, path, bigints, remembered }: NodeProps) {
   const isContainer = typeof value === 'object' && value !== null;
   const vector = isNumberArray(value) && (value.length > VECTOR_PREVIEW || name === 'vector');
-  const [open, setOpen] = useState(!vector && depth < openDepth && name !== 'vector');
+  const [ownOpen, setOwnOpen] = useState(!vector && depth < openDepth && name !== 'vector');
+  // A remembered choice for this path wins over the default, so opening another point keeps the tree's shape.
+  const open = remembered?.open[path] ?? ownOpen;
+  const setOpen = (o: boolean) => {
+    setOwnOpen(o);
+    remembered?.onToggle(path, o);
+  };
   const key = name !== null ? <span className="j-key">{name}: </span> : null;
   if (!isContainer) {
     return (
@@ -79,7 +92,7 @@ function Node({ name, value, depth, openDepth, path, bigints }: NodeProps) {
         ) : (
           <ul className="j-list">
             {entries.map(([k, v]) => (
-              <Node key={k} name={k} value={v} depth={depth + 1} openDepth={openDepth} path={childPath(path, k, Array.isArray(value))} bigints={bigints} />
+              <Node key={k} name={k} value={v} depth={depth + 1} openDepth={openDepth} path={childPath(path, k, Array.isArray(value))} bigints={bigints} remembered={remembered} />
             ))}
           </ul>
         )
@@ -90,11 +103,11 @@ function Node({ name, value, depth, openDepth, path, bigints }: NodeProps) {
 
 const NO_BIGINTS: ReadonlySet<string> = new Set();
 
-export function JsonTree({ value, openDepth = 2, label, bigintPaths }: { value: Json; openDepth?: number; label: string; bigintPaths?: readonly string[] }) {
+export function JsonTree({ value, openDepth = 2, label, bigintPaths, remembered }: { value: Json; openDepth?: number; label: string; bigintPaths?: readonly string[]; remembered?: TreeOpenState }) {
   const bigints = bigintPaths && bigintPaths.length ? new Set(bigintPaths) : NO_BIGINTS;
   return (
     <ul className="json-tree" aria-label={label}>
-      <Node name={null} value={value} depth={0} openDepth={openDepth} path="" bigints={bigints} />
+      <Node name={null} value={value} depth={0} openDepth={openDepth} path="" bigints={bigints} remembered={remembered} />
     </ul>
   );
 }

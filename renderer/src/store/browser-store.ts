@@ -4,7 +4,7 @@
  * "Previous" is exact too. Ids stay strings end to end: exact above 2^53.
  */
 import { create } from 'zustand';
-import type { PayloadFilterChip, PointView } from '../../../shared/contract/qdrant';
+import type { CollectionInfoView, PayloadFilterChip, PointView } from '../../../shared/contract/qdrant';
 import type { CommandReply } from '../../../shared/contract/commands';
 import { PointIdStringSchema } from '../../../shared/contract/qdrant';
 import type { Target } from '../lib/config-form';
@@ -25,6 +25,12 @@ interface BrowserState {
   /** The point opened in the detail pane, with its FAISS source vector. */
   detail: Loadable<CommandReply<'getPoint'>> & { id?: string };
   similar: Loadable<{ points: PointView[] }> & { id?: string };
+  /** JSON tree nodes the user opened or closed (by path), kept from one opened point to the next. */
+  treeOpen: Record<string, boolean>;
+  /** Columns the user chose for this collection; null: the defaults for what the page holds. */
+  columns: string[] | null;
+  /** The collection's info: its distance says which way scores point. */
+  info: Loadable<CollectionInfoView>;
 }
 
 export const useBrowser = create<BrowserState>()(() => ({
@@ -35,16 +41,48 @@ export const useBrowser = create<BrowserState>()(() => ({
   result: { state: 'idle' },
   detail: { state: 'idle' },
   similar: { state: 'idle' },
+  treeOpen: {},
+  columns: null,
+  info: { state: 'idle' },
 }));
+
+export function setColumns(columns: string[] | null): void {
+  useBrowser.setState({ columns });
+}
+
+async function loadInfo(target: Target): Promise<void> {
+  useBrowser.setState({ info: { state: 'loading' } });
+  try {
+    const info = await api().getCollectionInfo(target);
+    if (loadedKey !== keyOf(target)) return;
+    useBrowser.setState({ info: { state: 'ok', value: info } });
+  } catch (e) {
+    if (loadedKey !== keyOf(target)) return;
+    useBrowser.setState({ info: { state: 'error', message: errorMessage(e) } });
+  }
+}
+
+export function rememberTreeNode(path: string, open: boolean): void {
+  useBrowser.setState((s) => ({ treeOpen: { ...s.treeOpen, [path]: open } }));
+}
 
 let request = 0;
 /** The target the current pages belong to: returning to the page keeps the position unless it changed. */
 let loadedKey: string | null = null;
+let loadedCollection: string | null = null;
 
-export function ensureLoaded(target: Target, key: string): void {
+const keyOf = (t: Target) => JSON.stringify(t);
+
+/** Show `target`'s collection: from its first page, unless these pages already belong to it. */
+export function ensureLoaded(target: Target): void {
+  const key = keyOf(target);
   if (loadedKey === key) return;
+  const sameCollection = loadedCollection === target.collection;
   loadedKey = key;
-  useBrowser.setState({ detail: { state: 'idle' }, similar: { state: 'idle' } });
+  loadedCollection = target.collection;
+  // Another collection has other fields: its filters and columns start afresh.
+  useBrowser.setState({ detail: { state: 'idle' }, similar: { state: 'idle' }, ...(sameCollection ? {} : { chips: [], columns: null }) });
+  void loadInfo(target);
   void restart(target);
 }
 

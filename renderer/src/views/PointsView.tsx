@@ -3,8 +3,10 @@
  * `key = value` filter chips, lookup by id, find similar, a JSON tree with vectors collapsed, and the FAISS
  * source vector beside Qdrant's for the same id.
  */
-import { useEffect, useRef, useState } from 'react';
-import { useBrowser, loadPage, ensureLoaded, setPageSize, addChip, removeChip, clearChips, checkId, openPoint, closePoint, findSimilar, closeSimilar, PAGE_SIZES } from '../store/browser-store';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useBrowser, loadPage, ensureLoaded, setPageSize, addChip, removeChip, clearChips, checkId, openPoint, closePoint, findSimilar, closeSimilar, rememberTreeNode, setColumns, PAGE_SIZES } from '../store/browser-store';
+import { availableColumns, cellText, cellValue, columnLabel, defaultColumns, TEXT_COLUMN } from '../lib/point-columns';
+import { scoreDirection, scoreDirectionText, type ScoreDirection } from '../lib/score';
 import { useTarget, targetKey } from '../store/target';
 import type { Target } from '../lib/config-form';
 import type { PointView } from '../../../shared/contract/qdrant';
@@ -78,30 +80,101 @@ function FilterBar({ target }: { target: Target }) {
   );
 }
 
-function payloadPreview(p: PointView): string {
-  const pl = p.payload ?? {};
-  const text = typeof pl.page_content === 'string' ? pl.page_content : typeof pl.text === 'string' ? pl.text : null;
-  const parts: string[] = [];
-  if (pl.source !== undefined) parts.push(`source: ${String(pl.source)}`);
-  if (pl.faiss_id !== undefined) parts.push(`faiss_id: ${String(pl.faiss_id)}`);
-  if (pl.batch_num !== undefined) parts.push(`batch ${String(pl.batch_num)}`);
-  if (text) parts.push(`“${text.length > 90 ? `${text.slice(0, 90)}…` : text}”`);
-  return parts.join(' · ') || `${Object.keys(pl).length} payload fields`;
+/** The columns shown: the user's choice for this collection, else the defaults for what the page holds. */
+function useColumns(points: readonly PointView[]): string[] {
+  const chosen = useBrowser((s) => s.columns);
+  return useMemo(() => chosen ?? defaultColumns(points), [chosen, points]);
 }
 
-function PointRow({ p, target, selected }: { p: PointView; target: Target; selected: boolean }) {
+function useScoreDirection(): ScoreDirection | null {
+  return useBrowser((s) => (s.info.state === 'ok' ? scoreDirection(s.info.value.distance) : null));
+}
+
+/** Attu's output-field picker: which payload fields are columns (native details + checkboxes, keyboard-ready). */
+function ColumnPicker({ points }: { points: readonly PointView[] }) {
+  const shown = useColumns(points);
+  const available = useMemo(() => {
+    const all = availableColumns(points);
+    return [...shown.filter((c) => !all.includes(c)), ...all];
+  }, [points, shown]);
+  const chosen = useBrowser((s) => s.columns);
+  if (available.length === 0) return null;
+  const toggle = (c: string, on: boolean) => setColumns(on ? [...shown, c] : shown.filter((x) => x !== c));
   return (
-    <li className={`point-row${selected ? ' selected' : ''}`} data-testid="point-row" data-point-id={p.id}>
-      <div className="point-main">
-        <code className="point-id" data-testid="point-id">{p.id}</code>
-        {p.score !== undefined ? <span className="score">score {p.score.toFixed(4)}</span> : null}
-        <div className="point-preview">{payloadPreview(p)}</div>
-      </div>
-      <div className="point-actions">
-        <button type="button" onClick={() => void openPoint(target, p.id)} aria-label={`Open point ${p.id}`}>Open</button>
-        <button type="button" onClick={() => void findSimilar(target, p.id)} aria-label={`Find points similar to ${p.id}`}>Similar</button>
-      </div>
-    </li>
+    <details className="column-picker" data-testid="column-picker">
+      <summary>Columns ({shown.length})</summary>
+      <fieldset>
+        <legend className="sr-only">Payload fields shown as columns</legend>
+        {available.map((c) => (
+          <label key={c} className="column-option">
+            <input type="checkbox" checked={shown.includes(c)} onChange={(e) => toggle(c, e.target.checked)} data-column={c} />
+            <code>{columnLabel(c)}</code>
+          </label>
+        ))}
+        {chosen ? (
+          <button type="button" className="link" onClick={() => setColumns(null)}>
+            Back to the defaults
+          </button>
+        ) : null}
+      </fieldset>
+    </details>
+  );
+}
+
+function Cell({ p, column }: { p: PointView; column: string }) {
+  const value = cellValue(p, column);
+  const full = cellText(value, 2000);
+  return (
+    <td className={column === TEXT_COLUMN ? 'cell-text' : 'cell-field'} title={full.length > 60 ? full : undefined} data-column={column}>
+      {value === undefined ? <span className="muted">—</span> : cellText(value)}
+    </td>
+  );
+}
+
+function PointsTable({ points, target, selectedId, scores, testId }: { points: PointView[]; target: Target; selectedId?: string; scores?: boolean; testId: string }) {
+  const columns = useColumns(points);
+  const direction = useScoreDirection();
+  return (
+    <div className="table-wrap points-table-wrap">
+      <table className="points-table">
+        <thead>
+          <tr>
+            <th scope="col">Id</th>
+            {scores ? <th scope="col" className="num">Score{direction ? ` (${scoreDirectionText(direction)})` : ''}</th> : null}
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                <code>{columnLabel(c)}</code>
+              </th>
+            ))}
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody data-testid={testId}>
+          {points.map((p) => (
+            <tr key={p.id} className={p.id === selectedId ? 'selected' : undefined} data-testid="point-row" data-point-id={p.id}>
+              <td>
+                <code className="point-id" data-testid="point-id">{p.id}</code>
+              </td>
+              {scores ? (
+                <td className="num score" data-testid="point-score">
+                  {p.score !== undefined ? p.score.toFixed(4) : '—'}
+                  {direction ? <span className="score-dir"> {scoreDirectionText(direction)}</span> : null}
+                </td>
+              ) : null}
+              {columns.map((c) => (
+                <Cell key={c} p={p} column={c} />
+              ))}
+              <td className="point-actions">
+                <button type="button" onClick={() => void openPoint(target, p.id)} aria-label={`Open point ${p.id}`}>Open</button>
+                <button type="button" onClick={() => void findSimilar(target, p.id)} aria-label={`Find points similar to ${p.id}`}>Similar</button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -139,11 +212,10 @@ function PageList({ target }: { target: Target }) {
         </EmptyState>
       ) : null}
       {result.state === 'ok' && result.value.points.length > 0 ? (
-        <ul className="point-list" data-testid="point-list">
-          {result.value.points.map((p) => (
-            <PointRow key={p.id} p={p} target={target} selected={p.id === selectedId} />
-          ))}
-        </ul>
+        <>
+          <ColumnPicker points={result.value.points} />
+          <PointsTable points={result.value.points} target={target} selectedId={selectedId} testId="point-list" />
+        </>
       ) : null}
       <nav className="pager" aria-label="Pages">
         <button type="button" data-testid="page-prev" disabled={page === 0 || result.state === 'loading'} onClick={() => void loadPage(target, page - 1)}>
@@ -232,6 +304,8 @@ function CopyJson({ value }: { value: PointView }) {
 
 function DetailPane({ target }: { target: Target }) {
   const detail = useBrowser((s) => s.detail);
+  const treeOpen = useBrowser((s) => s.treeOpen);
+  const remembered = useMemo(() => ({ open: treeOpen, onToggle: rememberTreeNode }), [treeOpen]);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (detail.state === 'ok') heading.current?.focus();
@@ -270,6 +344,7 @@ function DetailPane({ target }: { target: Target }) {
               value={{ id: detail.value.point.id, payload: detail.value.point.payload, vector: detail.value.point.vector }}
               bigintPaths={(detail.value.point.bigintPaths ?? []).map((p) => `payload.${p}`)}
               label="Point JSON"
+              remembered={remembered}
             />
             <h3>Vector: Qdrant beside the FAISS source</h3>
             <VectorCompare qdrant={detail.value.point.vector} source={detail.value.sourceVector} note={detail.value.sourceNote} />
@@ -282,21 +357,25 @@ function DetailPane({ target }: { target: Target }) {
 
 function SimilarPane({ target }: { target: Target }) {
   const similar = useBrowser((s) => s.similar);
+  const box = useRef<HTMLDivElement>(null);
+  // The pane opens below the point's details, often below the fold: bring it into view when asked for and
+  // again when the answer arrives (its height changed), without stealing focus from the button.
+  useEffect(() => {
+    if (similar.state === 'idle') return;
+    const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+    box.current?.scrollIntoView({ block: 'nearest', behavior: reduce ? 'auto' : 'smooth' });
+  }, [similar.state, similar.id]);
   if (similar.state === 'idle') return null;
   return (
     <Card title={`Similar to ${similar.id ?? ''}`} actions={<button type="button" onClick={closeSimilar}>Close</button>}>
-      <div data-testid="similar">
+      <div data-testid="similar" ref={box}>
         {similar.state === 'loading' ? <Spinner label="Searching…" /> : null}
         {similar.state === 'error' ? <ErrorNote>{similar.message}</ErrorNote> : null}
         {similar.state === 'ok' ? (
           similar.value.points.length === 0 ? (
             <p className="muted">No neighbours found.</p>
           ) : (
-            <ul className="point-list">
-              {similar.value.points.map((p) => (
-                <PointRow key={p.id} p={p} target={target} selected={false} />
-              ))}
-            </ul>
+            <PointsTable points={similar.value.points} target={target} scores testId="similar-list" />
           )
         ) : null}
       </div>
@@ -309,7 +388,7 @@ export function PointsView() {
   const key = targetKey(target);
   useEffect(() => {
     // Only the target's identity matters here; `target` is a new object on every render.
-    if (target) ensureLoaded(target, key);
+    if (target) ensureLoaded(target);
   }, [key]);
   if (!target) return <div className="page"><NeedTarget what="Browsing points" /></div>;
   return (
