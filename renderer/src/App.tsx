@@ -59,13 +59,14 @@ function Tabs() {
 function HeaderStatus() {
   const status = useRun((s) => s.status);
   const progress = useRun((s) => s.progress);
+  const runId = useRun((s) => s.runId);
   return (
     <>
       {/* Screen readers hear state changes (not every progress tick). */}
       <span className="sr-only" aria-live="polite">
         Job {status}
       </span>
-      <button type="button" className="header-status" onClick={() => setTab('run')} aria-label={`Job ${status}; show the Run page`}>
+      <button type="button" className="header-status" onClick={() => setTab('run')} aria-label={`Job ${status}; show the Run page`} data-run-id={runId ?? ''}>
       <StatusBadge status={status} testId="header-status" />
       {progress ? <span className="header-pct">{fmtPercent(progress.processed + progress.failed, progress.total)}</span> : null}
       </button>

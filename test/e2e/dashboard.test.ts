@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startUiEnv, artifact, ROOT, type UiEnv } from './harness';
-import { open, setField, fieldError, waitForStatus, processed, waitForProcessed, stat, toInt, gotoTab, pointIds } from './page';
+import { open, setField, fieldError, waitForStatus, processed, waitForProcessed, stat, toInt, gotoTab, pointIds, startAndWait } from './page';
 import { parseJson } from '../../shared/json';
 
 const FIXTURE = join(ROOT, 'test/fixtures/faiss/v1_15/idmap2_flat.faiss');
@@ -127,8 +127,7 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     // 10 at 800 ms each); once paused, Qdrant speeds up again for the rest.
     env.qdrant.faults.latency(800, { match: { operation: 'upsert_points' } });
     await configure(FULL, { batchSize: 10, concurrency: 1 });
-    await page.getByTestId('start').click();
-    await waitForStatus(page, ['running'], 30_000);
+    await startAndWait(page, 'start', ['running'], 30_000);
     await waitForProcessed(page, 10, 30_000);
 
     await page.getByTestId('run-pause').click();
@@ -312,8 +311,7 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     const collection = 'e2e_outage';
     env.qdrant.faults.latency(300, { match: { operation: 'upsert_points' } });
     await configure(collection, { batchSize: 10, concurrency: 2 });
-    await page.getByTestId('start').click();
-    await waitForStatus(page, ['running'], 30_000);
+    await startAndWait(page, 'start', ['running'], 30_000);
     await waitForProcessed(page, 20, 30_000);
 
     // Qdrant goes away: the engine retries with backoff and the page says so, with what the user can do.
@@ -395,8 +393,7 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     const refused = TRUTH.labels.filter((l) => /^\d+$/.test(l) && Number.isSafeInteger(Number(l))).slice(3, 5);
     env.qdrant.faults.rejectPoints(refused.map((l) => BigInt(l)), { reason: 'refused by the e2e test' });
     await configure(collection, { batchSize: 10, concurrency: 2 });
-    await page.getByTestId('start').click();
-    await waitForStatus(page, ['completed', 'failed'], 90_000);
+    await startAndWait(page, 'start', ['completed', 'failed'], 90_000);
     await expect.poll(() => stat(page, 'stat-failed').then(toInt), { timeout: 15_000 }).toBe(2);
     expect(await qdrantCount(collection)).toBe(TRUTH.ntotal - 2);
     expect(await qdrantHasIds(collection, refused)).toEqual([]);

@@ -63,3 +63,28 @@ export async function gotoTab(page: Page, name: 'Set up' | 'Run' | 'Redis state'
 export async function pointIds(page: Page, within = '[data-testid=point-list]'): Promise<string[]> {
   return page.locator(`${within} [data-testid=point-id]`).allTextContents();
 }
+
+/** The engine's current run id, as the header knows it ('' before any run). */
+export async function currentRunId(page: Page): Promise<string> {
+  return (await page.locator('.header-status').getAttribute('data-run-id')) ?? '';
+}
+
+/**
+ * Press a Start button and wait until a new run (another id than before) reaches one of `wanted`: the
+ * previous run's final status is still on screen for a moment, and must not count.
+ */
+export async function startAndWait(page: Page, button: string, wanted: JobStatus[], timeoutMs = 30_000): Promise<string> {
+  const before = await currentRunId(page);
+  await page.getByTestId(button).click();
+  await page.waitForFunction(
+    ([prev, w]) => {
+      const el = document.querySelector('.header-status');
+      const id = el?.getAttribute('data-run-id') ?? '';
+      const status = document.querySelector('[data-testid=header-status]')?.getAttribute('data-status') ?? '';
+      return id !== '' && id !== prev && (w as string[]).includes(status);
+    },
+    [before, wanted as string[]] as const,
+    { timeout: timeoutMs, polling: 100 },
+  );
+  return currentRunId(page);
+}
