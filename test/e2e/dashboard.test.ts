@@ -97,7 +97,12 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     await page.screenshot({ path: artifact('setup-invalid.png'), fullPage: true });
 
     await setField(page, 'qdrantUrl', env.qdrant.url);
+    // A percent setting takes the percentage its name promises, and the fraction the seed used.
+    await setField(page, 'maxMemoryPercent', '60');
+    expect(await fieldError(page, 'maxMemoryPercent')).toBeNull();
+    expect(await page.getByTestId('memory-limit-meaning').textContent()).toMatch(/^60% of RAM/);
     await setField(page, 'maxMemoryPercent', '0.6');
+    expect(await page.getByTestId('memory-limit-meaning').textContent()).toMatch(/^60% of RAM/);
     await setField(page, 'collection', FULL);
     await setField(page, 'batchSize', '10');
     for (const f of ['batchSize', 'collection', 'maxMemoryPercent', 'qdrantUrl']) expect(await fieldError(page, f)).toBeNull();

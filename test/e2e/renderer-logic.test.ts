@@ -98,11 +98,17 @@ describe('settings form', () => {
       batchSize: 'must be at least 1',
       concurrency: 'must be a whole number',
       redisPort: 'must be at most 65535',
-      maxMemoryPercent: 'must be greater than 0',
+      maxMemoryPercent: 'must be above 0: a percentage such as 60 or a fraction such as 0.6',
       redisHost: 'must not be empty',
       faissIndexPath: 'must name a FAISS index file or a LangChain/LlamaIndex folder',
     });
     expect(r.errors.collection).toContain('may only contain letters');
+  });
+
+  it('takes the memory limit as a percentage or a fraction, as MAX_MEMORY_PERCENT does', () => {
+    expect(validateForm({ ...valid, maxMemoryPercent: '60' }).config?.maxMemoryPercent).toBe(0.6);
+    expect(validateForm({ ...valid, maxMemoryPercent: '0.6' }).config?.maxMemoryPercent).toBe(0.6);
+    expect(validateForm({ ...valid, maxMemoryPercent: '150' }).errors.maxMemoryPercent).toContain('at most 100');
   });
 
   it('refuses a Qdrant URL without http(s), which zod alone would take', () => {

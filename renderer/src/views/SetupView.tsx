@@ -1,18 +1,20 @@
 /** "Set up": choose the source, point at Qdrant and Redis, and set the run's options. */
+import type { ReactNode } from 'react';
 import { useSetup, setField, touch, inspectSource, inspectIfChanged, testConnections, saveSecrets, visibleError } from '../store/setup-store';
 import { Card, EmptyState, ErrorNote, Field, Spinner, Stat } from '../components/common';
 import { FIELD_ENV, type FieldName, type FormValues } from '../lib/config-form';
-import { DISTANCES, PAYLOAD_LAYOUTS } from '../../../shared/contract/config';
+import { DISTANCES, MigrationConfigSchema, PAYLOAD_LAYOUTS } from '../../../shared/contract/config';
 import type { SourceSummary } from '../../../shared/contract/source';
 import { bridge } from '../bridge-instance';
-import { fmtBytes, fmtInt } from '../lib/format';
+import { fmtBytes, fmtInt, fmtMb } from '../lib/format';
+import { useRun } from '../store/run-store';
 import { StartPanel } from './StartPanel';
 
 function useFieldError(field: FieldName): string | undefined {
   return useSetup((s) => visibleError(s, field));
 }
 
-function TextField(props: { field: FieldName & keyof FormValues; label: string; hint?: string; type?: string; placeholder?: string; wide?: boolean; inputMode?: 'numeric' | 'decimal' }) {
+function TextField(props: { field: FieldName & keyof FormValues; label: string; hint?: ReactNode; type?: string; placeholder?: string; wide?: boolean; inputMode?: 'numeric' | 'decimal' }) {
   const value = useSetup((s) => s.values[props.field]);
   const error = useFieldError(props.field);
   return (
@@ -242,6 +244,24 @@ function SelectField<K extends 'distance' | 'payloadLayout'>(props: { field: K; 
   );
 }
 
+/** What the typed limit means, as the engine will read it (60 and 0.6 both mean 60 %). */
+function MemoryLimitHint() {
+  // The field's own schema (shared with the engine) says what the typed value means, whatever else is invalid.
+  const fraction = useSetup((s) => {
+    const raw = s.values.maxMemoryPercent.trim();
+    const r = raw === '' ? null : MigrationConfigSchema.shape.maxMemoryPercent.safeParse(Number(raw));
+    return r?.success ? r.data : null;
+  });
+  const totalMb = useRun((s) => s.memory?.systemTotalMb ?? null);
+  if (fraction === null) return <>60 or 0.6: the engine holds back new batches above 60% of RAM.</>;
+  const pct = Math.round(fraction * 1000) / 10;
+  return (
+    <span data-testid="memory-limit-meaning">
+      {pct}% of RAM{totalMb ? ` (${fmtMb(totalMb * fraction)} of ${fmtMb(totalMb)})` : ''}: the engine holds back new batches above it. 60 and 0.6 both mean 60%.
+    </span>
+  );
+}
+
 function SettingsCard() {
   const resume = useSetup((s) => s.values.resumeMode);
   const summary = useSetup((s) => (s.inspect.state === 'ok' ? s.inspect.value : null));
@@ -255,7 +275,7 @@ function SettingsCard() {
         <TextField field="collection" label="Collection" />
         <TextField field="batchSize" label="Batch size" inputMode="numeric" hint="Points per upsert (1–10,000)." />
         <TextField field="concurrency" label="Concurrency" inputMode="numeric" hint="Batches in flight at once (1–32)." />
-        <TextField field="maxMemoryPercent" label="Memory limit (fraction of RAM)" inputMode="decimal" hint="0.6 = pause reading above 60% of RAM." />
+        <TextField field="maxMemoryPercent" label="Memory limit (% of RAM)" inputMode="decimal" hint={<MemoryLimitHint />} />
         <SelectField field="distance" label="Distance" options={DISTANCES} hint={metricHint} />
         <SelectField field="payloadLayout" label="Payload layout" options={PAYLOAD_LAYOUTS} hint="auto: the layout of the framework that wrote the folder." />
         <TextField field="vectorSize" label="Vector size (optional check)" inputMode="numeric" hint={summary ? `The index has ${summary.index.dimension} dimensions.` : 'Leave empty to take the index\'s dimension.'} />
