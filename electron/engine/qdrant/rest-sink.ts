@@ -7,7 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { UpsertBodyWriter } from './body-writer';
-import { SinkError, type PointSink, type PreparedPoints } from './types';
+import { SinkError, allPositions, type PointSink, type PreparedPoints } from './types';
 
 export interface RestSinkOptions {
   url: string;
@@ -74,7 +74,7 @@ export class RestPointSink implements PointSink {
   }
 
   async upsert(points: PreparedPoints, order?: ArrayLike<number>, signal?: AbortSignal): Promise<void> {
-    const positions = order ?? identity(points.ids.length);
+    const positions = order ?? allPositions(points.ids.length);
     const writer = this.writers.pop() ?? new UpsertBodyWriter();
     let from = 0;
     while (from < positions.length) {
@@ -141,10 +141,4 @@ export class RestPointSink implements PointSink {
   async close(): Promise<void> {
     this.agent.destroy();
   }
-}
-
-function identity(n: number): Uint32Array {
-  const a = new Uint32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  return a;
 }

@@ -12,6 +12,13 @@ export interface PreparedPoints {
   readonly payloads: readonly string[] | null;
 }
 
+/** Positions 0…n−1: every point of a batch, in order (a sink's `order` when none is given). */
+export function allPositions(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
 /** Why a write failed, as the recovery logic needs to know it. */
 export type SinkErrorKind =
   /** Worth retrying as is: 429, 5xx, connection refused/reset, timeout. */
