@@ -13,6 +13,10 @@ export type PayloadLayout = (typeof PAYLOAD_LAYOUTS)[number];
 
 export const WRITE_ORDERINGS = ['weak', 'medium', 'strong'] as const;
 
+/** How points travel: gRPC when Qdrant's gRPC port answers, else REST (auto); or one of them, forced. */
+export const TRANSPORTS = ['auto', 'grpc', 'rest'] as const;
+export type TransportSetting = (typeof TRANSPORTS)[number];
+
 /** The Redis key the seed defined; kept so existing XNAi tooling (`redis-cli get ...`) keeps working. */
 export const SEED_STATE_KEY = 'xnai:migration:faiss_to_qdrant';
 export const DEFAULT_COLLECTION = 'xnai_knowledge';
@@ -74,6 +78,13 @@ export const MigrationConfigSchema = ConnectionConfigSchema.extend({
   replicationFactor: z.number().int().min(1).max(16).optional(),
   writeConsistencyFactor: z.number().int().min(1).max(16).optional(),
   writeOrdering: z.enum(WRITE_ORDERINGS).default('weak'),
+  transport: z.enum(TRANSPORTS).default('auto'),
+  /** Qdrant's gRPC endpoint; unset: QDRANT_URL's host on 6334 when QDRANT_URL is on 6333 (electron/engine/qdrant/grpc/address.ts). */
+  qdrantGrpcUrl: z
+    .string()
+    .url({ message: 'must be a URL such as http://localhost:6334' })
+    .regex(/^https?:\/\//i, { message: 'must start with http:// or https:// (https for TLS), e.g. http://localhost:6334' })
+    .optional(),
   stateKey: z.string().min(1).default(SEED_STATE_KEY),
   logDir: z.string().min(1).default('logs'),
 });
@@ -103,6 +114,8 @@ export const ENV_NAMES = {
   MIGRATION_STATE_KEY: 'stateKey',
   LOG_DIR: 'logDir',
   QDRANT_PEER_URLS: 'qdrantPeerUrls',
+  TRANSPORT: 'transport',
+  QDRANT_GRPC_URL: 'qdrantGrpcUrl',
 } as const satisfies Record<string, keyof MigrationConfig>;
 
 export const SECRET_FIELDS = ['qdrantApiKey', 'redisPassword'] as const;

@@ -9,6 +9,10 @@ export const JOB_STATUSES = ['idle', 'preparing', 'running', 'pausing', 'paused'
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
+/** The bulk write path a run chose (TRANSPORT=auto picks one of them; electron/engine/qdrant/transport.ts). */
+export const TRANSPORT_KINDS = ['grpc', 'rest'] as const;
+export type TransportKind = (typeof TRANSPORT_KINDS)[number];
+
 export const ProgressSchema = z.object({
   runId: z.string(),
   processed: z.number().int(),
@@ -27,6 +31,8 @@ export const ProgressSchema = z.object({
   rssMb: z.number(),
   elapsedMs: z.number(),
   at: z.number(),
+  /** How points travel to Qdrant in this run (absent from hosts and records older than the gRPC sink). */
+  transport: z.enum(TRANSPORT_KINDS).optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

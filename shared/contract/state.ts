@@ -60,6 +60,8 @@ export const MigrationStateSchema = z.object({
   payload_layout: z.string(),
   /** Redacted configuration of the run that wrote the state. */
   config: z.record(z.string(), z.unknown()),
+  /** The bulk transport of the run that wrote the state, as its log line says it ("gRPC at http://…:6334 (auto: …)"). */
+  transport: z.string().optional(),
   timeline: z.array(z.object({ at: z.number(), event: z.string(), detail: z.string().optional() })).default([]),
   verification: z.unknown().optional(),
   // --- added for run history (absent in documents written before it) ---

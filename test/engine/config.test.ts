@@ -66,3 +66,24 @@ describe('loadConfig', () => {
     expect(loadTarget({ env: { REDIS_PORT: '6380' } })).toMatchObject({ redisPort: 6380, stateKey: 'xnai:migration:faiss_to_qdrant' });
   });
 });
+
+describe('TRANSPORT and QDRANT_GRPC_URL', () => {
+  it('default auto with no gRPC URL; env, flags and the config file set them (case-insensitive)', () => {
+    const defaults = loadConfig({ env: { FAISS_INDEX_PATH: index } });
+    expect(defaults.transport).toBe('auto');
+    expect(defaults.qdrantGrpcUrl).toBeUndefined();
+    expect(loadConfig({ env: { FAISS_INDEX_PATH: index, TRANSPORT: 'GRPC', QDRANT_GRPC_URL: 'https://q.example:443' } })).toMatchObject({ transport: 'grpc', qdrantGrpcUrl: 'https://q.example:443' });
+    expect(loadConfig({ env: { FAISS_INDEX_PATH: index, TRANSPORT: 'grpc' }, flags: { transport: 'rest' } }).transport).toBe('rest');
+    const file = join(dir, 'transport.json');
+    writeFileSync(file, JSON.stringify({ FAISS_INDEX_PATH: index, TRANSPORT: 'rest', qdrantGrpcUrl: 'http://h:7334' }));
+    expect(loadConfig({ file })).toMatchObject({ transport: 'rest', qdrantGrpcUrl: 'http://h:7334' });
+  });
+
+  it('bad values get one line each, naming the value and what to use', () => {
+    const lines = reasons(() => loadConfig({ env: { FAISS_INDEX_PATH: index, TRANSPORT: 'http2', QDRANT_GRPC_URL: 'localhost:6334' } }));
+    expect(lines).toEqual(['TRANSPORT=http2: is not one of auto, grpc, rest', "QDRANT_GRPC_URL=localhost:6334: is not an http(s) URL; use Qdrant's gRPC URL, e.g. http://localhost:6334 (https for TLS)"]);
+    expect(reasons(() => loadConfig({ env: { FAISS_INDEX_PATH: index }, flags: { qdrantGrpcUrl: 'not a url' } }))).toEqual([
+      "--qdrant-grpc-url not a url: is not a URL; use Qdrant's gRPC URL, e.g. http://localhost:6334 (https for TLS)",
+    ]);
+  });
+});

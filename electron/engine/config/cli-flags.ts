@@ -30,6 +30,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--replication-factor <n>', 'replicas of a new collection (REPLICATION_FACTOR)')
     .option('--write-consistency-factor <n>', 'write consistency of a new collection (WRITE_CONSISTENCY_FACTOR)')
     .option('--write-ordering <ordering>', 'weak, medium or strong (default weak)')
+    .option('--transport <transport>', 'auto, grpc or rest: how points travel (TRANSPORT, default auto: gRPC when its port answers)')
+    .option('--qdrant-grpc-url <url>', "Qdrant's gRPC URL (QDRANT_GRPC_URL, default QDRANT_URL's host on 6334 when QDRANT_URL is on 6333)")
     .option('--log-dir <dir>', 'folder of migration.log (LOG_DIR, default logs)')
     .option('--no-resume', 'start over instead of resuming the saved state (RESUME_MODE=false)');
 }
@@ -53,6 +55,8 @@ const FLAG_FIELDS: Record<string, keyof MigrationConfig> = {
   replicationFactor: 'replicationFactor',
   writeConsistencyFactor: 'writeConsistencyFactor',
   writeOrdering: 'writeOrdering',
+  transport: 'transport',
+  qdrantGrpcUrl: 'qdrantGrpcUrl',
   logDir: 'logDir',
 };
 

@@ -9,7 +9,7 @@
  * passwords.
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { DISTANCES, ENV_NAMES, MigrationConfigSchema, PAYLOAD_LAYOUTS, SECRET_FIELDS, WRITE_ORDERINGS, type MigrationConfig } from '../../../shared/contract';
+import { DISTANCES, ENV_NAMES, MigrationConfigSchema, PAYLOAD_LAYOUTS, SECRET_FIELDS, TRANSPORTS, WRITE_ORDERINGS, type MigrationConfig } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 
 type Field = keyof MigrationConfig;
@@ -19,7 +19,7 @@ const INT_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchS
 const BOOL_FIELDS = new Set<Field>(['resumeMode']);
 /** Percent settings: `60`, `60%` and `0.6` all mean 60 % (the schema keeps the fraction). */
 const PERCENT_FIELDS = new Set<Field>(['maxMemoryPercent']);
-const ENUMS: Partial<Record<Field, readonly string[]>> = { distance: DISTANCES, payloadLayout: PAYLOAD_LAYOUTS, writeOrdering: WRITE_ORDERINGS };
+const ENUMS: Partial<Record<Field, readonly string[]>> = { distance: DISTANCES, payloadLayout: PAYLOAD_LAYOUTS, writeOrdering: WRITE_ORDERINGS, transport: TRANSPORTS };
 
 /** Field → environment variable name. */
 export const ENV_FOR_FIELD = Object.fromEntries(Object.entries(ENV_NAMES).map(([env, field]) => [field, env])) as Record<Field, string>;
@@ -44,12 +44,15 @@ export const FLAG_FOR_FIELD: Partial<Record<Field, string>> = {
   replicationFactor: '--replication-factor',
   writeConsistencyFactor: '--write-consistency-factor',
   writeOrdering: '--write-ordering',
+  transport: '--transport',
+  qdrantGrpcUrl: '--qdrant-grpc-url',
   stateKey: '--state-key',
   logDir: '--log-dir',
 };
 
 const HINTS: Partial<Record<Field, string>> = {
   qdrantUrl: 'use a URL such as http://localhost:6333',
+  qdrantGrpcUrl: "use Qdrant's gRPC URL, e.g. http://localhost:6334 (https for TLS)",
   redisPort: 'use a port number from 1 to 65535',
   redisDb: 'use a database number from 0 to 15',
   vectorSize: "use the index's dimension (or leave it unset)",
@@ -201,7 +204,7 @@ export function loadConfig(sources: ConfigSources = {}): MigrationConfig {
       let msg = issue.message;
       if (issue.code === 'too_big' || issue.code === 'too_small') msg = 'is out of range';
       else if (issue.code === 'invalid_type') msg = `has the wrong type (${String((issue as { expected?: unknown }).expected)} expected)`;
-      else if (field === 'qdrantUrl') msg = issue.code === 'invalid_format' && (issue as { format?: unknown }).format === 'regex' ? 'is not an http(s) URL' : 'is not a URL';
+      else if (field === 'qdrantUrl' || field === 'qdrantGrpcUrl') msg = issue.code === 'invalid_format' && (issue as { format?: unknown }).format === 'regex' ? 'is not an http(s) URL' : 'is not a URL';
       problems.push(line(origin, msg, field));
     }
   }

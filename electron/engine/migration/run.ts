@@ -29,6 +29,7 @@ import {
   type Progress,
   type SourceFingerprint,
   type TimelineEntry,
+  type TransportKind,
 } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import type { VectorBatch } from '../faiss/types';
@@ -38,7 +39,7 @@ import { checkQdrant, createQdrantClient } from '../qdrant/client';
 import { ensureCollection, rankingWarning } from '../qdrant/collection';
 import { readClusterView } from '../qdrant/cluster';
 import { writeWithRecovery } from '../qdrant/recovery';
-import { RestPointSink } from '../qdrant/rest-sink';
+import { openBulkTransport } from '../qdrant/transport';
 import { SinkError, type PointSink, type PreparedPoints } from '../qdrant/types';
 import { openStateStore } from '../state/open';
 import { makeHolder } from '../state/lock-holder';
@@ -59,7 +60,7 @@ import { SampleHistory } from './sample-history';
 import { withTimeout } from './timeout';
 
 export interface RunDeps {
-  /** Build the bulk transport (default: REST JSON over keep-alive HTTP). */
+  /** Build the bulk transport (default: the one TRANSPORT chooses, ../qdrant/transport.ts). */
   sinkFactory?: (config: MigrationConfig) => PointSink;
   memoryProbe?: MemoryProbe;
   /** Lock expiry; renewed every third of it. */
@@ -93,6 +94,7 @@ export class Run {
   private client: QdrantClient | null = null;
   private store: StateStore | null = null;
   private sink: PointSink | null = null;
+  private transportKind: TransportKind | undefined;
   private holder = makeHolder(this.runId);
   private state: MigrationState | null = null;
   private ledger: BatchLedger | null = null;
@@ -282,8 +284,18 @@ export class Run {
       const w = rankingWarning(summary.metric, config.distance, sample.vectors, summary.dimension);
       if (w) this.warn(w);
     }
-    this.sink = this.deps.sinkFactory?.(config) ?? new RestPointSink({ url: config.qdrantUrl, apiKey: config.qdrantApiKey, collection: config.collection, ordering: config.writeOrdering, maxRequestBytes: this.deps.maxRequestBytes });
-    this.say('info', `Bulk transport: ${this.sink.transport}`);
+    // 6. the bulk transport (TRANSPORT): gRPC checks the collection exists, so it is chosen after step 5
+    if (this.deps.sinkFactory) {
+      this.sink = this.deps.sinkFactory(config);
+      this.say('info', `Bulk transport: ${this.sink.transport}`);
+    } else {
+      const bulk = await openBulkTransport(config, { restVersion: version, maxRequestBytes: this.deps.maxRequestBytes });
+      this.sink = bulk.sink;
+      this.transportKind = bulk.kind;
+      this.state!.transport = bulk.line.replace(/^Bulk transport: /, '');
+      this.mark('transport', this.state!.transport);
+      this.say('info', bulk.line);
+    }
     await this.writeState();
   }
 
@@ -513,6 +525,7 @@ export class Run {
       rssMb: Math.round(process.memoryUsage.rss() / 1048576),
       elapsedMs: this.rate.elapsedMs(),
       at: Date.now(),
+      transport: this.transportKind,
     };
   }
 
