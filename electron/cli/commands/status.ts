@@ -20,6 +20,7 @@ export function formatStateView(v: StateView): string {
     lines.push(`Migration ${v.key}: ${s.status}`);
     lines.push(`  source:          ${s.source.path} (${s.source.size} bytes, modified ${new Date(s.source.mtimeMs).toISOString()})`);
     lines.push(`  collection:      ${s.collection} (${s.distance}, payload ${s.payload_layout})`);
+    if (s.transport) lines.push(`  transport:       ${s.transport}`);
     lines.push(`  processed:       ${s.processed_vectors} / ${s.total_vectors} vectors (${pct(s.processed_vectors, s.total_vectors)}), failed: ${s.failed_vectors}`);
     lines.push(`  batches:         ${s.batches_processed} / ${s.total_batches} of ${s.batch_size} (all below ${s.watermark} done${s.completed_above.length ? `, ${s.completed_above.length} more above` : ''}), last batch ${s.last_batch_id}`);
     lines.push(`  started:         ${s.started_at}`);

@@ -36,6 +36,8 @@ export interface ReportTotals {
   peakPointsPerSec: number | null;
   peakRssMb: number | null;
   memoryLimitMb: number | null;
+  /** How the last session sent points ("gRPC at http://…:6334 (auto: …)"); null for states before the gRPC sink. */
+  transport: string | null;
 }
 
 export interface ReportSource {
@@ -133,6 +135,7 @@ export function computeTotals(state: MigrationState, samples: ProgressSample[], 
     peakPointsPerSec: samples.length ? Math.max(...samples.map((s) => s.pointsPerSec)) : null,
     peakRssMb: samples.length ? Math.max(...samples.map((s) => s.rssMb)) : null,
     memoryLimitMb: samples.length ? samples[samples.length - 1]!.limitMb : null,
+    transport: state.transport ?? null,
   };
 }
 

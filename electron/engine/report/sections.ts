@@ -22,6 +22,7 @@ export function totalsRows(t: ReportTotals): LabelledRow[] {
     ['Peak throughput', rate(t.peakPointsPerSec)],
     ['Peak engine memory (RSS)', mb(t.peakRssMb)],
     ['Memory limit', mb(t.memoryLimitMb)],
+    ['Bulk transport', t.transport ?? '—'],
   ];
 }
 
