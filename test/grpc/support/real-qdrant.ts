@@ -23,6 +23,8 @@ export interface RealQdrant {
   kill(): Promise<void>;
   start(): Promise<void>;
   freeze(ms: number): Promise<void>;
+  /** Runs the server only `runMs` out of every `runMs + stopMs` (SIGSTOP/SIGCONT), so runs last long enough to act on; null ends it. */
+  throttle(slice: { runMs: number; stopMs: number } | null): void;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,21 @@ export async function startRealQdrant(options: RealQdrantOptions = {}): Promise<
       c.kill('SIGKILL');
     });
   };
+  let throttleTimer: NodeJS.Timeout | null = null;
+  const throttle = (slice: { runMs: number; stopMs: number } | null) => {
+    if (throttleTimer) clearTimeout(throttleTimer);
+    throttleTimer = null;
+    child?.kill('SIGCONT');
+    if (!slice) return;
+    const cycle = () => {
+      child?.kill('SIGSTOP');
+      throttleTimer = setTimeout(() => {
+        child?.kill('SIGCONT');
+        throttleTimer = setTimeout(cycle, slice.runMs);
+      }, slice.stopMs);
+    };
+    cycle();
+  };
   await start();
   return {
     url,
@@ -107,7 +124,9 @@ export async function startRealQdrant(options: RealQdrantOptions = {}): Promise<
       await new Promise((r) => setTimeout(r, ms));
       child?.kill('SIGCONT');
     },
+    throttle,
     async stop() {
+      throttle(null);
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },

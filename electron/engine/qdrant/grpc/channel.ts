@@ -63,11 +63,15 @@ export function isServiceError(e: unknown): e is ServiceError {
  */
 export function shortReason(e: ServiceError): string {
   if (e.code === Status.DEADLINE_EXCEEDED) return 'no reply in time';
-  const d = e.details || e.message;
+  let d = e.details || e.message;
   const m = /(ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|ETIMEDOUT)/.exec(d);
   if (m) {
     const words: Record<string, string> = { ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', ENOTFOUND: 'host not found', EAI_AGAIN: 'host not found' };
     return words[m[1]!] ?? m[1]!;
   }
+  // "No connection established. Last error: Protocol error (2026-…). Resolution note: "
+  const last = /Last error: (.+?) \(\d{4}-/.exec(d);
+  if (last) d = last[1]!;
+  if (/^Protocol error$/i.test(d)) return 'it does not speak HTTP/2 (an HTTP/1 port, such as REST\'s?)';
   return d.split('\n')[0]!.slice(0, 200);
 }

@@ -32,7 +32,7 @@ export async function probeGrpc(address: GrpcAddress, options: ProbeOptions): Pr
     } catch (e) {
       if (!isServiceError(e)) throw e;
       if (e.code === Status.UNIMPLEMENTED) return { ok: false, reason: 'it is not a Qdrant gRPC port (no qdrant.Qdrant/HealthCheck)' };
-      if (e.code === Status.DEADLINE_EXCEEDED) return { ok: false, reason: `no answer within ${Math.round(options.timeoutMs / 1000)} s` };
+      if (e.code === Status.DEADLINE_EXCEEDED) return { ok: false, reason: `no answer within ${Number((options.timeoutMs / 1000).toFixed(1))} s` };
       return { ok: false, reason: shortReason(e) };
     }
     if (version !== options.restVersion) {
