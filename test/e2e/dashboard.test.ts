@@ -142,6 +142,8 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     expect(atPause).toBeLessThan(TRUTH.ntotal);
     expect(await stat(page, 'stat-rate')).toBe('paused');
     expect(await stat(page, 'stat-eta')).toContain('(paused)');
+    // the stand-in speaks only REST, so TRANSPORT=auto sent the points over REST
+    expect(await stat(page, 'stat-transport')).toBe('REST');
     // Paused means no batch goes out: the count stays put.
     await page.waitForTimeout(1500);
     expect(await processed(page)).toBe(atPause);

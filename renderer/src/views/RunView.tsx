@@ -177,6 +177,7 @@ function ProgressCard() {
         <Stat label="Engine RSS" value={fmtMb(memory?.rssMb ?? progress.rssMb)} testId="stat-rss" />
         <Stat label="Memory limit" value={memory ? fmtMb(memory.limitMb) : '—'} hint="MAX_MEMORY_PERCENT of total RAM, compared with the engine's RSS" />
         <Stat label="System memory used" value={memory ? `${fmtMb(memory.systemTotalMb - memory.systemAvailableMb)} of ${fmtMb(memory.systemTotalMb)}` : '—'} hint="All processes on this machine, for context (the limit applies to the engine)" />
+        <Stat label="Transport" value={progress.transport === 'grpc' ? 'gRPC' : progress.transport === 'rest' ? 'REST' : '—'} hint="How points travel to Qdrant (TRANSPORT; auto picks gRPC when its port answers)" testId="stat-transport" />
       </dl>
       {showWarning ? (
         <p className="warn-text run-warning" role="status" data-testid="run-warning">
