@@ -37,6 +37,8 @@ afterAll(async () => {
 function env(over: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
     QDRANT_URL: qdrant.url,
+    // the launched binary's gRPC port: TRANSPORT=auto then runs these tests over gRPC under test:live
+    QDRANT_GRPC_URL: qdrant.real?.grpcUrl,
     QDRANT_API_KEY: qdrant.apiKey,
     REDIS_HOST: redis.host,
     REDIS_PORT: String(redis.port),

@@ -39,6 +39,8 @@ function config(over: Partial<MigrationConfig>): MigrationConfig {
   n++;
   return MigrationConfigSchema.parse({
     qdrantUrl: qdrant.url,
+    // the launched binary's gRPC port: TRANSPORT=auto then runs these suites over gRPC under test:live
+    qdrantGrpcUrl: qdrant.real?.grpcUrl,
     qdrantApiKey: qdrant.apiKey,
     redisHost: redis.host,
     redisPort: redis.port,

@@ -17,7 +17,7 @@ import { startRedis, type TestRedis } from '../support/redis';
 import { bundleCli, runCli, spawnCli } from '../engine/support/cli';
 import { vectorFor, writeFlatIndex } from '../engine/support/flat-index';
 import { scrollAll } from '../engine/support/qdrant-read';
-import { resolveQdrantBin, startRealQdrant, type RealQdrant } from './support/real-qdrant';
+import { resolveQdrantBin, startRealQdrant, type RealQdrant } from '../support/qdrant/real-server';
 
 const BIN = resolveQdrantBin();
 if (!BIN) console.log('test/grpc/engine.test.ts skipped: no Qdrant binary (set QDRANT_BIN, or put it at ../shared/qdrant/bin/qdrant)');

@@ -14,7 +14,7 @@ import { writeWithRecovery } from '../../electron/engine/qdrant/recovery';
 import { SinkError, type PointSink, type PreparedPoints } from '../../electron/engine/qdrant/types';
 import type { PointId } from '../../electron/engine/point-id';
 import { scrollAll } from '../engine/support/qdrant-read';
-import { resolveQdrantBin, startRealQdrant, type RealQdrant } from './support/real-qdrant';
+import { resolveQdrantBin, startRealQdrant, type RealQdrant } from '../support/qdrant/real-server';
 
 const BIN = resolveQdrantBin();
 if (!BIN) console.log('test/grpc/sink.test.ts skipped: no Qdrant binary (set QDRANT_BIN, or put it at ../shared/qdrant/bin/qdrant)');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBulkTransport, type BulkTransport } from '../../electron/engine/qdrant/transport';
 import { UserError } from '../../shared/errors';
 import type { MigrationConfig } from '../../shared/contract';
-import { resolveQdrantBin, startRealQdrant, type RealQdrant } from './support/real-qdrant';
+import { resolveQdrantBin, startRealQdrant, type RealQdrant } from '../support/qdrant/real-server';
 
 const BIN = resolveQdrantBin();
 if (!BIN) console.log('test/grpc/transport.test.ts skipped: no Qdrant binary (set QDRANT_BIN, or put it at ../shared/qdrant/bin/qdrant)');
