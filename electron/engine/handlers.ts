@@ -4,7 +4,7 @@
  * logic: they validate, relay and display. Requests arrive parsed (defaults applied); an empty secret in a
  * request means "use the engine host's" (its environment).
  */
-import type { EngineEvent, EngineHandlers, EngineSnapshot } from '../../shared/contract';
+import type { EngineEvent, EngineHandlers, EngineSnapshot, PointView } from '../../shared/contract';
 import { UserError } from '../../shared/errors';
 import { openSource } from './source';
 import { fingerprintFile } from './source/fingerprint';
@@ -13,7 +13,7 @@ import { buildReport } from './report';
 import { verifyMigration, type VerifyProgress } from './verify';
 import { createRunController, type RunController } from './migration';
 import { getStateView, resetState, testConnections } from './state';
-import { countPoints, findSimilar, getCollectionInfo, getPoint, listCollections, payloadKeys, scrollPoints, sourceVectorFor } from './browse';
+import { countPoints, findPoint, findSimilar, getCollectionInfo, getPoint, listCollections, payloadKeys, scrollPoints, sourceVectorFor } from './browse';
 import { checkTarget } from './migration/target-check';
 import { defaultsFromEnv, secretsFromEnv, withHostSecrets } from './rpc/defaults';
 import { Listeners } from './rpc/transport';
@@ -33,6 +33,17 @@ export interface EngineServiceOptions {
   env?: Env;
 }
 
+
+/** A looked-up point with its FAISS vector beside it (when the run's source is known and readable). */
+async function withSourceVector(target: Parameters<typeof getStateView>[0], point: PointView | null) {
+  if (!point) return { point: null, sourceVector: null, sourceNote: null };
+  const src = await sourceVectorFor(point, {
+    stateView: () => getStateView(target),
+    openIndex: (path) => openFaissIndex(path),
+    fingerprint: fingerprintFile,
+  });
+  return { point, ...src };
+}
 
 const IDLE_SNAPSHOT: EngineSnapshot = {
   status: 'idle', runId: null, progress: null, lastMemory: null, config: null, source: null, timeline: [], lastError: null, warnings: [], outages: [],
@@ -106,14 +117,11 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     },
     async getPoint(request) {
       const r = fill(request);
-      const point = await getPoint(r, r.id);
-      if (!point) return { point: null, sourceVector: null, sourceNote: null };
-      const src = await sourceVectorFor(point, {
-        stateView: () => getStateView(r),
-        openIndex: (path) => openFaissIndex(path),
-        fingerprint: fingerprintFile,
-      });
-      return { point, ...src };
+      return withSourceVector(r, await getPoint(r, r.id));
+    },
+    async findPoint(request) {
+      const r = fill(request);
+      return withSourceVector(r, await findPoint(r, r.by, r.value));
     },
     async findSimilar(request) {
       const r = fill(request);

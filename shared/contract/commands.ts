@@ -96,6 +96,15 @@ export const Commands = {
       sourceNote: z.string().nullable(),
     }),
   },
+  /**
+   * One point by what the user knows of it: its FAISS label (`_xnai.faiss_id`, or `faiss_id` in the raw
+   * layout) or its framework document id (LangChain docstore id, LlamaIndex node id: the point id is derived
+   * from it). Same reply as getPoint; `point` null when none matches.
+   */
+  findPoint: {
+    request: TargetSchema.extend({ by: z.enum(['faissId', 'documentId']), value: z.string().min(1) }),
+    reply: z.object({ point: PointViewSchema.nullable(), sourceVector: z.array(z.number()).nullable(), sourceNote: z.string().nullable() }),
+  },
   findSimilar: {
     request: TargetSchema.extend({ id: PointIdStringSchema, limit: z.number().int().min(1).max(100).default(10) }),
     reply: z.object({ points: z.array(PointViewSchema) }),

@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 export const DISTANCES = ['Cosine', 'Euclid', 'Dot', 'Manhattan'] as const;
 export type Distance = (typeof DISTANCES)[number];
+/** The DISTANCE setting: a Qdrant distance, or "auto" (the default) for the one that keeps FAISS's ranking. */
+export const DISTANCE_SETTINGS = ['auto', ...DISTANCES] as const;
+export type DistanceSetting = (typeof DISTANCE_SETTINGS)[number];
 
 export const PAYLOAD_LAYOUTS = ['auto', 'langchain', 'llamaindex', 'raw'] as const;
 export type PayloadLayout = (typeof PAYLOAD_LAYOUTS)[number];
@@ -72,7 +75,8 @@ export const MigrationConfigSchema = ConnectionConfigSchema.extend({
   resumeMode: z.boolean().default(true),
   /** Batches in flight at once (the seed's CONCURRENCY_FACTOR). */
   concurrency: z.number().int().min(1).max(32).default(2),
-  distance: z.enum(DISTANCES).default('Cosine'),
+  /** "auto": Cosine for unit-length vectors, else Euclid (L2 index) or Dot (inner product): see the engine's source/auto-distance. */
+  distance: z.enum(DISTANCE_SETTINGS).default('auto'),
   payloadLayout: z.enum(PAYLOAD_LAYOUTS).default('auto'),
   shardNumber: z.number().int().min(1).max(1024).optional(),
   replicationFactor: z.number().int().min(1).max(16).optional(),

@@ -6,4 +6,5 @@ export * from './qdrant';
 export * from './verify';
 export * from './history';
 export * from './setup';
+export * from './payload';
 export * from './commands';

@@ -1,5 +1,6 @@
 /** What `inspect` tells about a source: the FAISS index and, for RAG folders, its documents. */
 import { z } from 'zod';
+import { DISTANCES } from './config';
 
 export const METRICS = ['l2', 'ip'] as const;
 
@@ -38,8 +39,27 @@ export const DocumentsSummarySchema = z.object({
   examples: z.array(z.string()).default([]),
   /** Payload layout a run uses when PAYLOAD_LAYOUT is "auto". */
   defaultLayout: z.enum(['langchain', 'llamaindex', 'raw']),
+  /**
+   * Documents (or vectors) that would become one point id in the langchain/llamaindex layouts, each naming
+   * both: a run in those layouts refuses to start while any is listed (up to a few examples).
+   */
+  idCollisions: z.array(z.string()).default([]),
+  /** Ids of documents whose metadata uses `_xnai`, the key the migration reserves (llamaindex layout refuses). */
+  reservedKeyDocuments: z.array(z.string()).default([]),
 });
 export type DocumentsSummary = z.infer<typeof DocumentsSummarySchema>;
+
+/** What DISTANCE=auto picks for an index, and why (printed by inspect, run and the Set-up view). */
+export const DistanceChoiceSchema = z.object({
+  distance: z.enum(DISTANCES),
+  /** One line: the index's metric, the sampled norms, and why this distance keeps FAISS's ranking. */
+  reason: z.string(),
+  /** Vectors sampled (spread over the whole file) and the smallest and largest norm among them. */
+  sampled: z.number().int(),
+  normMin: z.number(),
+  normMax: z.number(),
+});
+export type DistanceChoice = z.infer<typeof DistanceChoiceSchema>;
 
 export const SourceSummarySchema = z.object({
   path: z.string(),
@@ -49,6 +69,8 @@ export const SourceSummarySchema = z.object({
   index: IndexSummarySchema,
   documents: DocumentsSummarySchema.nullable(),
   warnings: z.array(z.string()).default([]),
+  /** DISTANCE=auto's choice for this index (always set by the engine; optional for older snapshots). */
+  autoDistance: DistanceChoiceSchema.optional(),
 });
 export type SourceSummary = z.infer<typeof SourceSummarySchema>;
 

@@ -21,6 +21,53 @@ export const CheckResultSchema = z.object({
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
+/** Python's type names, as a user of the framework reads them; `missing` when one side has no value. */
+export const VALUE_TYPES = ['int', 'float', 'str', 'bool', 'null', 'list', 'dict', 'missing'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
+/** One side of a mismatch: its type and its exact text (a float as Python's repr, an int with every digit). */
+export const ValueSideSchema = z.object({
+  type: z.enum(VALUE_TYPES),
+  /** JSON text, exact: `5.0` vs `5`, `1.152921504606847e+18` vs `1152921504606846976`; long values are cut with "…". */
+  text: z.string(),
+});
+export type ValueSide = z.infer<typeof ValueSideSchema>;
+
+/**
+ * Why a value differs:
+ * - `mismatch`: Qdrant holds something else than the source (a real difference: the check fails);
+ * - `qdrant-json-number`: Qdrant's own REST JSON number parser changed the number on the way in (a float one
+ *   unit in the last place off, or an integer beyond 64 bits stored as a float). Any REST client's write of
+ *   the same value, the frameworks' own included, is stored the same way: reported, and the check passes;
+ * - `missing-point`: the point is not in the collection at all.
+ */
+export const MISMATCH_CAUSES = ['mismatch', 'qdrant-json-number', 'missing-point'] as const;
+export type MismatchCause = (typeof MISMATCH_CAUSES)[number];
+
+/** A payload or vector difference for one sampled point, source and Qdrant side by side. */
+export const MismatchSchema = z.object({
+  kind: z.enum(['payload', 'vector']),
+  pointId: z.string(),
+  faissId: z.string(),
+  /** Where: `metadata.score`, `_xnai.faiss_id`, `metadata.tags[2]`, `vector[17]`; "" for the whole point. */
+  path: z.string(),
+  source: ValueSideSchema,
+  qdrant: ValueSideSchema,
+  cause: z.enum(MISMATCH_CAUSES),
+  /** One sentence: what differs, and whether an application reading the point would notice. */
+  explanation: z.string(),
+});
+export type Mismatch = z.infer<typeof MismatchSchema>;
+
+/**
+ * The structured mismatches of a `vectors` or `payloads` check, from its details (`details.mismatches`);
+ * [] for other checks and for results stored before mismatches were recorded.
+ */
+export function checkMismatches(check: CheckResult): Mismatch[] {
+  const parsed = z.array(MismatchSchema).safeParse(check.details.mismatches);
+  return parsed.success ? parsed.data : [];
+}
+
 export const VerificationResultSchema = z.object({
   at: z.string(),
   collection: z.string(),

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../shared/json';
+import { parseDocstoreJson } from '../../electron/engine/docstore/json-file';
 import { STORES, expected } from './support';
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,7 +64,8 @@ describe('xnai-migrate export on folders', () => {
     const r = cli('export', join(STORES, folder), '--format', 'jsonl');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => parseJson<{ id: number; vector: number[]; document: { id: string; text: string; metadata: unknown } | null }>(l));
+    // Parsed keeping Python's int/float distinction: a float written as 5 instead of 5.0 fails.
+    const rows = r.stdout.trim().split('\n').map((l) => parseDocstoreJson(l) as { id: number; vector: unknown[]; document: { id: string; text: string; metadata: unknown } | null });
     expect(rows.map((x) => x.id)).toEqual(exp.labels ?? exp.rows.map((x) => x.label));
     for (const row of exp.rows) {
       const got = rows.find((x) => x.id === row.label)!;

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildPayload, resolvePayloadLayout } from '../../electron/engine/payload';
 import { pythonJsonDumps } from '../../electron/engine/payload/python-json';
+import { PyFloat } from '../../electron/engine/python-number';
+import { payloadToJson } from '../../electron/engine/qdrant/payload-json';
 import { stringifyJson } from '../../shared/json';
 import { plain } from './support';
 
@@ -18,17 +20,32 @@ describe('buildPayload', () => {
 
   it('raw keeps the metadata without the text; a vector without a document gets the seed fields only', () => {
     expect(plain(buildPayload('raw', doc, seed(1)))).toEqual({ metadata: { k: 1 }, source: 'faiss', faiss_id: 1, migrated_at: '2026-01-01T00:00:00.000Z', batch_num: 7 });
-    for (const layout of ['auto', 'langchain', 'llamaindex', 'raw'] as const) {
+    for (const layout of ['auto', 'raw'] as const) {
       expect(Object.keys(buildPayload(layout, undefined, seed(1)))).toEqual(['source', 'faiss_id', 'migrated_at', 'batch_num']);
+    }
+    for (const layout of ['langchain', 'llamaindex'] as const) {
+      expect(plain(buildPayload(layout, undefined, seed(1)))).toEqual({ _xnai: { source: 'faiss', faiss_id: 1, migrated_at: '2026-01-01T00:00:00.000Z', batch_num: 7 } });
     }
   });
 
-  it('the llamaindex layout: seed fields win over same-named flattened metadata, the node keeps its own', () => {
-    const p = buildPayload('llamaindex', { ...doc, metadata: { source: 'a.pdf', page: 2 } }, seed(5));
-    expect(p.source).toBe('faiss');
-    expect(p.page).toBe(2);
-    expect(JSON.parse(p._node_content as string).metadata).toEqual({ source: 'a.pdf', page: 2 });
+  it('the framework layouts: user metadata always wins, the migration\'s fields and the document id sit under _xnai', () => {
+    const metadata = { source: 'a.pdf', faiss_id: 'mine', migrated_at: 1, batch_num: null, page: 2 };
+    const p = buildPayload('llamaindex', { ...doc, metadata }, seed(5));
+    expect([p.source, p.faiss_id, p.migrated_at, p.batch_num, p.page]).toEqual(['a.pdf', 'mine', 1, null, 2]);
+    expect(JSON.parse(p._node_content as string).metadata).toEqual(metadata);
     expect([p._node_type, p.doc_id, p.document_id, p.ref_doc_id]).toEqual(['TextNode', 'None', 'None', 'None']);
+    expect(plain(p._xnai)).toEqual({ source: 'faiss', faiss_id: 5, migrated_at: '2026-01-01T00:00:00.000Z', batch_num: 7, doc_id: 'a' });
+    const l = buildPayload('langchain', { ...doc, metadata }, seed(5));
+    expect(Object.keys(l)).toEqual(['page_content', 'metadata', '_xnai']);
+    expect(l.metadata).toEqual(metadata);
+  });
+
+  it('Python floats stay floats in the payload text and in _node_content; ints stay exact', () => {
+    const metadata = { whole: new PyFloat(5), negZero: new PyFloat(-0), big: new PyFloat(2 ** 60), huge: new PyFloat(1e300), int: 5, bigInt: 2n ** 60n, nan: new PyFloat(NaN) };
+    const p = buildPayload('llamaindex', { ...doc, metadata }, seed(5));
+    expect(payloadToJson(p.whole)).toBe('5.0');
+    expect(payloadToJson(metadata)).toBe('{"whole":5.0,"negZero":-0.0,"big":1.152921504606847e+18,"huge":1e+300,"int":5,"bigInt":1152921504606846976,"nan":null}');
+    expect(p._node_content).toContain('"metadata": {"whole": 5.0, "negZero": -0.0, "big": 1.152921504606847e+18, "huge": 1e+300, "int": 5, "bigInt": 1152921504606846976, "nan": NaN}');
   });
 
   it('a __proto__ metadata key stays a field of the payload', () => {
@@ -48,12 +65,16 @@ describe('buildPayload', () => {
 describe('pythonJsonDumps (json.dumps(..., ensure_ascii=False))', () => {
   it.each([
     [{ a: [1, 'x', null, true] }, '{"a": [1, "x", null, true]}'],
-    [1e-5, '1e-05'],
-    [2.5e-7, '2.5e-07'],
-    [1e16, '1e+16'],
-    [123456789012345.6, '123456789012345.6'],
-    [0.0001, '0.0001'],
+    [new PyFloat(1e-5), '1e-05'],
+    [new PyFloat(2.5e-7), '2.5e-07'],
+    [new PyFloat(0.0001), '0.0001'],
     [2n ** 63n, '9223372036854775808'],
+    [1e16, '10000000000000000'],
+    [new PyFloat(1e16), '1e+16'],
+    [new PyFloat(5), '5.0'],
+    [new PyFloat(-0), '-0.0'],
+    [new PyFloat(123456789012345.6), '123456789012345.6'],
+    [new PyFloat(Infinity), 'Infinity'],
     ['é\n"', '"é\\n\\""'],
   ])('%s', (v, want) => {
     expect(pythonJsonDumps(v)).toBe(want);

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePickle, PickleError } from '../../electron/engine/docstore/pickle/vm';
 import { PyBytes, PyDict, PyGlobal, PyObject, PySet, PyTuple } from '../../electron/engine/docstore/pickle/values';
 import { toJson } from '../../electron/engine/docstore/pickle/to-json';
+import { PyFloat, pyFloatRepr } from '../../electron/engine/python-number';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 
@@ -16,10 +17,21 @@ describe('values Python wrote', () => {
     ['2**64 + 1, protocol 2 (LONG1, 9 bytes)', '80028a090100000000000000012e', 2n ** 64n + 1n],
     ['-1, protocol 2 (BININT)', '80024affffffff2e', -1],
     ['-(2**31), protocol 0 (INT text)', '492d323134373438333634380a2e', -(2 ** 31)],
-    ['1.5, protocol 0 (FLOAT text)', '46312e350a2e', 1.5],
-    ['1.5, protocol 2 (BINFLOAT)', '8002473ff80000000000002e', 1.5],
+    ['1.5, protocol 0 (FLOAT text)', '46312e350a2e', new PyFloat(1.5)],
+    ['1.5, protocol 2 (BINFLOAT)', '8002473ff80000000000002e', new PyFloat(1.5)],
   ])('%s', (_name, h, want) => {
     expect(parsePickle(hex(h))).toEqual(want);
+  });
+
+  it.each([
+    ['5.0, protocol 0', '46352e300a2e', '5.0'],
+    ['5.0, protocol 2', '80024740140000000000002e', '5.0'],
+    ['-0.0, protocol 0', '462d302e300a2e', '-0.0'],
+    ['-0.0, protocol 2', '80024780000000000000002e', '-0.0'],
+  ])('a whole-number float stays a float: %s', (_name, h, repr) => {
+    const v = parsePickle(hex(h));
+    expect(v).toBeInstanceOf(PyFloat);
+    expect(pyFloatRepr((v as PyFloat).value)).toBe(repr);
   });
 
   it('(-5, 2**53 + 1), protocol 0: TUPLE, INT and LONG text, PUT', () => {

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseJson } from '../../shared/json';
+import { parse } from 'lossless-json';
+import { parseJsonNumber } from '../../electron/engine/python-number';
 
 export const STORES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'stores');
 
@@ -25,9 +26,13 @@ export interface Expected {
   rows: ExpectedRow[];
 }
 
-/** Written by test/fixtures/gen_stores.py with langchain-qdrant / llama-index / qdrant-client; ints exact. */
+/**
+ * Written by test/fixtures/gen_stores.py with langchain-qdrant / llama-index / qdrant-client; ints exact,
+ * and Python floats (every literal with "." or "e") as PyFloat, the engine's own convention, so a document
+ * whose `5.0` became `5` fails to compare.
+ */
 export function expected(name: string): Expected {
-  return parseJson<Expected>(readFileSync(join(STORES, 'expected', `${name}.json`), 'utf8'));
+  return parse(readFileSync(join(STORES, 'expected', `${name}.json`), 'utf8'), null, parseJsonNumber) as Expected;
 }
 
 /** A plain-object, JSON-comparable copy (null-prototype objects compare like any other). */

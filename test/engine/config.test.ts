@@ -23,7 +23,7 @@ function reasons(f: () => unknown): string[] {
 describe('loadConfig', () => {
   it("uses the seed's defaults and names", () => {
     const c = loadConfig({ env: { FAISS_INDEX_PATH: index } });
-    expect(c).toMatchObject({ qdrantUrl: 'http://localhost:6333', redisHost: 'localhost', redisPort: 6379, redisDb: 0, batchSize: 500, maxMemoryPercent: 0.6, resumeMode: true, collection: 'xnai_knowledge', distance: 'Cosine', stateKey: 'xnai:migration:faiss_to_qdrant' });
+    expect(c).toMatchObject({ qdrantUrl: 'http://localhost:6333', redisHost: 'localhost', redisPort: 6379, redisDb: 0, batchSize: 500, maxMemoryPercent: 0.6, resumeMode: true, collection: 'xnai_knowledge', distance: 'auto', stateKey: 'xnai:migration:faiss_to_qdrant' });
   });
 
   it('MAX_MEMORY_PERCENT takes what its name says: 60, 60% and the fraction 0.6 are the same limit', () => {

@@ -4,15 +4,17 @@
  * Qdrant and Redis mid-run end with exactly the source's points and exact counts in the state.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { MigrationConfigSchema, type EngineEvent, type MigrationConfig, type MigrationState } from '../../shared/contract';
+import { MigrationConfigSchema, readMigrationField, type EngineEvent, type MigrationConfig, type MigrationState } from '../../shared/contract';
 import { parseJson } from '../../shared/json';
 import { openSource } from '../../electron/engine/source/index';
 import { createRunController } from '../../electron/engine/migration/index';
-import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
+import { labelPointIds, pointIdForDocument, pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
+import { resolvePayloadLayout } from '../../electron/engine/payload/index';
+import { findPoint } from '../../electron/engine/browse/index';
 import { startRedis, type TestRedis } from '../support/redis';
 import { startQdrant, type TestQdrant } from '../support/qdrant/index';
 import { writeFlatIndex } from './support/flat-index';
@@ -66,14 +68,16 @@ async function expectExactCopy(cfg: MigrationConfig): Promise<void> {
   const source = await openSource(cfg.faissIndexPath);
   const reader = source.index;
   const stored = await scrollAll(qdrant.url, cfg.collection, qdrant.apiKey);
+  // point ids by the run's layout: FAISS labels (raw), the documents' own ids (langchain, llamaindex)
+  const pointId = labelPointIds(resolvePayloadLayout(cfg.payloadLayout, source.summary.documents?.defaultLayout), source.documents);
   expect(stored.size).toBe(reader.summary.count);
   let checked = 0;
   for await (const b of reader.batches({ batchSize: 1000 })) {
     for (let i = 0; i < b.count; i++) {
       const label = b.ids[i]!;
-      const p = stored.get(pointIdToString(pointIdForLabel(label)));
+      const p = stored.get(pointIdToString(pointId(label)));
       expect(p, `point for FAISS id ${label}`).toBeDefined();
-      expect(BigInt(p!.payload.faiss_id as number | bigint)).toBe(label);
+      expect(BigInt(readMigrationField(p!.payload, 'faiss_id') as number | bigint)).toBe(label);
       const want = b.vectors.subarray(i * b.dimension, (i + 1) * b.dimension);
       // bit-exact: the stored number read back as float32 is the FAISS float
       const got = Float32Array.from(p!.vector);
@@ -115,22 +119,103 @@ describe('full migrations', () => {
     expect(qdrant.violations).toEqual([]);
   });
 
-  it('a LangChain folder: each point carries its document in the layout langchain-qdrant reads', async () => {
+  it('a LangChain folder: each point is its document, under the docstore id, in the layout langchain-qdrant reads', async () => {
     const store = 'langchain-py';
-    const cfg = config({ faissIndexPath: join(FIXTURES, 'stores', store) });
-    const { status } = await runToEnd(cfg);
+    // no DISTANCE: auto picks Euclid for this L2 store of unnormalised vectors
+    const cfg = config({ faissIndexPath: join(FIXTURES, 'stores', store), distance: 'auto' });
+    const { status, events } = await runToEnd(cfg);
     expect(status).toBe('completed');
     await expectExactCopy(cfg);
-    const expected = parseJson(readFileSync(join(FIXTURES, 'stores/expected', `${store}.json`), 'utf8')) as { rows: { label: number; langchain: { page_content: string; metadata: unknown } }[] };
+    const expected = parseJson(readFileSync(join(FIXTURES, 'stores/expected', `${store}.json`), 'utf8')) as { rows: { label: number; doc_id: string; langchain: { page_content: string; metadata: unknown } }[] };
     const stored = await scrollAll(qdrant.url, cfg.collection);
     for (const row of expected.rows) {
-      const p = stored.get(String(row.label))!;
+      // "doc-0" is no UUID: its point id is uuid5(DOCUMENT_ID_NAMESPACE, "doc-0"), the id kept in _xnai.doc_id
+      const p = stored.get(pointIdForDocument(row.doc_id))!;
       expect(p.payload.page_content).toBe(row.langchain.page_content);
       expect(p.payload.metadata).toEqual(row.langchain.metadata);
-      expect(p.payload.source).toBe('faiss');
+      expect(p.payload._xnai).toMatchObject({ source: 'faiss', faiss_id: row.label, doc_id: row.doc_id });
+      expect(Object.keys(p.payload)).toEqual(['page_content', 'metadata', '_xnai']);
     }
+    const info = (await (await fetch(`${qdrant.url}/collections/${cfg.collection}`)).json()) as { result: { config: { params: { vectors: { distance: string } } }; payload_schema: Record<string, { data_type: string }> } };
+    expect(info.result.config.params.vectors.distance).toBe('Euclid');
+    expect(Object.fromEntries(Object.entries(info.result.payload_schema).map(([k, v]) => [k, v.data_type]))).toEqual({ '_xnai.source': 'keyword', '_xnai.faiss_id': 'integer', '_xnai.migrated_at': 'keyword', '_xnai.batch_num': 'integer' });
+    const logs = events.flatMap((e) => (e.type === 'log' ? [e.msg] : []));
+    expect(logs).toContain('Migration fields: _xnai.source, _xnai.faiss_id, _xnai.migrated_at, _xnai.batch_num and _xnai.doc_id (kept apart from the document\'s own metadata, indexed)');
+    expect(logs.find((l) => l.startsWith('Distance: '))).toMatch(/^Distance: Euclid \(DISTANCE=auto: L2 index, vectors not unit length \(norms [\d.]+–[\d.]+ over 7 vectors sampled across the file\): Euclid keeps FAISS's ranking, Cosine would not\)$/);
+    const state = await readState(cfg.stateKey);
+    expect([state.distance, state.payload_layout]).toEqual(['Euclid', 'langchain']);
+
+    // the points browser finds a point by its document id and by its FAISS label
+    const target = { qdrantUrl: qdrant.url, qdrantApiKey: qdrant.apiKey, collection: cfg.collection };
+    const byDoc = await findPoint(target, 'documentId', 'doc-3');
+    const byLabel = await findPoint(target, 'faissId', '3');
+    expect(byDoc?.id).toBe(pointIdForDocument('doc-3'));
+    expect(byLabel).toEqual(byDoc);
+    expect(byDoc?.payload?.page_content).toBe('Large integers stay exact.');
+    expect(await findPoint(target, 'documentId', 'no-such-doc')).toBeNull();
+    await expect(findPoint(target, 'faissId', 'x1')).rejects.toThrow('FAISS id "x1" is not a 64-bit integer label');
   });
 
+  it('DISTANCE=auto: an inner-product store of unit vectors becomes Cosine; an explicit DISTANCE still wins, with a warning', async () => {
+    const ip = config({ faissIndexPath: join(FIXTURES, 'stores', 'langchain-py-ip'), distance: 'auto' });
+    expect((await runToEnd(ip)).status).toBe('completed');
+    expect((await readState(ip.stateKey)).distance).toBe('Cosine');
+    const forced = config({ faissIndexPath: join(FIXTURES, 'stores', 'langchain-py'), distance: 'Cosine' });
+    const { status, c } = await runToEnd(forced);
+    expect(status).toBe('completed');
+    expect(c.snapshot().warnings.join('\n')).toMatch(/DISTANCE=Cosine but the index ranks by L2 distance and its sampled vectors have norms [\d.]+–[\d.]+: search results will be ordered differently from FAISS's \(DISTANCE=auto picks Euclid, which keeps the ranking\)/);
+  });
+});
+
+describe('bad documents are refused before anything is written', () => {
+  async function expectNothingWritten(cfg: MigrationConfig, message: RegExp): Promise<void> {
+    const c = createRunController();
+    await expect(c.start(cfg)).rejects.toThrow(message);
+    expect(c.exitCode).toBe(3);
+    expect((await fetch(`${qdrant.url}/collections/${cfg.collection}/exists`).then((r) => r.json())) as unknown).toMatchObject({ result: { exists: false } });
+    const r = new Redis({ host: redis.host, port: redis.port, lazyConnect: true });
+    await r.connect();
+    expect(await r.keys(`${cfg.stateKey}*`)).toEqual([]);
+    r.disconnect();
+  }
+
+  /** A LangChain JS folder (the fixture's index) with a docstore.json of our own. */
+  function jsStore(ids: string[], metadata: Record<string, unknown> = {}): string {
+    const dir = mkdtempSync(join(work, 'js-'));
+    cpSync(join(FIXTURES, 'stores/langchain-js/faiss.index'), join(dir, 'faiss.index'));
+    const entries = ids.map((id, i) => [id, { pageContent: `text ${i}`, metadata }]);
+    writeFileSync(join(dir, 'docstore.json'), JSON.stringify([entries, Object.fromEntries(ids.map((id, i) => [String(i), id]))]));
+    return dir;
+  }
+
+  it('two document ids that are one UUID in two spellings, naming both', async () => {
+    const ids = ['0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D', '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'c', 'd', 'e', 'f', 'g'];
+    await expectNothingWritten(
+      config({ faissIndexPath: jsStore(ids) }),
+      /js-\w+: documents "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" and "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D" both become point 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d; in the langchain layout each document is one point, so nothing was written: give the documents distinct ids, or set PAYLOAD_LAYOUT=raw/,
+    );
+  });
+
+  it('a FAISS label with no docstore entry', async () => {
+    await expectNothingWritten(
+      config({ faissIndexPath: join(FIXTURES, 'stores', 'langchain-py-mismatch') }),
+      /langchain-py-mismatch: 3 vectors have no document in the docstore \(vector 7: no entry in index_to_docstore_id\); the langchain layout needs every vector's document.*PAYLOAD_LAYOUT=raw/,
+    );
+    // with PAYLOAD_LAYOUT=raw the vectors migrate, keyed by label
+    const raw = config({ faissIndexPath: join(FIXTURES, 'stores', 'langchain-py-mismatch'), payloadLayout: 'raw' });
+    expect((await runToEnd(raw)).status).toBe('completed');
+    await expectExactCopy(raw);
+  });
+
+  it('a docstore that cannot be parsed, and a node using the reserved _xnai key (llamaindex layout)', async () => {
+    const broken = jsStore(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    writeFileSync(join(broken, 'docstore.json'), '[[["a", {"pageContent": "x"');
+    await expectNothingWritten(config({ faissIndexPath: broken }), /docstore.json: the LangChain JS docstore is not valid JSON/);
+    await expectNothingWritten(
+      config({ faissIndexPath: jsStore(['a', 'b', 'c', 'd', 'e', 'f', 'g'], { _xnai: 1 }), payloadLayout: 'llamaindex' }),
+      /document "a" has a metadata key "_xnai", which the llamaindex layout reserves/,
+    );
+  });
   it('refuses an existing collection of another size, naming both, and a VECTOR_SIZE that does not match', async () => {
     const first = config({ faissIndexPath: join(FIXTURES, 'faiss/v1_15/flat_l2.faiss') });
     expect((await runToEnd(first)).status).toBe('completed');

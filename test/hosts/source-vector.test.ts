@@ -43,6 +43,12 @@ describe('FAISS vector beside a point', () => {
     expect(r.sourceNote).toContain(`FAISS label ${TRUTH.labels[row]}`);
   });
 
+  it('reads the label and batch from _xnai in the framework layouts (a user\'s own faiss_id is not the label)', async () => {
+    const row = 57;
+    const r = await sourceVectorFor(point(row, { faiss_id: 'user value', _xnai: { faiss_id: TRUTH.labels[row], batch_num: 5 } }), deps(await stateFor()));
+    expect(r.sourceVector).toEqual(truthRow(row));
+  });
+
   it('falls back to scanning when the batch hint is wrong, with labels beyond 2^53 and negative ones', async () => {
     for (const label of ['9223372036854775807', '9007199254740993', TRUTH.labels.find((l) => l.startsWith('-'))!]) {
       const row = TRUTH.labels.indexOf(label);

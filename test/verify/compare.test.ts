@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareVector } from '../../electron/engine/verify/vector-compare';
+import { PyFloat, pyFloatRepr } from '../../electron/engine/python-number';
+import { serdeJsonNumber } from '../../electron/engine/verify/qdrant-numbers';
 import { comparePayload } from '../../electron/engine/verify/payload-compare';
 import { compareAnswer } from '../../electron/engine/verify/search-compare';
 import { IdSet } from '../../electron/engine/verify/id-set';
@@ -39,13 +41,64 @@ describe('payload comparison', () => {
   const want = { source: 'faiss', faiss_id: 9007199254740993n, migrated_at: 'x', batch_num: 0, page_content: 'hello', metadata: { author: 'a', tags: ['x'] } };
   const got = { ...want, faiss_id: 9007199254740993n, migrated_at: '2026-01-01T00:00:00Z', batch_num: 7, metadata: { author: 'a', tags: ['x'] } };
   it('ignores run fields, compares ids > 2^53 exactly', () => {
-    expect(comparePayload(want, got)).toEqual({ equal: true, reason: null });
-    expect(comparePayload(want, { ...got, faiss_id: 9007199254740992n }).reason).toMatch(/^faiss_id: 9007199254740992 instead of 9007199254740993/);
+    expect(comparePayload(want, got)).toEqual({ equal: true, reason: null, differences: [] });
+    expect(comparePayload(want, { ...got, faiss_id: 9007199254740992n }).reason).toBe('faiss_id: int 9007199254740993 in the source, int 9007199254740992 in Qdrant');
   });
-  it('names the first differing path', () => {
-    expect(comparePayload(want, { ...got, metadata: { author: 'b', tags: ['x'] } }).reason).toBe('metadata.author: "b" instead of "a"');
-    expect(comparePayload(want, { ...got, extra: 1 }).reason).toBe('extra: unexpected field (1)');
+  it('names the first differing path with both types and exact texts', () => {
+    expect(comparePayload(want, { ...got, metadata: { author: 'b', tags: ['x'] } }).reason).toBe('metadata.author: str "a" in the source, str "b" in Qdrant');
+    expect(comparePayload(want, { ...got, extra: 1 }).reason).toBe('extra: missing (missing) in the source, int 1 in Qdrant');
     expect(comparePayload(want, { ...got, migrated_at: 'yesterday' }).reason).toMatch(/migrated_at/);
+  });
+  it('run fields under _xnai (framework layouts) are checked for their type only', () => {
+    const own = { page_content: 'p', metadata: {}, _xnai: { source: 'faiss', faiss_id: 3, migrated_at: 'x', batch_num: 0, doc_id: 'd' } };
+    expect(comparePayload(own, { ...own, _xnai: { ...own._xnai, migrated_at: '2026-01-01T00:00:00Z', batch_num: 9 } }).equal).toBe(true);
+    expect(comparePayload(own, { ...own, _xnai: { ...own._xnai, migrated_at: 5, batch_num: 9 } }).reason).toBe('_xnai.migrated_at: int 5 is not an ISO timestamp');
+    expect(comparePayload(own, { ...own, _xnai: { ...own._xnai, migrated_at: '2026-01-01T00:00:00Z', batch_num: 9, doc_id: 'e' } }).reason).toBe('_xnai.doc_id: str "d" in the source, str "e" in Qdrant');
+  });
+  it('a float that became an int, and 2**60 as a float against the int Qdrant would otherwise hold, print differently', () => {
+    const src = { ...want, metadata: { n: new PyFloat(5), big: new PyFloat(2 ** 60), z: new PyFloat(-0) } };
+    const r = comparePayload(src, { ...got, metadata: { n: 5, big: 1152921504606846976n, z: new PyFloat(0) } });
+    expect(r.equal).toBe(false);
+    expect(r.differences.map((d) => [d.path, d.source, d.qdrant, d.cause])).toEqual([
+      ['metadata.n', { type: 'float', text: '5.0' }, { type: 'int', text: '5' }, 'mismatch'],
+      ['metadata.big', { type: 'float', text: '1.152921504606847e+18' }, { type: 'int', text: '1152921504606846976' }, 'mismatch'],
+      ['metadata.z', { type: 'float', text: '-0.0' }, { type: 'float', text: '0.0' }, 'mismatch'],
+    ]);
+    expect(r.differences[0]!.explanation).toBe('the source has the float 5.0, Qdrant the int 5: a Python application reads 5 (an int), not 5.0');
+  });
+  it("a float Qdrant's REST JSON parser rounds is classified as such, and does not fail the comparison", () => {
+    // 0.22375380588830573 is read by serde_json (no float_roundtrip) as 0.2237538058883057 (checked against Qdrant 1.18.3)
+    const x = 0.22375380588830573;
+    const stored = serdeJsonNumber(pyFloatRepr(x))!;
+    expect(stored).toEqual({ kind: 'float', value: 0.2237538058883057 });
+    const r = comparePayload({ ...want, metadata: { x: new PyFloat(x) } }, { ...got, metadata: { x: new PyFloat(stored.value as number) } });
+    expect(r.equal).toBe(true);
+    expect(r.differences).toEqual([
+      expect.objectContaining({ path: 'metadata.x', source: { type: 'float', text: '0.22375380588830573' }, qdrant: { type: 'float', text: '0.2237538058883057' }, cause: 'qdrant-json-number' }),
+    ]);
+    // the same stored value for a source float that does not round that way is a real mismatch
+    expect(comparePayload({ ...want, metadata: { x: new PyFloat(0.5) } }, { ...got, metadata: { x: new PyFloat(stored.value as number) } }).equal).toBe(false);
+  });
+  it('an int beyond 64 bits stored as a float by Qdrant is classified as Qdrant\'s parsing', () => {
+    const r = comparePayload({ ...want, metadata: { x: 2n ** 64n } }, { ...got, metadata: { x: new PyFloat(18446744073709551616) } });
+    expect(r.equal).toBe(true);
+    expect(r.differences[0]).toMatchObject({ cause: 'qdrant-json-number', source: { type: 'int', text: '18446744073709551616' }, qdrant: { type: 'float', text: '1.8446744073709552e+19' } });
+  });
+});
+
+describe("Qdrant's JSON number parsing (serde_json without float_roundtrip)", () => {
+  it.each([
+    ['5', { kind: 'int', value: 5n }],
+    ['-9223372036854775808', { kind: 'int', value: -(2n ** 63n) }],
+    ['18446744073709551615', { kind: 'int', value: 2n ** 64n - 1n }],
+    ['18446744073709551616', { kind: 'float', value: 18446744073709551616 }],
+    ['5.0', { kind: 'float', value: 5 }],
+    ['-0.0', { kind: 'float', value: -0 }],
+    ['1e+300', { kind: 'float', value: 1e300 }],
+    ['1.152921504606847e+18', { kind: 'float', value: 1152921504606846976 }],
+    ['2.5e-07', { kind: 'float', value: 2.5e-7 }],
+  ])('%s', (text, want) => {
+    expect(serdeJsonNumber(text)).toEqual(want);
   });
 });
 

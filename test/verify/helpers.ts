@@ -48,11 +48,16 @@ export interface QdrantAccess {
   apiKey?: string | undefined;
 }
 
+/** A request body already written as JSON text (e.g. by payloadToJson, which keeps 5.0 a float). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export async function qdrantCall(q: QdrantAccess, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${q.url.replace(/\/$/, '')}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(q.apiKey ? { 'api-key': q.apiKey } : {}) },
-    body: body === undefined ? undefined : stringifyJson(body),
+    body: body === undefined ? undefined : body instanceof JsonText ? body.text : stringifyJson(body),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);

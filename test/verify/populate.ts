@@ -1,13 +1,14 @@
 /**
- * Copies a fixture into a collection the way a migration does (point id from the label, payload from
- * `buildPayload`), through Qdrant's REST API. Used where a test needs a collection in a precise state
+ * Copies a fixture into a collection the way a migration does (point id by the layout's rule, payload from
+ * `buildPayload` written by `payloadToJson`), through Qdrant's REST API. Used where a test needs a collection in a precise state
  * without a whole run; end-to-end tests migrate with the engine instead.
  */
 import type { Distance } from '../../shared/contract';
 import { openSource } from '../../electron/engine/source/index';
 import { buildPayload, resolvePayloadLayout } from '../../electron/engine/payload/index';
-import { pointIdForLabel } from '../../electron/engine/point-id';
-import { dropCollection, qdrantCall, type QdrantAccess } from './helpers';
+import { labelPointIds } from '../../electron/engine/point-id';
+import { payloadToJson } from '../../electron/engine/qdrant/payload-json';
+import { JsonText, dropCollection, qdrantCall, type QdrantAccess } from './helpers';
 
 export async function populate(q: QdrantAccess, collection: string, sourcePath: string, distance: Distance, batchSize = 64): Promise<{ count: number }> {
   const source = await openSource(sourcePath);
@@ -18,12 +19,13 @@ export async function populate(q: QdrantAccess, collection: string, sourcePath: 
     await qdrantCall(q, 'PUT', `/collections/${collection}`, { vectors: { size: dimension, distance, on_disk: true } });
     const layout = resolvePayloadLayout('auto', source.summary.documents?.defaultLayout);
     const migratedAt = new Date().toISOString();
+    const pointId = labelPointIds(layout, source.documents);
     for await (const batch of source.index.batches({ batchSize })) {
       const points = [];
       for (let r = 0; r < batch.count; r++) {
         const label = batch.ids[r]!;
         points.push({
-          id: pointIdForLabel(label),
+          id: pointId(label),
           vector: Array.from(batch.vectors.subarray(r * dimension, (r + 1) * dimension)),
           payload: buildPayload(layout, source.documents?.documentFor(label), {
             source: 'faiss',
@@ -33,7 +35,7 @@ export async function populate(q: QdrantAccess, collection: string, sourcePath: 
           }),
         });
       }
-      await qdrantCall(q, 'PUT', `/collections/${collection}/points?wait=true`, { points });
+      await qdrantCall(q, 'PUT', `/collections/${collection}/points?wait=true`, new JsonText(payloadToJson({ points })));
     }
     return { count };
   } finally {

@@ -7,10 +7,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import type { TestRedis } from '../support/redis';
-import { MigrationConfigSchema, stateKeys, VerificationResultSchema, type MigrationConfig } from '../../shared/contract';
+import { checkMismatches, MigrationConfigSchema, stateKeys, VerificationResultSchema, type MigrationConfig } from '../../shared/contract';
 import { parseJson } from '../../shared/json';
 import { verifyMigration } from '../../electron/engine/verify/index';
-import { pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
+import { pointIdForDocument, pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
 import { corruptVector, deletePoint, dropCollection, dumpRedis, editPayload, qdrantCall, startServices, stopServices, type Services, type TestQdrant } from './helpers';
 import { populate } from './populate';
 
@@ -146,21 +146,45 @@ describe('documents', () => {
     expect(result.checks.find((c) => c.name === 'collection')!.details.sourceKind).toBe(store.startsWith('llama') ? 'llamaindex' : 'langchain-python');
   });
 
-  it('names a document whose text or metadata differs', async () => {
+  it('names a document whose text or metadata differs, by the document\'s own point id, with both sides typed', async () => {
     const config = configFor('doc_edit', 'langchain-py', STORES);
     await populate(access(), config.collection, config.faissIndexPath, 'Cosine');
-    await editPayload(access(), config.collection, 0n, { metadata: { source: 'notes/qdrant.md', page: 2 } });
-    await editPayload(access(), config.collection, 3n, { page_content: 'edited text' });
+    // langchain-py's documents are "doc-0".."doc-6": their point ids are uuid5(DOCUMENT_ID_NAMESPACE, id)
+    const p0 = pointIdForDocument('doc-0');
+    const p3 = pointIdForDocument('doc-3');
+    await editPayload(access(), config.collection, p0, { metadata: { source: 'notes/qdrant.md', page: 2 } });
+    await editPayload(access(), config.collection, p3, { page_content: 'edited text' });
     const result = await verifyMigration(config, { sampleSize: 100, queries: 0 });
     expect(result.passed).toBe(false);
     const payloads = result.checks.find((c) => c.name === 'payloads')!;
     expect(payloads.details.failures).toEqual(
       expect.arrayContaining([
-        { pointId: '0', faissId: '0', reason: 'metadata.page: 2 instead of 1' },
-        expect.objectContaining({ pointId: '3', reason: expect.stringMatching(/^page_content: "edited text" instead of "/) }),
+        { pointId: p0, faissId: '0', reason: 'metadata.page: int 1 in the source, int 2 in Qdrant' },
+        expect.objectContaining({ pointId: p3, reason: expect.stringMatching(/^page_content: str ".*" in the source, str "edited text" in Qdrant$/) }),
       ]),
     );
-    expect(result.verdict).toMatch(/^FAIL: payloads: 5\/7 sampled payloads match; point \d: (metadata.page|page_content)/);
+    expect(checkMismatches(payloads)).toEqual(
+      expect.arrayContaining([
+        { kind: 'payload', pointId: p0, faissId: '0', path: 'metadata.page', source: { type: 'int', text: '1' }, qdrant: { type: 'int', text: '2' }, cause: 'mismatch', explanation: 'the int 2 in Qdrant is not the int 1 in the source' },
+      ]),
+    );
+    expect(result.verdict).toMatch(/^FAIL: payloads: 5\/7 sampled payloads match; point [0-9a-f-]{36} \(faiss id \d\): (metadata.page|page_content)/);
+  });
+
+  it('a whole-number float stored as an int is a mismatch shown with both types', async () => {
+    const config = configFor('doc_float', 'langchain-py-types', STORES);
+    await populate(access(), config.collection, config.faissIndexPath, 'Cosine');
+    // types-0 holds "float": 2.5e-07; Qdrant is made to hold the int 0 for it, and a whole-number float 5.0 as 5
+    const id = pointIdForDocument('types-0');
+    const [stored] = (await qdrantCall(access(), 'POST', `/collections/${config.collection}/points`, { ids: [id], with_payload: true })) as { payload: { metadata: Record<string, unknown> } }[];
+    await editPayload(access(), config.collection, id, { metadata: { ...stored!.payload.metadata, float: 0 } });
+    const result = await verifyMigration(config, { sampleSize: 10, queries: 0 });
+    const payloads = result.checks.find((c) => c.name === 'payloads')!;
+    expect(payloads.passed).toBe(false);
+    expect(checkMismatches(payloads)).toEqual([
+      expect.objectContaining({ pointId: id, path: 'metadata.float', source: { type: 'float', text: '2.5e-07' }, qdrant: { type: 'int', text: '0' }, cause: 'mismatch' }),
+    ]);
+    expect(VerificationResultSchema.parse(result)).toEqual(result);
   });
 });
 
@@ -218,8 +242,8 @@ describe('a damaged copy', () => {
     await editPayload(access(), config.collection, 17n, { faiss_id: 18 });
     const result = await verifyMigration(config, { sampleSize: 200, queries: 3 });
     expect(result.passed).toBe(false);
-    expect(result.verdict).toMatch(/^FAIL: payloads: 199\/200 sampled payloads match; point 17: faiss_id: 18 instead of 17/);
+    expect(result.verdict).toMatch(/^FAIL: payloads: 199\/200 sampled payloads match; point 17: faiss_id: int 17 in the source, int 18 in Qdrant/);
     const payloads = result.checks.find((c) => c.name === 'payloads')!;
-    expect(payloads.details.failures).toEqual([{ pointId: '17', faissId: '17', reason: 'faiss_id: 18 instead of 17' }]);
+    expect(payloads.details.failures).toEqual([{ pointId: '17', faissId: '17', reason: 'faiss_id: int 17 in the source, int 18 in Qdrant' }]);
   });
 });

@@ -6,10 +6,10 @@
 import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../../shared/errors';
-import { stringifyJson } from '../../../shared/json';
 import type { DocumentStore } from '../../engine/docstore/types';
 import { vectorLine } from '../../engine/faiss/jsonl';
 import { openSource } from '../../engine/source';
+import { payloadToJson } from '../../engine/qdrant/payload-json';
 import { action } from '../run-action';
 
 const BATCH = 1000;
@@ -26,7 +26,8 @@ const WRITE_ERRORS: Record<string, string> = {
 function documentField(documents: DocumentStore | null, label: bigint): string | undefined {
   if (!documents) return undefined;
   const doc = documents.documentFor(label);
-  return `"document":${doc ? stringifyJson({ id: doc.docId, text: doc.text, metadata: doc.metadata }) : 'null'}`;
+  // payloadToJson keeps Python floats as floats (5.0) and ints exact, as the payloads are written.
+  return `"document":${doc ? payloadToJson({ id: doc.docId, text: doc.text, metadata: doc.metadata }) : 'null'}`;
 }
 
 function nonNegativeInt(flag: string, value: string | undefined): number | undefined {

@@ -3,7 +3,7 @@
  * index runs the reader's structure pass, so a broken file is refused here with the reader's one-line error.
  */
 import type { Command } from 'commander';
-import type { IndexSummary, SourceSummary } from '../../../shared/contract';
+import { migrationFieldsLine, type IndexSummary, type SourceSummary } from '../../../shared/contract';
 import { stringifyJson } from '../../../shared/json';
 import { openSource } from '../../engine/source';
 import { action } from '../run-action';
@@ -55,7 +55,11 @@ export function formatSourceSummary(s: SourceSummary): string {
     const plural = (n: number, one: string) => `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
     rows.push(['Mismatches', d.vectorsWithoutDocument + d.documentsWithoutVector === 0 ? 'none: every vector has its document' : `${plural(d.vectorsWithoutDocument, 'vector')} without a document, ${plural(d.documentsWithoutVector, 'document')} without a vector`]);
     for (const e of d.examples) rows.push(['Example', e]);
+    for (const c of d.idCollisions) rows.push(['Id clash', `${c} (a run in the ${d.defaultLayout} layout refuses this)`]);
+    for (const r of d.reservedKeyDocuments) rows.push(['Reserved', `document "${r}" uses the metadata key _xnai (the llamaindex layout refuses this)`]);
   }
+  rows.push(['Fields', `the migration's own: ${migrationFieldsLine(d?.defaultLayout ?? 'raw')}`]);
+  if (s.autoDistance) rows.push(['Distance', `${s.autoDistance.distance} with DISTANCE=auto (the default): ${s.autoDistance.reason}`]);
   for (const w of s.warnings) rows.push(['Warning', w]);
   const width = 'Index type:'.length;
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`).join('\n');
@@ -74,7 +78,7 @@ export function registerInspect(program: Command): void {
         try {
           const s = source.summary;
           const out = opts.json
-            ? stringifyJson({ path, ...reader.summary, details: reader.details ?? [], kind: s.kind, indexPath: s.indexPath, documents: s.documents, sourceWarnings: s.warnings }, 2)
+            ? stringifyJson({ path, ...reader.summary, details: reader.details ?? [], kind: s.kind, indexPath: s.indexPath, documents: s.documents, sourceWarnings: s.warnings, autoDistance: s.autoDistance ?? null }, 2)
             : `${formatSourceSummary(s)}\n${formatIndexSummary(s.kind === 'faiss-file' ? path : s.indexPath, reader.summary, reader.details)}`;
           process.stdout.write(`${out}\n`);
         } finally {

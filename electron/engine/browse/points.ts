@@ -3,7 +3,8 @@
  * id, and "find similar" through Qdrant's universal query API (query by point id). Ids stay exact above
  * 2^53 end to end: strings in the contract, bigint in the JSON bodies.
  */
-import type { PayloadFilterChip, PointView } from '../../../shared/contract';
+import { readMigrationField, type PayloadFilterChip, type PointView } from '../../../shared/contract';
+import { pointIdForDocument } from '../point-id';
 import { UserError } from '../../../shared/errors';
 import { collectionPath, qdrantRead, qdrantReadOk, rawIdToString, safeUrl, type CollectionTarget, type RawPoint, type RawPointId } from '../qdrant/rest-reads';
 import { idForQdrant, toPointView } from './point-view';
@@ -89,4 +90,35 @@ export async function findSimilar(target: BrowseTarget, id: string, limit: numbe
     `the similarity query for point ${id}`,
   );
   return result.points.map(toPointView);
+}
+
+/**
+ * A point found by what the user knows: its framework document id (the point id is derived from it, see
+ * ../point-id) or its exact FAISS label, filtered on `_xnai.faiss_id` (framework layouts) and then on
+ * `faiss_id` (raw layout, where a point whose `_xnai` says otherwise is a user's own field and skipped).
+ */
+export async function findPoint(target: BrowseTarget, by: 'faissId' | 'documentId', value: string): Promise<PointView | null> {
+  if (by === 'documentId') return getPoint(target, pointIdForDocument(value));
+  const t = value.trim();
+  if (!/^-?\d+$/.test(t) || BigInt(t) < -(2n ** 63n) || BigInt(t) >= 2n ** 63n) {
+    throw new UserError('usage', `FAISS id "${value}" is not a 64-bit integer label`);
+  }
+  const label = BigInt(t);
+  const match = label >= BigInt(Number.MIN_SAFE_INTEGER) && label <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(label) : label;
+  for (const key of ['_xnai.faiss_id', 'faiss_id']) {
+    const r = await qdrantRead<{ points: RawPoint[] }>(target, 'POST', collectionPath(target.collection, '/points/scroll'), {
+      limit: 16,
+      with_payload: true,
+      with_vector: true,
+      filter: { must: [{ key, match: { value: match } }] },
+    });
+    if (r.status === 404) throw new UserError('usage', `collection "${target.collection}" does not exist in Qdrant at ${safeUrl(target.qdrantUrl)}`);
+    if (r.result === null) throw new UserError('connection', `Qdrant refused the lookup of FAISS id ${t} in "${target.collection}" (HTTP ${r.status}): ${r.error ?? 'no reason given'}`);
+    const hit = r.result.points.find((p) => {
+      const id = readMigrationField(p.payload, 'faiss_id');
+      return (typeof id === 'number' || typeof id === 'bigint') && BigInt(id) === label;
+    });
+    if (hit) return toPointView(hit);
+  }
+  return null;
 }

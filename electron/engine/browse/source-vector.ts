@@ -4,7 +4,7 @@
  * is the one migrated); the point's `faiss_id` is the exact label and `batch_num` × batch size narrows the
  * search to one batch of positional reads, so nothing is loaded whole.
  */
-import type { PointView, SourceFingerprint, StateView } from '../../../shared/contract';
+import { readMigrationField, type PointView, type SourceFingerprint, type StateView } from '../../../shared/contract';
 import type { FaissIndexReader } from '../faiss/types';
 import { shortestFloat32 } from '../float32';
 
@@ -26,7 +26,8 @@ export interface SourceVectorResult {
 const SCAN_BATCH = 16_384;
 
 function labelOf(point: PointView): bigint | null {
-  const raw = point.payload?.faiss_id;
+  // `_xnai.faiss_id` in the framework layouts, `faiss_id` in the raw layout
+  const raw = readMigrationField(point.payload, 'faiss_id');
   if (typeof raw === 'number' && Number.isInteger(raw)) return BigInt(raw);
   if (typeof raw === 'string' && /^-?\d+$/.test(raw)) return BigInt(raw);
   if (typeof raw === 'bigint') return raw;
@@ -60,7 +61,7 @@ export async function vectorForLabel(index: FaissIndexReader, label: bigint, hin
 
 export async function sourceVectorFor(point: PointView, deps: SourceVectorDeps): Promise<SourceVectorResult> {
   const label = labelOf(point);
-  if (label === null) return { sourceVector: null, sourceNote: 'the point has no faiss_id in its payload, so its FAISS vector cannot be looked up' };
+  if (label === null) return { sourceVector: null, sourceNote: 'the point has no faiss_id (or _xnai.faiss_id) in its payload, so its FAISS vector cannot be looked up' };
   let view: StateView;
   try {
     view = await deps.stateView();
@@ -81,7 +82,7 @@ export async function sourceVectorFor(point: PointView, deps: SourceVectorDeps):
     return { sourceVector: null, sourceNote: `the run's source ${path} cannot be read: ${e instanceof Error ? e.message : String(e)}` };
   }
   try {
-    const batchNum = point.payload?.batch_num;
+    const batchNum = readMigrationField(point.payload, 'batch_num');
     const vector = await vectorForLabel(index, label, {
       batchNum: typeof batchNum === 'number' ? batchNum : undefined,
       batchSize: state.batch_size,

@@ -5,7 +5,8 @@
  * counts mismatches in one pass over the index's labels with one-bit-per-document arrays, so memory beyond
  * the parsed docstore does not grow with the number of vectors.
  */
-import type { DocumentsSummary, SourceKind } from '../../../shared/contract';
+import { MIGRATION_FIELDS_KEY, type DocumentsSummary, type SourceKind } from '../../../shared/contract';
+import { isCanonicalUuid, pointIdForDocument } from '../point-id';
 import type { DocumentStore, SourceDocument } from './types';
 
 const MAX_EXAMPLES = 5;
@@ -30,7 +31,7 @@ export interface JoinInput {
   /** Document i (made on demand, so loaders can keep documents in compact columns). */
   documentAt(i: number): SourceDocument;
   /** FAISS label → document id, as the framework saved it. */
-  mapping: Iterable<[Label, string]>;
+  mapping: readonly (readonly [Label, string])[];
   defaultLayout: DocumentsSummary['defaultLayout'];
   warnings?: string[];
 }
@@ -41,7 +42,6 @@ export function columns(documents: Map<string, SourceDocument>): (i: number) => 
   return (i) => list[i]!;
 }
 
-const SEED_NAMES = ['source', 'faiss_id', 'migrated_at', 'batch_num'];
 
 class Bits {
   readonly bytes: Uint8Array;
@@ -104,6 +104,14 @@ export class JoinedDocuments implements DocumentStore {
   private readonly defaultLayout: DocumentsSummary['defaultLayout'];
   /** Mapping entries naming a document an earlier label already names. */
   private readonly duplicateLabels: number;
+  /** Point ids of documents whose id is not already a canonical UUID (document index → point id). */
+  private readonly derivedIds = new Map<number, string>();
+  /** Two documents whose ids map to one point id (spellings of one UUID, or a crafted UUIDv5). */
+  private readonly idCollisions: string[] = [];
+  /** Labels that share a document with another label: label → the other (first) label, checked in summarize. */
+  private readonly sharedLabels = new Map<Label, Label>();
+  /** Documents whose metadata has the key the migration reserves (`_xnai`). */
+  private readonly reservedKeyDocuments: string[] = [];
 
   constructor(input: JoinInput) {
     this.kind = input.kind;
@@ -143,25 +151,50 @@ export class JoinedDocuments implements DocumentStore {
     }
     this.duplicateLabels = duplicates;
     this.lookup = new LabelLookup(labels, values);
-
-    const warnings = [...(input.warnings ?? [])];
-    // Only LlamaIndex's layout flattens metadata, so only its sources warn by default.
-    if (input.defaultLayout === 'llamaindex') {
-      const names = new Set<string>();
-      let documents = 0;
-      for (let i = 0; i < this.count; i++) {
-        const md = this.documentAt(i).metadata;
-        const hits = SEED_NAMES.filter((n) => Object.prototype.hasOwnProperty.call(md, n));
-        hits.forEach((n) => names.add(n));
-        if (hits.length) documents++;
-      }
-      if (documents > 0) {
-        warnings.push(
-          `${documents} documents have metadata fields named ${[...names].join(', ')}: with the llamaindex payload layout (metadata flattened to the top level) the migration's own fields of those names take their place at the top level (the node's own values stay in _node_content, which LlamaIndex reads back)`,
-        );
-      }
+    if (duplicates > 0) this.findSharedLabels(input.mapping, position);
+    this.findIdCollisions(position);
+    for (let i = 0; i < this.count && this.reservedKeyDocuments.length < MAX_EXAMPLES; i++) {
+      if (Object.prototype.hasOwnProperty.call(this.documentAt(i).metadata, MIGRATION_FIELDS_KEY)) this.reservedKeyDocuments.push(this.ids[i]!);
     }
-    this.warnings = warnings;
+    this.warnings = [...(input.warnings ?? [])];
+  }
+
+  /** Labels naming a document an earlier label names: each becomes the same point in the framework layouts. */
+  private findSharedLabels(mapping: JoinInput['mapping'], position: Map<string, number>): void {
+    const first = new Map<number, Label>();
+    for (const [label, id] of mapping) {
+      const v = position.get(id);
+      if (v === undefined) continue;
+      const key = labelKey(label);
+      const earlier = first.get(v);
+      if (earlier === undefined) first.set(v, key);
+      else if (earlier !== key) this.sharedLabels.set(key, earlier);
+    }
+  }
+
+  /**
+   * Documents whose ids give one point id. Distinct ids that are already canonical UUIDs give distinct
+   * point ids, so only the others (other UUID spellings, non-UUID ids) are computed and compared: memory
+   * grows with those alone, and the usual LangChain store (uuid4 ids) costs nothing here.
+   */
+  private findIdCollisions(position: Map<string, number>): void {
+    const byDerived = new Map<string, number>();
+    for (let i = 0; i < this.count; i++) {
+      const id = this.ids[i]!;
+      if (isCanonicalUuid(id)) continue;
+      const pid = pointIdForDocument(id);
+      this.derivedIds.set(i, pid);
+      const other = position.get(pid) ?? byDerived.get(pid);
+      if (other !== undefined) {
+        if (this.idCollisions.length < MAX_EXAMPLES) this.idCollisions.push(`documents "${this.ids[other]}" and "${id}" both become point ${pid}`);
+      } else byDerived.set(pid, i);
+    }
+  }
+
+  pointIdFor(label: bigint): string | undefined {
+    const v = this.lookup.get(label);
+    if (v < 0) return undefined;
+    return this.derivedIds.get(v) ?? this.ids[v];
   }
 
   documentFor(label: bigint): SourceDocument | undefined {
@@ -171,6 +204,9 @@ export class JoinedDocuments implements DocumentStore {
 
   async summarize(labels: AsyncIterable<BigInt64Array>): Promise<DocumentsSummary> {
     const seen = new Bits(this.count);
+    // Labels that share a document, both sides, and those of them the index holds.
+    const watched = new Set<Label>([...this.sharedLabels.keys(), ...this.sharedLabels.values()]);
+    const present = new Set<Label>();
     const noEntry: string[] = [];
     const missingDoc: string[] = [];
     let vectorsWithoutDocument = 0;
@@ -180,6 +216,7 @@ export class JoinedDocuments implements DocumentStore {
         const v = this.lookup.get(label);
         if (v >= 0) {
           seen.set(v);
+          if (watched.size > 0 && watched.has(labelKey(label))) present.add(labelKey(label));
           continue;
         }
         vectorsWithoutDocument++;
@@ -202,6 +239,22 @@ export class JoinedDocuments implements DocumentStore {
     }
     const examples = [...noEntry, ...missingDoc, ...[...notInIndex, ...unmapped].slice(0, MAX_EXAMPLES)];
     if (this.duplicateLabels > 0) examples.push(`${this.duplicateLabels} labels in ${this.mappingName} share a document with another label`);
-    return { count: this.count, vectorsWithoutDocument, documentsWithoutVector, examples, defaultLayout: this.defaultLayout };
+    const idCollisions = [...this.idCollisions];
+    // Two labels of the index naming one document are two vectors for one point id. A label the mapping
+    // names but the index does not hold is only a stale entry, not a collision.
+    for (const [label, earlier] of this.sharedLabels) {
+      if (!present.has(label) || !present.has(earlier) || idCollisions.length >= MAX_EXAMPLES) continue;
+      const docIndex = this.lookup.get(label);
+      idCollisions.push(`vectors ${earlier} and ${label} both name document "${this.ids[docIndex]}" in ${this.mappingName}, so both would become point ${this.pointIdFor(BigInt(label))}`);
+    }
+    return {
+      count: this.count,
+      vectorsWithoutDocument,
+      documentsWithoutVector,
+      examples,
+      defaultLayout: this.defaultLayout,
+      idCollisions,
+      reservedKeyDocuments: [...this.reservedKeyDocuments],
+    };
   }
 }

@@ -9,6 +9,7 @@
  * in a warning. Nothing in the pickle is executed (see ./pickle/vm).
  */
 import { UserError } from '../../../shared/errors';
+import { PyFloat } from '../python-number';
 import { JoinedDocuments, type Label } from './join';
 import { maxDocstoreBytes, maxParseMemoryBytes, readBoundedFile } from './limits';
 import { ConversionError, toJson, type JsonOut } from './pickle/to-json';
@@ -69,7 +70,7 @@ export async function openLangChainPython(file: string): Promise<JoinedDocuments
         if (e instanceof ConversionError) throw new PickleError(`a document's metadata is ${e.message}`, 0);
         throw e;
       }
-      if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+      if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata) || metadata instanceof PyFloat) {
         throw new PickleError(`a document's metadata is a ${pyTypeName(fields.get('metadata'))}, not a dict`, 0);
       }
       const id = fields.get('id');

@@ -9,7 +9,7 @@
  */
 import { UserError } from '../../../shared/errors';
 import { JoinedDocuments, columns, type Label } from './join';
-import { MAX_DOCUMENT_DEPTH, isPlainObject, jsonDepthExceeds, readJsonFile } from './json-file';
+import { MAX_DOCUMENT_DEPTH, isPlainObject, jsonDepthExceeds, parseDocstoreJson, readJsonFile } from './json-file';
 import { parsePythonLiteral } from './python-literal';
 import { MAX_JSON_BYTES, maxDocstoreBytes, readBoundedFile } from './limits';
 import type { SourceDocument } from './types';
@@ -21,7 +21,7 @@ const SOURCE_RELATIONSHIP = '1';
 function parseMaybeJsonText(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   try {
-    return JSON.parse(v);
+    return parseDocstoreJson(v);
   } catch {
     return undefined;
   }

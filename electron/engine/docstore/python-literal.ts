@@ -1,8 +1,11 @@
 /**
  * A parser for the Python literals older llama-index FaissMapVectorStore versions wrote as `str(dict)`
  * (read there with `ast.literal_eval`): dicts, lists, tuples, str (single or double quoted, backslash
- * escapes), int, float, True/False/None. Data only, nesting capped, null-prototype objects.
+ * escapes), int, float (a PyFloat, see ../python-number), True/False/None. Data only, nesting capped,
+ * null-prototype objects.
  */
+import { PyFloat } from '../python-number';
+
 const MAX_DEPTH = 64;
 
 export function parsePythonLiteral(text: string): unknown {
@@ -73,7 +76,7 @@ export function parsePythonLiteral(text: string): unknown {
       const b = BigInt(m[0]);
       return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
     }
-    return Number(m[0]);
+    return new PyFloat(Number(m[0]));
   };
   const v = value(0);
   ws();

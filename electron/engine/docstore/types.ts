@@ -18,6 +18,11 @@ export interface DocumentStore {
   readonly kind: Exclude<SourceKind, 'faiss-file'>;
   /** The document for a FAISS label, or undefined when the store has none (counted, not fatal). */
   documentFor(label: bigint): SourceDocument | undefined;
+  /**
+   * The point id of the document a FAISS label names (`pointIdForDocument` of its id, computed once per
+   * document), or undefined when the label has no document: the framework layouts' point id.
+   */
+  pointIdFor(label: bigint): string | undefined;
   /** Counts and examples of mismatches, filled once the labels of the index are known. */
   summarize(labels: AsyncIterable<BigInt64Array>): Promise<DocumentsSummary>;
   readonly count: number;

@@ -5,7 +5,7 @@
  * (batch numbers are the checkpoint's unit, so changing it would skip or repeat points); anything ambiguous
  * is refused with the setting that resolves it rather than guessed.
  */
-import { redactConfig, type MigrationConfig, type MigrationState, type SourceFingerprint } from '../../../shared/contract';
+import { redactConfig, type Distance, type MigrationConfig, type MigrationState, type SourceFingerprint } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import type { ConcretePayloadLayout } from '../payload/index';
 
@@ -47,7 +47,7 @@ export function planResume(previous: MigrationState | null, config: MigrationCon
 }
 
 /** The state document of a new migration: nothing done yet. */
-export function freshState(args: { runId: string; config: MigrationConfig; total: number; batchSize: number; now: string; fingerprint: SourceFingerprint; layout: ConcretePayloadLayout }): MigrationState {
+export function freshState(args: { runId: string; config: MigrationConfig; total: number; batchSize: number; now: string; fingerprint: SourceFingerprint; layout: ConcretePayloadLayout; distance: Distance }): MigrationState {
   const { config, now } = args;
   return {
     status: 'in_progress',
@@ -67,7 +67,7 @@ export function freshState(args: { runId: string; config: MigrationConfig; total
     watermark: 0,
     completed_above: [],
     source: args.fingerprint,
-    distance: config.distance,
+    distance: args.distance,
     payload_layout: args.layout,
     config: redactConfig(config) as Record<string, unknown>,
     timeline: [],

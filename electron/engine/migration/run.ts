@@ -30,13 +30,14 @@ import {
   type SourceFingerprint,
   type TimelineEntry,
   type TransportKind,
+  type Distance,
 } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import type { VectorBatch } from '../faiss/types';
 import { resolvePayloadLayout, type ConcretePayloadLayout } from '../payload/index';
 import { openSource, type MigrationSource } from '../source/index';
 import { checkQdrant, createQdrantClient } from '../qdrant/client';
-import { ensureCollection, rankingWarning } from '../qdrant/collection';
+import { ensureCollection } from '../qdrant/collection';
 import { readClusterView } from '../qdrant/cluster';
 import { writeWithRecovery } from '../qdrant/recovery';
 import { openBulkTransport } from '../qdrant/transport';
@@ -56,6 +57,7 @@ import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
 import { freshState, planResume, resumedState } from './resume-plan';
 import { retryFailedPoints } from './retry-failed';
+import { checkDocumentIds, decideDistance, migrationFieldsNote } from './run-choices';
 import { SampleHistory } from './sample-history';
 import { withTimeout } from './timeout';
 
@@ -100,6 +102,8 @@ export class Run {
   private ledger: BatchLedger | null = null;
   private fingerprint: SourceFingerprint | null = null;
   private layout: ConcretePayloadLayout = 'raw';
+  /** The run's distance, resolved from DISTANCE (auto by default) in the preflight. */
+  private distance: Distance = 'Cosine';
   private rate = new RateTracker(Date.now());
   private lastLatencyMs = 0;
   /** Batches in flight, points per request and the memory pause: adapted to memory samples. */
@@ -224,6 +228,12 @@ export class Run {
     }
     if (!summary.exact) this.warn(`${summary.indexType} stores quantized codes: Qdrant receives the decoded approximations, not the original vectors`);
     this.layout = resolvePayloadLayout(config.payloadLayout, this.source.summary.documents?.defaultLayout);
+    checkDocumentIds(this.layout, this.source.summary);
+    const distance = decideDistance(config, this.source.summary);
+    this.distance = distance.distance;
+    this.say('info', distance.line);
+    if (distance.warning) this.warn(distance.warning);
+    this.say('info', migrationFieldsNote(this.layout));
     this.fingerprint = await this.source.fingerprint();
 
     // 2. Qdrant: reachable, the right key
@@ -259,6 +269,11 @@ export class Run {
     const totalBatches = Math.ceil(total / batchSize);
     if (plan.kind === 'resume') {
       const previous = plan.previous;
+      // The payload layout decides point ids: a resumed run writes exactly as the run it continues did.
+      if (previous.payload_layout !== this.layout && (['langchain', 'llamaindex', 'raw'] as const).includes(previous.payload_layout as ConcretePayloadLayout)) {
+        this.warn(`resuming in the payload layout the run started with (${previous.payload_layout}); PAYLOAD_LAYOUT applies to new runs`);
+        this.layout = previous.payload_layout as ConcretePayloadLayout;
+      }
       this.state = resumedState(previous, { runId: this.runId, config, total, totalBatches, now });
       this.ledger = new BatchLedger(previous.watermark, previous.completed_above, totalBatches);
       this.mark(this.retryMode ? 'retry-failed' : previous.status === 'completed' ? 'start' : 'resume', `from batch ${previous.watermark} of ${totalBatches}`);
@@ -268,8 +283,8 @@ export class Run {
     }
 
     // 5. the collection and a look at the vectors' norms
-    const setup = await ensureCollection(this.client, config, summary.dimension);
-    if (setup.created) this.say('info', `Created collection "${config.collection}" (${summary.dimension}-d, ${config.distance}, vectors on disk)`);
+    const setup = await ensureCollection(this.client, { ...config, distance: this.distance, layout: this.layout }, summary.dimension);
+    if (setup.created) this.say('info', `Created collection "${config.collection}" (${summary.dimension}-d, ${this.distance}, vectors on disk)`);
     if (setup.created && this.ledger!.doneCount() > 0) {
       // the state says batches are done, but the collection they went to is gone: resuming would skip them
       this.warn(`collection "${config.collection}" did not exist although the saved state counts ${this.state!.processed_vectors} points in it (deleted?): starting over`);
@@ -279,11 +294,6 @@ export class Run {
     }
     if (setup.indexesCreated.length) this.say('info', `Created payload indexes: ${setup.indexesCreated.join(', ')}`);
     await this.prepareCluster();
-    if (total > 0) {
-      const sample = await this.source.index.readRange(0, Math.min(256, total));
-      const w = rankingWarning(summary.metric, config.distance, sample.vectors, summary.dimension);
-      if (w) this.warn(w);
-    }
     // 6. the bulk transport (TRANSPORT): gRPC checks the collection exists, so it is chosen after step 5
     if (this.deps.sinkFactory) {
       this.sink = this.deps.sinkFactory(config);
@@ -336,7 +346,7 @@ export class Run {
 
   private startFresh(total: number, batchSize: number, now: string): void {
     const totalBatches = Math.ceil(total / batchSize);
-    this.state = freshState({ runId: this.runId, config: this.config, total, batchSize, now, fingerprint: this.fingerprint!, layout: this.layout });
+    this.state = freshState({ runId: this.runId, config: this.config, total, batchSize, now, fingerprint: this.fingerprint!, layout: this.layout, distance: this.distance });
     this.ledger = new BatchLedger(0, [], totalBatches);
     this.mark('start', `${total} vectors in ${totalBatches} batches of ${batchSize}`);
   }

@@ -11,6 +11,7 @@ import { collectionConflicts } from '../qdrant/collection-conflicts';
 import { openSource } from '../source/index';
 import { withStateStore } from '../state/open';
 import { planResume } from './resume-plan';
+import { decideDistance } from './run-choices';
 
 function startPlan(config: MigrationConfig, plan: ReturnType<typeof planResume>): TargetCheck['plan'] {
   if (plan.kind === 'fresh') {
@@ -27,8 +28,10 @@ export async function checkTarget(config: MigrationConfig): Promise<TargetCheck>
   const source = await openSource(config.faissIndexPath);
   try {
     const summary = source.summary.index;
+    // DISTANCE=auto resolved exactly as the run's preflight resolves it
+    const distance = decideDistance(config, source.summary).distance;
     const info = await getCollectionInfo(config);
-    const conflicts = info.exists ? collectionConflicts(config.collection, vectorParams(info.raw), { dimension: summary.dimension, distance: config.distance }) : [];
+    const conflicts = info.exists ? collectionConflicts(config.collection, vectorParams(info.raw), { dimension: summary.dimension, distance }) : [];
     let plan: TargetCheck['plan'];
     try {
       const fingerprint = await source.fingerprint();
@@ -38,7 +41,7 @@ export async function checkTarget(config: MigrationConfig): Promise<TargetCheck>
     }
     return {
       source: { dimension: summary.dimension, count: summary.count, metric: summary.metric },
-      distance: config.distance,
+      distance,
       collection: { name: config.collection, exists: info.exists, pointsCount: info.pointsCount, vectorSize: info.vectorSize, distance: info.distance },
       conflicts,
       plan,

@@ -5,21 +5,22 @@
  * - `langchain`: `{page_content, metadata}`, what langchain-qdrant's QdrantVectorStore `_build_payloads`
  *   writes and `_document_from_point` reads (content key "page_content", metadata key "metadata").
  * - `llamaindex`: what llama-index-vector-stores-qdrant writes with `node_to_metadata_dict`: the node's
- *   metadata flattened to the top level, `_node_content` (the node as JSON, embedding null), `_node_type`,
- *   and `document_id` / `doc_id` / `ref_doc_id` (the source document id, or "None").
+ *   metadata flattened to the top level, `_node_content` (the node as `json.dumps` writes it, embedding
+ *   null), `_node_type`, and `document_id` / `doc_id` / `ref_doc_id` (the source document id, or "None").
  * - `raw`: `{metadata}` only, no text.
  *
- * Every layout also carries the seed's fields: `source` (the engine passes "faiss", the value the seed's
- * keyword index expects: it names the system the point came from, not the document's own source,
- * which stays in `metadata.source`), `faiss_id` (exact: a number when safe, else a bigint that the body
- * writer prints digit for digit), `migrated_at`, `batch_num`. When a document's flattened metadata
- * (llamaindex layout) has a field with one of these names, the seed's value takes that place and the
- * node's own value stays in `_node_content`, which is what LlamaIndex reads back.
+ * The migration's own fields (see shared/contract/payload.ts): `source` ("faiss": the system the point came
+ * from, not the document's own source), `faiss_id` (exact: a number when safe, else a bigint the body
+ * writer prints digit for digit), `migrated_at`, `batch_num`. In the `raw` layout they are top-level keys
+ * as the seed wrote them. In the framework layouts the document's metadata owns the payload, so they sit
+ * under `_xnai` with `doc_id` (the framework's document id), and never overwrite or shadow a user's key.
  *
- * A vector without a document gets the seed's fields only (nothing invented); LangChain reads such a
+ * Numbers follow ../python-number: a Python float stays a PyFloat and is written `5.0`, never `5`.
+ *
+ * A vector without a document gets the migration's fields only (nothing invented); LangChain reads such a
  * point as a Document with empty text.
  */
-import type { PayloadLayout } from '../../../shared/contract';
+import { MIGRATION_FIELDS_KEY, isFrameworkLayout, type PayloadLayout } from '../../../shared/contract';
 import type { SourceDocument } from '../docstore/types';
 import { pythonJsonDumps } from './python-json';
 
@@ -34,7 +35,6 @@ export interface PayloadSeed {
 
 export type Payload = Record<string, unknown>;
 
-export const SEED_FIELDS = ['source', 'faiss_id', 'migrated_at', 'batch_num'] as const;
 
 /** LlamaIndex's `__type__` codes in docstore.json → `class_name()`. */
 const LLAMA_NODE_TYPES: Record<string, string> = { '1': 'TextNode', '2': 'ImageNode', '3': 'IndexNode', '4': 'Document' };
@@ -89,8 +89,9 @@ function llamaIndexFields(doc: SourceDocument, out: Payload): void {
 
 export function buildPayload(layout: PayloadLayout, doc: SourceDocument | undefined, seed: PayloadSeed): Payload {
   const out = nullObject();
+  // "auto" without a run's resolution: the layout the document's framework reads.
+  const concrete: ConcretePayloadLayout = layout === 'auto' ? (doc ? (doc.node ? 'llamaindex' : 'langchain') : 'raw') : layout;
   if (doc) {
-    const concrete: ConcretePayloadLayout = layout === 'auto' ? (doc.node ? 'llamaindex' : 'langchain') : layout;
     if (concrete === 'langchain') {
       out.page_content = doc.text;
       out.metadata = doc.metadata;
@@ -99,6 +100,17 @@ export function buildPayload(layout: PayloadLayout, doc: SourceDocument | undefi
     } else {
       out.metadata = doc.metadata;
     }
+  }
+  if (isFrameworkLayout(concrete)) {
+    // Set last, as the whole `_xnai` object: a document's own `_xnai` key is refused before a run starts.
+    const own = nullObject();
+    own.source = seed.source;
+    own.faiss_id = exactId(seed.faiss_id);
+    own.migrated_at = seed.migrated_at;
+    own.batch_num = seed.batch_num;
+    if (doc) own.doc_id = doc.docId;
+    out[MIGRATION_FIELDS_KEY] = own;
+    return out;
   }
   out.source = seed.source;
   out.faiss_id = exactId(seed.faiss_id);

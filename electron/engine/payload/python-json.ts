@@ -1,23 +1,13 @@
 /**
  * `json.dumps(value, ensure_ascii=False)` as Python writes it (", " and ": " separators), for LlamaIndex's
- * `_node_content`. Integers beyond 2^53 (bigint) keep every digit. A float Python wrote as `3.0` comes
- * back from JSON as the number 3 and is written `3`: the same value to `json.loads`.
+ * `_node_content`, which llama-index's own QdrantVectorStore writes with exactly that call. Values follow
+ * the engine's number convention (../python-number): an int (number or bigint) keeps every digit, a float
+ * (PyFloat) is written as Python's repr (`5.0`, `-0.0`, `1e+300`; `NaN`/`Infinity` as json.dumps allows).
  */
+import { PyFloat, pyJsonFloat } from '../python-number';
+
 // Above the 200 levels a loaded document may nest, plus the node wrapping its metadata.
 const MAX_DEPTH = 256;
-
-function pyFloat(n: number): string {
-  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return String(n);
-  // Python repr switches to exponent form outside [1e-4, 1e16) and writes "e-05" / "e+16".
-  const abs = Math.abs(n);
-  if (abs >= 1e16 || abs < 1e-4) {
-    const [m, e] = n.toExponential().split('e') as [string, string];
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  return String(n);
-}
 
 export function pythonJsonDumps(value: unknown, depth = 0): string {
   if (depth > MAX_DEPTH) throw new Error(`value nested deeper than ${MAX_DEPTH} levels`);
@@ -26,12 +16,14 @@ export function pythonJsonDumps(value: unknown, depth = 0): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      return pyFloat(value);
+      // An int by the engine's convention; a stray non-integral number is still written as the float it is.
+      return Number.isInteger(value) ? String(value) : pyJsonFloat(value);
     case 'bigint':
       return value.toString();
     case 'string':
       return JSON.stringify(value);
   }
+  if (value instanceof PyFloat) return pyJsonFloat(value.value);
   if (Array.isArray(value)) return `[${value.map((v) => pythonJsonDumps(v, depth + 1)).join(', ')}]`;
   if (typeof value === 'object') {
     const parts: string[] = [];

@@ -3,8 +3,7 @@
  * are, recognised by the keys each layout writes (see index.ts). Works on any collection, not only ones this
  * tool wrote: LangChain's and LlamaIndex's own Qdrant stores write the same keys.
  */
-import type { PointDocument } from '../../../shared/contract';
-import { SEED_FIELDS } from './index';
+import { MIGRATION_FIELDS, MIGRATION_FIELDS_KEY, type PointDocument } from '../../../shared/contract';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -18,7 +17,7 @@ function nodeText(node: Record<string, unknown>): string | null {
   return isObject(res) && typeof res.text === 'string' ? res.text : null;
 }
 
-const SEED = new Set<string>(SEED_FIELDS);
+const SEED = new Set<string>(MIGRATION_FIELDS);
 
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -44,9 +43,11 @@ export function documentOf(payload: Record<string, unknown> | null): PointDocume
   if (typeof payload._node_content === 'string') {
     const node = parseNode(payload._node_content);
     const meta = node && isObject(node.metadata) ? node.metadata : {};
-    // LlamaIndex flattens the node's metadata to the top level. Where this tool's seed fields took a key
-    // (`source`), the node keeps its own value and the top level holds the seed's: not the document's path.
-    const isDocs = (k: string) => k in payload && (!SEED.has(k) || sameJson(payload[k], meta[k]));
+    // LlamaIndex flattens the node's metadata to the top level. Collections migrated before the migration's
+    // fields moved under `_xnai` had the seed's fields take such a key (`source`): the node keeps its own
+    // value and the top level holds the seed's, which is not the document's path.
+    const seedOnTop = !(MIGRATION_FIELDS_KEY in payload);
+    const isDocs = (k: string) => k in payload && (!seedOnTop || !SEED.has(k) || sameJson(payload[k], meta[k]));
     return { layout: 'llamaindex', text: node ? nodeText(node) : null, metadataPaths: Object.keys(meta).filter((k) => pathable(k) && isDocs(k)) };
   }
   const metadata = isObject(payload.metadata) ? Object.keys(payload.metadata).filter(pathable).map((k) => `metadata.${k}`) : null;

@@ -1,10 +1,12 @@
 /**
- * The target collection as the seed lays it out: one unnamed dense vector on disk, Cosine unless told
- * otherwise, cluster settings when given, and the seed's payload indexes created (wait=true) before the
- * first point. An existing collection is used only when its vector size and distance match.
+ * The target collection as the seed lays it out: one unnamed dense vector on disk, the run's distance
+ * (DISTANCE=auto's choice unless set: ../source/auto-distance), cluster settings when given, and the seed's
+ * payload indexes created (wait=true) before the first point, at the paths the payload layout puts the
+ * migration's fields (`source` top level in the raw layout, `_xnai.source` in the framework layouts). An
+ * existing collection is used only when its vector size and distance match.
  */
 import type { QdrantClient } from '@qdrant/js-client-rest';
-import type { Distance, MigrationConfig } from '../../../shared/contract';
+import { migrationFieldPath, type Distance, type MigrationConfig } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import { qdrantError } from './client';
 import { collectionConflicts } from './collection-conflicts';
@@ -17,12 +19,22 @@ export const SEED_PAYLOAD_INDEXES = [
   { field: 'batch_num', schema: 'integer' },
 ] as const;
 
+/** The seed's payload indexes at the paths a layout puts them (e.g. `_xnai.faiss_id`). */
+export function payloadIndexes(layout: string): { field: string; schema: (typeof SEED_PAYLOAD_INDEXES)[number]['schema'] }[] {
+  return SEED_PAYLOAD_INDEXES.map((i) => ({ field: migrationFieldPath(layout, i.field), schema: i.schema }));
+}
+
 export interface CollectionSetup {
   created: boolean;
   indexesCreated: string[];
 }
 
-type CollectionSettings = Pick<MigrationConfig, 'collection' | 'distance' | 'shardNumber' | 'replicationFactor' | 'writeConsistencyFactor' | 'qdrantUrl'>;
+type CollectionSettings = Pick<MigrationConfig, 'collection' | 'shardNumber' | 'replicationFactor' | 'writeConsistencyFactor' | 'qdrantUrl'> & {
+  /** The run's distance, resolved (never "auto"). */
+  distance: Distance;
+  /** The run's payload layout, resolved: where the payload indexes go. */
+  layout: string;
+};
 
 export async function ensureCollection(client: QdrantClient, config: CollectionSettings, dimension: number): Promise<CollectionSetup> {
   const url = config.qdrantUrl;
@@ -63,7 +75,7 @@ export async function ensureCollection(client: QdrantClient, config: CollectionS
     }
   }
   const indexesCreated: string[] = [];
-  for (const idx of SEED_PAYLOAD_INDEXES) {
+  for (const idx of payloadIndexes(config.layout)) {
     if (schema[idx.field]) continue;
     try {
       await client.createPayloadIndex(name, { field_name: idx.field, field_schema: idx.schema, wait: true });
@@ -91,27 +103,4 @@ export function clusterSettingsDiffer(params: ExistingParams, config: Pick<Migra
   const wrong = pairs.filter(([, want, have]) => want !== undefined && want !== have);
   if (wrong.length === 0) return null;
   return { existing: wrong.map(([k, , have]) => `${k} ${have}`).join(', '), requested: wrong.map(([k, want]) => `${k} ${want}`).join(', ') };
-}
-
-/**
- * Cosine ranks like the index's own metric only for unit-length vectors. For an L2 or inner-product index
- * whose sampled vectors are not unit length, migrating as Cosine changes search results: say so.
- */
-export function rankingWarning(metric: 'l2' | 'ip', distance: Distance, vectors: Float32Array, dimension: number, sample = 256): string | null {
-  if (distance !== 'Cosine') {
-    const matches = (metric === 'l2' && distance === 'Euclid') || (metric === 'ip' && distance === 'Dot');
-    return matches ? null : `the index ranks by ${metric === 'l2' ? 'L2 distance' : 'inner product'} but the collection uses ${distance}: search results will be ordered differently (set DISTANCE=${metric === 'l2' ? 'Euclid' : 'Dot'} to keep the ranking)`;
-  }
-  const n = Math.min(sample, Math.floor(vectors.length / dimension));
-  let lo = Infinity;
-  let hi = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = i * dimension; j < (i + 1) * dimension; j++) s += vectors[j]! * vectors[j]!;
-    const norm = Math.sqrt(s);
-    lo = Math.min(lo, norm);
-    hi = Math.max(hi, norm);
-  }
-  if (n === 0 || (Math.abs(lo - 1) < 1e-3 && Math.abs(hi - 1) < 1e-3)) return null;
-  return `the index ranks by ${metric === 'l2' ? 'L2 distance' : 'inner product'} and its vectors are not unit length (sampled norms ${lo.toFixed(3)}–${hi.toFixed(3)}); Cosine will rank search results differently (set DISTANCE=${metric === 'l2' ? 'Euclid' : 'Dot'} to keep the index's ranking)`;
 }

@@ -1,6 +1,11 @@
+import { PyFloat, pyFloatRepr } from '../python-number';
+
 /**
  * Payload → JSON text, exact for bigint (FAISS labels and ids beyond 2^53 are written as bare integer
- * literals, as `shared/json.ts` does). This one sits on the bulk path (one call per point), so it walks the
+ * literals, as `shared/json.ts` does), and keeping Python's int/float distinction (../python-number): a
+ * PyFloat is written as Python's repr (`5.0`, `-0.0`, `1e+300`), always with `.` or `e`, so Qdrant (and
+ * the gRPC sink, which reads these literals) stores a float; NaN and infinities, which JSON cannot carry,
+ * become null as qdrant-client sends them. This one sits on the bulk path (one call per point), so it walks the
  * value itself instead of going through lossless-json's generic stringifier, and hands strings to the
  * engine's native JSON string escaper.
  */
@@ -17,6 +22,7 @@ export function payloadToJson(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
+      if (value instanceof PyFloat) return Number.isFinite(value.value) ? pyFloatRepr(value.value) : 'null';
       if (Array.isArray(value)) {
         let s = '[';
         for (let i = 0; i < value.length; i++) {

@@ -7,7 +7,9 @@
  * Every call here only reads, so transient failures (connection refused or reset, 429, 502, 503, 504) are
  * retried a few times with backoff, honouring Retry-After, before they become the error.
  */
+import { parse as losslessParse } from 'lossless-json';
 import { parseJson, stringifyJson } from '../../../shared/json';
+import { parseJsonNumber } from '../python-number';
 import { UserError } from '../../../shared/errors';
 import type { QdrantTarget } from './client';
 
@@ -134,6 +136,14 @@ export async function qdrantReadOk<T>(target: QdrantTarget, method: 'GET' | 'POS
   if (r.result !== null) return r.result;
   const kind = r.status === 400 || r.status === 422 ? 'usage' : 'connection';
   throw new UserError(kind, `Qdrant refused ${what} (HTTP ${r.status}): ${r.error ?? 'no reason given'}`);
+}
+
+/**
+ * A reply whose numbers keep Python's int/float distinction (see ../python-number): what Qdrant stored as
+ * a float (written `5.0`) is a PyFloat, an int stays exact at any size. For reads that compare payloads.
+ */
+export function parseTypedJson<T>(text: string): { result: T } {
+  return losslessParse(text, null, parseJsonNumber) as { result: T };
 }
 
 /** A scroll page whose integer ids arrive as decimal strings (exact at any size). */

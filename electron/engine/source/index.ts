@@ -9,6 +9,7 @@ import { openDocumentStore } from '../docstore';
 import type { DocumentStore } from '../docstore/types';
 import { openFaissIndex } from '../faiss/index';
 import type { FaissIndexReader } from '../faiss/types';
+import { autoDistance } from './auto-distance';
 import { detectSource } from './detect';
 import { fingerprintFile } from './fingerprint';
 import { indexLabels } from './labels';
@@ -33,6 +34,7 @@ export async function openSource(path: string): Promise<MigrationSource> {
       index: index.summary,
       documents: documents ? await documents.summarize(indexLabels(index)) : null,
       warnings: [...detected.warnings, ...(documents?.warnings ?? [])],
+      autoDistance: await autoDistance(index),
     };
     return new OpenedSource(summary, index, documents);
   } catch (e) {

@@ -10,6 +10,7 @@ import { PAYLOAD_LAYOUTS, VerifyOptionsSchema } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import { openSource } from '../source/index';
 import { buildPayload, resolvePayloadLayout } from '../payload/index';
+import { labelPointIds } from '../point-id';
 import { readState } from '../report/run-record';
 import { collectionCheck, readCollectionFacts } from './collection-check';
 import { clusterCheck } from './cluster-check';
@@ -63,6 +64,11 @@ export async function verifyMigration(
       checks.push(shape);
       if (typeof facts === 'string' || !shape.passed) return await finish(checks);
 
+      // The layout the run recorded wins over today's setting: that is what it wrote, and it decides point ids.
+      const recorded = (state?.collection === config.collection ? state.payload_layout : undefined) as PayloadLayout | undefined;
+      const layout = resolvePayloadLayout(recorded && PAYLOAD_LAYOUTS.includes(recorded) ? recorded : config.payloadLayout, source.summary.documents?.defaultLayout);
+      const pointId = labelPointIds(layout, source.documents);
+
       onProgress?.({ phase: 'count', done: 0, total: 1, message: 'counting points (exact)' });
       const qdrantCount = await qdrant.count();
       const n = source.summary.index.count;
@@ -81,12 +87,13 @@ export async function verifyMigration(
         sampleOrdinals: sampleOrds,
         queries: queries.map((q) => q.vector),
         keep: SEARCH_K + TIE_ROOM,
+        pointId,
         onProgress,
       };
       let pass = await readSource(source.index, { ...passOptions, collectIds: opts.idCoverage });
       // A label the source repeats is one point in Qdrant: the occurrences Qdrant does not hold are left
       // out of ground truth and the sample (a second pass, only for such sources).
-      const repeats = await repeatedLabels(qdrant, pass.ids, facts.distance);
+      const repeats = await repeatedLabels(qdrant, pass.ids, facts.distance, pointId);
       if (repeats) {
         pass = { ...(await readSource(source.index, { ...passOptions, collectIds: false, shadowed: repeats.shadowed })), ids: pass.ids };
       }
@@ -104,16 +111,11 @@ export async function verifyMigration(
       if (cluster) checks.push(cluster);
 
       if (pass.sample.length > 0) {
-        // The layout the run recorded wins over today's setting: that is what it wrote.
-        const recorded = (state?.collection === config.collection ? state.payload_layout : undefined) as PayloadLayout | undefined;
-        const layout = resolvePayloadLayout(
-          recorded && PAYLOAD_LAYOUTS.includes(recorded) ? recorded : config.payloadLayout,
-          source.summary.documents?.defaultLayout,
-        );
         const documents = source.documents;
         checks.push(
           ...(await checkSample(qdrant, pass.sample, {
             distance: facts.distance,
+            pointId,
             extraVectorFailures: repeats?.unheld() ?? [],
             expectedPayload: (p) =>
               buildPayload(layout, documents?.documentFor(p.label), {
@@ -133,6 +135,7 @@ export async function verifyMigration(
             dimension: source.summary.index.dimension,
             sourceCount: distinct ?? n,
             queryLabels: queries.map((q) => q.label),
+            pointId,
             onProgress,
           })),
         );

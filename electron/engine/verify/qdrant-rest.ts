@@ -4,7 +4,7 @@
  * qdrant/rest-reads.ts, which the points browser uses too.
  */
 import { UserError } from '../../../shared/errors';
-import { collectionPath, parseIdsPage, qdrantRead, safeUrl, type CollectionTarget, type RawPoint, type RawPointId } from '../qdrant/rest-reads';
+import { collectionPath, parseIdsPage, parseTypedJson, qdrantRead, safeUrl, type CollectionTarget, type RawPoint, type RawPointId } from '../qdrant/rest-reads';
 
 export { parseIdsPage, rawIdToString, safeUrl, type RawPoint, type RawPointId } from '../qdrant/rest-reads';
 
@@ -55,13 +55,19 @@ export class QdrantRest {
     return Number(result.count);
   }
 
+  /**
+   * Points by id. Payload numbers keep the type Qdrant stored (a float literal becomes a PyFloat, an int stays
+   * exact: the engine's convention), so a float that became an int is seen; vectors come back as numbers.
+   */
   async retrieve(ids: readonly (bigint | string)[], withVector: boolean, withPayload: boolean): Promise<RawPoint[]> {
-    const { result } = await this.call<RawPoint[]>('POST', '/points', {
-      ids,
-      with_vector: withVector,
-      with_payload: withPayload,
-    });
+    const { result } = await this.call<RawPoint[]>(
+      'POST',
+      '/points',
+      { ids, with_vector: withVector, with_payload: withPayload },
+      parseTypedJson,
+    );
     if (!result) throw this.missing();
+    for (const p of result) if (Array.isArray(p.vector)) p.vector = p.vector.map(Number);
     return result;
   }
 

@@ -7,7 +7,7 @@
  */
 import type { Distance } from '../../../shared/contract';
 import type { VectorBatch } from '../faiss/types';
-import { pointIdForLabel, pointIdToString } from '../point-id';
+import { pointIdForLabel, pointIdToString, type LabelPointIds } from '../point-id';
 import type { IdSet } from './id-set';
 import { rawIdToString, type QdrantRest } from './qdrant-rest';
 import type { Failure } from './sample-check';
@@ -23,7 +23,7 @@ export interface RepeatedLabels {
   unheld(): Failure[];
 }
 
-export async function repeatedLabels(qdrant: QdrantRest, ids: IdSet | null, distance: Distance): Promise<RepeatedLabels | null> {
+export async function repeatedLabels(qdrant: QdrantRest, ids: IdSet | null, distance: Distance, pointId: LabelPointIds = pointIdForLabel): Promise<RepeatedLabels | null> {
   if (!ids) return null;
   const repeated = ids.repeated(MAX_REPEATED);
   if (repeated.length === 0) return null;
@@ -36,7 +36,7 @@ export async function repeatedLabels(qdrant: QdrantRest, ids: IdSet | null, dist
   return {
     shadowed(batch, row) {
       const label = batch.ids[row]!;
-      const id = pointIdToString(pointIdForLabel(label));
+      const id = pointIdToString(pointId(label));
       if (!stored.has(id)) return false;
       const c = candidates.get(id) ?? { label, count: 0 };
       c.count++;

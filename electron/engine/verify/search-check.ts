@@ -5,7 +5,7 @@
  * HNSW settings, since approximate search is allowed to miss.
  */
 import type { CheckResult, Distance } from '../../../shared/contract';
-import { pointIdForLabel, pointIdToString } from '../point-id';
+import { pointIdForLabel, pointIdToString, type LabelPointIds } from '../point-id';
 import { keyTolerance } from './distance';
 import type { GroundTruth } from './ground-truth';
 import { rawIdToString, type QdrantRest } from './qdrant-rest';
@@ -22,12 +22,15 @@ export interface SearchCheckOptions {
   sourceCount: number;
   /** Labels of the query points (queries are source vectors), for naming. */
   queryLabels: bigint[];
+  /** Label → point id as the run wrote it; FAISS labels when omitted. */
+  pointId?: LabelPointIds;
   onProgress?: VerifyProgressListener;
 }
 
 export async function checkSearch(qdrant: QdrantRest, truth: GroundTruth, o: SearchCheckOptions): Promise<CheckResult[]> {
   const distance: Distance = o.facts.distance;
   const m = truth.queries.length;
+  const pointId = o.pointId ?? pointIdForLabel;
   let exactAgree = 0;
   const disagreements: { query: number; vectorOfPoint: string; reason: string }[] = [];
   let hits = 0;
@@ -36,11 +39,11 @@ export async function checkSearch(qdrant: QdrantRest, truth: GroundTruth, o: Sea
   for (let q = 0; q < m; q++) {
     const vector = truth.queries[q]!;
     const tol = keyTolerance(distance, o.dimension, truth.queryNorm(q), truth.maxNorm);
-    const expected: TruthEntry[] = truth.neighbours(q).map((n) => ({ id: pointIdToString(pointIdForLabel(n.label)), key: n.key }));
+    const expected: TruthEntry[] = truth.neighbours(q).map((n) => ({ id: pointIdToString(pointId(n.label)), key: n.key }));
     const toAnswer = (points: { id: Parameters<typeof rawIdToString>[0]; score?: number }[]) =>
       points.map((p) => ({ id: rawIdToString(p.id), score: Number(p.score) }));
     const exact = compareAnswer(distance, expected, toAnswer(await qdrant.query(vector, SEARCH_K, true)), SEARCH_K, tol, o.sourceCount);
-    const vectorOfPoint = pointIdToString(pointIdForLabel(o.queryLabels[q]!));
+    const vectorOfPoint = pointIdToString(pointId(o.queryLabels[q]!));
     if (exact.agree) exactAgree++;
     else disagreements.push({ query: q + 1, vectorOfPoint, reason: exact.reason ?? 'differs' });
     const approx = compareAnswer(distance, expected, toAnswer(await qdrant.query(vector, SEARCH_K, false)), SEARCH_K, tol, o.sourceCount);

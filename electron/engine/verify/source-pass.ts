@@ -5,7 +5,7 @@
  */
 import type { Distance } from '../../../shared/contract';
 import type { FaissIndexReader, VectorBatch } from '../faiss/types';
-import { pointIdForLabel } from '../point-id';
+import { pointIdForLabel, type LabelPointIds } from '../point-id';
 import { GroundTruth } from './ground-truth';
 import { IdSet } from './id-set';
 import type { SampledPoint, VerifyProgressListener } from './types';
@@ -25,6 +25,8 @@ export interface SourcePassOptions {
   /** Candidates kept per query (search limit plus room for ties). */
   keep: number;
   collectIds: boolean;
+  /** Label → point id as the run wrote it (the layout's rule); FAISS labels when omitted. */
+  pointId?: LabelPointIds;
   batchSize?: number;
   /**
    * Rows to leave out of ground truth and mark shadowed in the sample: occurrences of a repeated label
@@ -38,6 +40,7 @@ export async function readSource(index: FaissIndexReader, o: SourcePassOptions):
   const total = index.summary.count;
   const truth = new GroundTruth(o.distance, o.queries, o.keep);
   const ids = o.collectIds ? new IdSet() : null;
+  const pointId = o.pointId ?? pointIdForLabel;
   // Sampled ordinals sorted for a merge with the stream; results go back in the requested order.
   const wanted = o.sampleOrdinals.map((ordinal, i) => ({ ordinal, i })).sort((a, b) => a.ordinal - b.ordinal);
   const sample: (SampledPoint | undefined)[] = new Array(o.sampleOrdinals.length);
@@ -60,7 +63,7 @@ export async function readSource(index: FaissIndexReader, o: SourcePassOptions):
         for (let r = 0; r < batch.count; r++) hidden[r] = o.shadowed(batch, r) ? 1 : 0;
       }
       truth.add(batch, hidden ? (row) => hidden[row] === 1 : undefined);
-      if (ids) for (const label of batch.ids) ids.add(pointIdForLabel(label));
+      if (ids) for (const label of batch.ids) ids.add(pointId(label));
       const end = batch.start + batch.count;
       while (next < wanted.length && wanted[next]!.ordinal < end) {
         const w = wanted[next++]!;

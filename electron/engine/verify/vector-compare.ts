@@ -12,6 +12,8 @@ export interface VectorDiff {
   /** Why it differs, in one phrase ("dimension 383 instead of 384", "component 7: 0.5 instead of 0.25"). */
   reason: string | null;
   maxAbsDiff: number;
+  /** The first differing component: its index, the expected float32 and what Qdrant holds. */
+  first?: { index: number; want: number; got: unknown };
 }
 
 export function compareVector(distance: Distance, original: Float32Array, stored: unknown): VectorDiff {
@@ -27,9 +29,11 @@ export function compareVector(distance: Distance, original: Float32Array, stored
   const relTol = cosine ? (original.length + 2) * 2 ** -24 : 0;
   let maxAbsDiff = 0;
   let first: string | null = null;
+  let at: VectorDiff['first'];
   for (let i = 0; i < expected.length; i++) {
     const raw = stored[i];
     if (typeof raw !== 'number') {
+      if (first === null) at = { index: i, want: expected[i]!, got: raw };
       first ??= `component ${i} is not a number`;
       maxAbsDiff = Infinity;
       continue;
@@ -39,7 +43,10 @@ export function compareVector(distance: Distance, original: Float32Array, stored
     const diff = Math.abs(got - want);
     if (diff > maxAbsDiff || Number.isNaN(diff)) maxAbsDiff = Number.isNaN(diff) ? Infinity : diff;
     const ok = cosine ? diff <= relTol * Math.abs(want) + 2 ** -24 : Object.is(got, want) || got === want;
-    if (!ok && first === null) first = `component ${i}: ${got} instead of ${want}`;
+    if (!ok && first === null) {
+      first = `component ${i}: ${got} instead of ${want}`;
+      at = { index: i, want, got: raw };
+    }
   }
-  return { equal: first === null, reason: first, maxAbsDiff };
+  return { equal: first === null, reason: first, maxAbsDiff, ...(at ? { first: at } : {}) };
 }

@@ -1,16 +1,19 @@
 /**
  * Inert pickle values → JSON-ready values, encoded the way qdrant-client sends a Python payload
  * (pydantic's JSON mode): datetime → ISO 8601 with "Z" for UTC, date → "YYYY-MM-DD", Decimal and UUID →
- * strings, set/tuple → arrays, bytes → UTF-8 text, NaN/±Infinity → null, non-string dict keys → their
+ * strings, set/tuple → arrays, bytes → UTF-8 text, NaN/±Infinity → null (JSON has no form for them),
+ * floats stay PyFloat (written `5.0`, never `5`), non-string dict keys → their
  * JSON text. So metadata migrated from a pickle reads back as it would had LangChain written it to
  * Qdrant itself. Objects are null-prototype: keys like `__proto__` stay plain data.
  *
  * Bounded: nesting deeper than `maxDepth` (or a cycle, which would be infinitely deep) and more than
  * `maxNodes` values per conversion (shared sub-values expanded over and over) are errors, not hangs.
  */
+import { PyFloat, pyFloatRepr } from '../../python-number';
 import { PyBytes, PyDict, PyGlobal, PyObject, PySet, PyTuple, pyTypeName } from './values';
 
-export type JsonOut = null | boolean | number | bigint | string | JsonOut[] | { [key: string]: JsonOut };
+/** JSON-ready values; numbers follow ../../python-number (int: number | bigint, float: PyFloat). */
+export type JsonOut = null | boolean | number | bigint | PyFloat | string | JsonOut[] | { [key: string]: JsonOut };
 
 export class ConversionError extends Error {
   override name = 'ConversionError';
@@ -139,7 +142,8 @@ function numpyScalar(obj: PyObject): JsonOut | undefined {
   const bigEndian = st[1] === '>';
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const le = !bigEndian;
-  const finite = (x: number) => (Number.isFinite(x) ? x : null);
+  // numpy floats are Python floats to pydantic (`.item()`), so they stay floats here.
+  const finite = (x: number) => (Number.isFinite(x) ? new PyFloat(x) : null);
   const int = (x: bigint) => (x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : x);
   switch (`${code}:${raw.length}`) {
     case 'f8:8': return finite(view.getFloat64(0, le));
@@ -163,6 +167,7 @@ function keyText(k: unknown): string {
   if (k === null) return 'null';
   if (typeof k === 'boolean') return k ? 'true' : 'false';
   if (typeof k === 'number' || typeof k === 'bigint') return String(k);
+  if (k instanceof PyFloat) return pyFloatRepr(k.value);
   return `<${pyTypeName(k)}>`;
 }
 
@@ -190,6 +195,7 @@ function convert(ctx: ConvertContext, v: unknown, depth: number): JsonOut {
     case 'number':
       return Number.isFinite(v) ? v : null;
   }
+  if (v instanceof PyFloat) return Number.isFinite(v.value) ? v : null;
   if (Array.isArray(v)) return v.map((x) => convert(ctx, x, depth + 1));
   if (v instanceof PyTuple) return v.items.map((x) => convert(ctx, x, depth + 1));
   if (v instanceof PySet) return v.items.map((x) => convert(ctx, x, depth + 1));

@@ -4,6 +4,7 @@
  * anything being called. Python dicts become `PyDict`s (not objects), so keys such as `__proto__` or `constructor` are
  * plain data and never touch a prototype.
  */
+import { PyFloat } from '../../python-number';
 
 /** A `module.name` reference (GLOBAL / STACK_GLOBAL / INST). */
 export class PyGlobal {
@@ -115,13 +116,14 @@ export class PyBytes {
   ) {}
 }
 
-/** Python int: a JS number when it is a safe integer, otherwise an exact bigint. */
+/** Python int: a JS number when it is a safe integer, otherwise an exact bigint (floats are PyFloat). */
 export type PyInt = number | bigint;
 
 export function pyTypeName(v: unknown): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v instanceof PyFloat) return 'float';
   if (typeof v === 'bigint') return 'int';
   if (typeof v === 'string') return 'str';
   if (Array.isArray(v)) return 'list';

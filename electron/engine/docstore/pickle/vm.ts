@@ -13,6 +13,7 @@
  * Why not npm `pickleparser`: it decodes LONG1 as unsigned, writes dict keys into plain objects (a
  * `__proto__` key reaches the prototype setter) unless in Map mode, and has none of these bounds.
  */
+import { PyFloat } from '../../python-number';
 import { PyBytes, PyDict, PyGlobal, PyObject, PySet, PyTuple, pyTypeName, type PyConstruction } from './values';
 
 export class PickleError extends Error {
@@ -399,12 +400,12 @@ function createMachine(data: Uint8Array, options: PickleOptions): (maxOps: numbe
           const t = line().trim();
           const v = Number(t === 'nan' ? NaN : t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t);
           if (Number.isNaN(v) && t !== 'nan') fail(`malformed float "${t.slice(0, 40)}"`);
-          push(v);
+          push(new PyFloat(v));
           break;
         }
         case 0x47: {
           need(8);
-          push(view.getFloat64(pos, false));
+          push(new PyFloat(view.getFloat64(pos, false)));
           pos += 8;
           break;
         }
@@ -640,5 +641,5 @@ function createMachine(data: Uint8Array, options: PickleOptions): (maxOps: numbe
 }
 
 function isHashable(k: unknown): boolean {
-  return k === null || typeof k !== 'object' || k instanceof PyTuple || k instanceof PyGlobal || k instanceof PyObject || (k instanceof PySet && k.frozen) || k instanceof PyBytes;
+  return k === null || typeof k !== 'object' || k instanceof PyFloat || k instanceof PyTuple || k instanceof PyGlobal || k instanceof PyObject || (k instanceof PySet && k.frozen) || k instanceof PyBytes;
 }
