@@ -4,7 +4,7 @@
  * refuse. Each field gets one short reason in plain words, shown next to it.
  */
 import type { z } from 'zod';
-import { MigrationConfigSchema, DISTANCES, PAYLOAD_LAYOUTS, type MigrationConfig, type Distance, type PayloadLayout } from '../../../shared/contract/config';
+import { MigrationConfigSchema, DISTANCE_SETTINGS, PAYLOAD_LAYOUTS, type MigrationConfig, type DistanceSetting, type PayloadLayout } from '../../../shared/contract/config';
 import { TargetSchema } from '../../../shared/contract/commands';
 
 export interface FormValues {
@@ -20,7 +20,7 @@ export interface FormValues {
   concurrency: string;
   maxMemoryPercent: string;
   vectorSize: string;
-  distance: Distance;
+  distance: DistanceSetting;
   payloadLayout: PayloadLayout;
   resumeMode: boolean;
   stateKey: string;
@@ -67,7 +67,7 @@ export function formFromDefaults(base: FormValues, config: Partial<MigrationConf
     const v = str(config[k]);
     if (v !== undefined) out[k] = v;
   }
-  if (config.distance && (DISTANCES as readonly string[]).includes(config.distance)) out.distance = config.distance;
+  if (config.distance && (DISTANCE_SETTINGS as readonly string[]).includes(config.distance)) out.distance = config.distance;
   if (config.payloadLayout && (PAYLOAD_LAYOUTS as readonly string[]).includes(config.payloadLayout)) out.payloadLayout = config.payloadLayout;
   if (typeof config.resumeMode === 'boolean') out.resumeMode = config.resumeMode;
   return out;

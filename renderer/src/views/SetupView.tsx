@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { useSetup, setField, touch, inspectSource, inspectIfChanged, testConnections, saveSecrets, visibleError } from '../store/setup-store';
 import { Card, EmptyState, ErrorNote, Field, Spinner, Stat } from '../components/common';
 import { FIELD_ENV, type FieldName, type FormValues } from '../lib/config-form';
-import { DISTANCES, MigrationConfigSchema, PAYLOAD_LAYOUTS } from '../../../shared/contract/config';
+import { DISTANCE_SETTINGS, MigrationConfigSchema, PAYLOAD_LAYOUTS } from '../../../shared/contract/config';
 import type { SourceSummary } from '../../../shared/contract/source';
 import { bridge } from '../bridge-instance';
 import { fmtBytes, fmtInt, fmtMb } from '../lib/format';
@@ -268,7 +268,7 @@ function SettingsCard() {
   const vectorSize = useSetup((s) => s.values.vectorSize);
   const distance = useSetup((s) => s.values.distance);
   const dimMismatch = summary && vectorSize.trim() !== '' && Number(vectorSize) !== summary.index.dimension;
-  const metricHint = summary ? (summary.index.metric === 'ip' ? 'The index ranks by inner product: Dot matches it (Cosine if vectors are normalised).' : 'The index ranks by L2: Euclid matches it (Cosine if vectors are normalised).') : 'Cosine is the seed\'s default.';
+  const metricHint = summary?.autoDistance ? `auto: ${summary.autoDistance.distance}, ${summary.autoDistance.reason}.` : 'auto: the distance that keeps FAISS\'s ranking (Cosine for normalised vectors).';
   return (
     <Card title="Run settings">
       <div className="form-grid">
@@ -276,7 +276,7 @@ function SettingsCard() {
         <TextField field="batchSize" label="Batch size" inputMode="numeric" hint="Points per upsert (1–10,000)." />
         <TextField field="concurrency" label="Concurrency" inputMode="numeric" hint="Batches in flight at once (1–32)." />
         <TextField field="maxMemoryPercent" label="Memory limit (% of RAM)" inputMode="decimal" hint={<MemoryLimitHint />} />
-        <SelectField field="distance" label="Distance" options={DISTANCES} hint={metricHint} />
+        <SelectField field="distance" label="Distance" options={DISTANCE_SETTINGS} hint={metricHint} />
         <SelectField field="payloadLayout" label="Payload layout" options={PAYLOAD_LAYOUTS} hint="auto: the layout of the framework that wrote the folder." />
         <TextField field="vectorSize" label="Vector size (optional check)" inputMode="numeric" hint={summary ? `The index has ${summary.index.dimension} dimensions.` : 'Leave empty to take the index\'s dimension.'} />
         <TextField field="stateKey" label="Redis state key" />
