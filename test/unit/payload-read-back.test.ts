@@ -38,9 +38,11 @@ describe('documentOf', () => {
     }
   });
 
-  it("the seed's fields are never the document's: a LlamaIndex metadata key they took stays out of the paths", () => {
+  it("a LlamaIndex node's own `source` is the document's (the migration's fields are under _xnai); in an older collection where the seed's took the key, it stays out", () => {
     const p = buildPayload('llamaindex', { docId: 'n', text: 'body', metadata: { source: 'a.pdf', page: 2 } }, seed);
-    expect(documentOf(p)).toEqual({ layout: 'llamaindex', text: 'body', metadataPaths: ['page'] });
+    expect(documentOf(p)).toEqual({ layout: 'llamaindex', text: 'body', metadataPaths: ['source', 'page'] });
+    const { _xnai: own, ...older } = p as Record<string, unknown> & { _xnai: Record<string, unknown> };
+    expect(documentOf({ ...older, ...own })).toEqual({ layout: 'llamaindex', text: 'body', metadataPaths: ['page'] });
     expect(documentOf(buildPayload('langchain', { docId: 'n', text: 'body', metadata: { source: 'a.pdf' } }, seed))).toEqual({ layout: 'langchain', text: 'body', metadataPaths: ['metadata.source'] });
     expect(documentOf(buildPayload('raw', { docId: 'n', text: 'body', metadata: { k: 1 } }, seed))).toEqual({ layout: 'raw', text: null, metadataPaths: ['metadata.k'] });
   });
