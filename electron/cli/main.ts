@@ -13,6 +13,7 @@ import { registerReset } from './commands/reset';
 import { registerVerify } from './commands/verify';
 import { registerReport } from './commands/report';
 import { registerUi } from './commands/ui';
+import { registerServices } from './commands/services';
 
 export function buildProgram(): Command {
   const program = new Command('xnai-migrate')
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run "xnai-migrate --help" for usage)')
     .exitOverride();
-  for (const register of [registerInspect, registerExport, registerRun, registerStatus, registerReset, registerVerify, registerReport, registerUi]) {
+  for (const register of [registerInspect, registerExport, registerRun, registerStatus, registerReset, registerVerify, registerReport, registerUi, registerServices]) {
     register(program);
   }
   return program;

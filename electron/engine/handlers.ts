@@ -15,6 +15,7 @@ import { createRunController, type RunController } from './migration';
 import { getStateView, resetState, testConnections } from './state';
 import { countPoints, findPoint, findSimilar, getCollectionInfo, getPoint, listCollections, payloadKeys, scrollPoints, sourceVectorFor } from './browse';
 import { checkTarget } from './migration/target-check';
+import { describeLocalServices, describeStarted, startLocalService, stopLocalService, stopServicesStartedHere } from './services';
 import { defaultsFromEnv, secretsFromEnv, withHostSecrets } from './rpc/defaults';
 import { Listeners } from './rpc/transport';
 
@@ -160,6 +161,16 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     async checkTarget(request) {
       return checkTarget(fill(request).config);
     },
+    async getLocalServices({ dataDir }) {
+      return describeLocalServices({ dataDir, env });
+    },
+    async startLocalService({ service, keep, dataDir }) {
+      const started = await startLocalService(service, { keep }, { dataDir, env });
+      return { ...started, lines: describeStarted(started.service, started.reused) };
+    },
+    async stopLocalService({ service, dataDir }) {
+      return stopLocalService(service, { dataDir, env });
+    },
   };
 
   return {
@@ -167,6 +178,8 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     onEvent: (l) => events.add(l),
     async dispose() {
       await run?.dispose();
+      // services started for the user stop with the app unless they chose to keep them
+      await stopServicesStartedHere({ env }).catch(() => undefined);
       events.clear();
     },
   };

@@ -12,6 +12,7 @@ import { CollectionInfoViewSchema, CollectionSummarySchema, PayloadFilterChipSch
 import { REPORT_FORMATS, VerificationResultSchema, VerifyOptionsSchema } from './verify';
 import { ActiveOutageSchema, RunDetailSchema, RunListSchema } from './history';
 import { TargetCheckSchema } from './setup';
+import { LOCAL_SERVICE_NAMES, LocalServiceSchema, LocalServicesViewSchema } from './services';
 
 const Empty = z.object({}).strict();
 
@@ -151,6 +152,17 @@ export const Commands = {
   },
   /** Before Start: the source's shape against an existing collection (size, distance) and what Start would do. */
   checkTarget: { request: z.object({ config: MigrationConfigSchema }), reply: TargetCheckSchema },
+  /** What can be started here (Docker, a Qdrant binary) and what this app started that still runs. */
+  getLocalServices: { request: z.object({ dataDir: z.string().min(1).optional() }), reply: LocalServicesViewSchema },
+  /** Start Qdrant (or Redis, with Docker) for the user, or reuse the one already running from the data folder. */
+  startLocalService: {
+    request: z.object({ service: z.enum(LOCAL_SERVICE_NAMES), keep: z.boolean().default(false), dataDir: z.string().min(1).optional() }),
+    reply: z.object({ service: LocalServiceSchema, reused: z.boolean(), lines: z.array(z.string()) }),
+  },
+  stopLocalService: {
+    request: z.object({ service: z.enum(LOCAL_SERVICE_NAMES), dataDir: z.string().min(1).optional() }),
+    reply: z.object({ stopped: z.boolean(), message: z.string() }),
+  },
 } as const;
 
 export type CommandName = keyof typeof Commands;

@@ -19,6 +19,12 @@ export const WRITE_ORDERINGS = ['weak', 'medium', 'strong'] as const;
 /** How points travel: gRPC when Qdrant's gRPC port answers, else REST (auto); or one of them, forced. */
 export const TRANSPORTS = ['auto', 'grpc', 'rest'] as const;
 export type TransportSetting = (typeof TRANSPORTS)[number];
+/**
+ * Where the migration state lives. `auto`: Redis when it is configured (REDIS_HOST or REDIS_PORT given) or
+ * something answers on localhost:6379, otherwise the embedded store in the user's data folder.
+ */
+export const STATE_STORES = ['auto', 'redis', 'embedded'] as const;
+export type StateStoreSetting = (typeof STATE_STORES)[number];
 
 /** The Redis key the seed defined; kept so existing XNAi tooling (`redis-cli get ...`) keeps working. */
 export const SEED_STATE_KEY = 'xnai:migration:faiss_to_qdrant';
@@ -56,6 +62,10 @@ export const ConnectionConfigSchema = z.object({
   /** Secret, as qdrantApiKey. */
   redisPassword: z.string().optional(),
   redisDb: z.number().int().min(0).max(15).default(0),
+  /** Unset means `auto` (optional rather than defaulted, so targets built before this field still type-check). */
+  stateStore: z.enum(STATE_STORES).optional(),
+  /** The user's data folder (embedded state store, services started for the user); the platform's default when unset. */
+  dataDir: z.string().min(1).optional(),
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfigSchema>;
 
@@ -120,6 +130,8 @@ export const ENV_NAMES = {
   QDRANT_PEER_URLS: 'qdrantPeerUrls',
   TRANSPORT: 'transport',
   QDRANT_GRPC_URL: 'qdrantGrpcUrl',
+  STATE_STORE: 'stateStore',
+  DATA_DIR: 'dataDir',
 } as const satisfies Record<string, keyof MigrationConfig>;
 
 export const SECRET_FIELDS = ['qdrantApiKey', 'redisPassword'] as const;

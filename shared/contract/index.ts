@@ -7,4 +7,5 @@ export * from './verify';
 export * from './history';
 export * from './setup';
 export * from './payload';
+export * from './services';
 export * from './commands';

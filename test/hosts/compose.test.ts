@@ -71,7 +71,8 @@ describe('docker-compose.yml', () => {
     expect(qdrant.volumes).toContain('./config/qdrant_config.yaml:/qdrant/config/production.yaml:ro');
     expect((qdrant.volumes as string[]).some((v) => v.startsWith('qdrant_storage:/qdrant/storage'))).toBe(true);
     expect(qdrant.healthcheck).toMatchObject({ test: expect.arrayContaining([expect.stringContaining('/readyz')]) });
-    expect(qdrant.ports).toContain('127.0.0.1:6333:6333');
+    // loopback only, 6333 unless the migrator's "start Qdrant for me" chose another free port
+    expect(qdrant.ports).toContain('127.0.0.1:${XNAI_QDRANT_PORT:-6333}:6333');
   });
 
   it('runs Redis with a password, append-only persistence, a volume and a health check', () => {

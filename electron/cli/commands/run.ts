@@ -12,6 +12,7 @@ import { addRunOptions, flagsFrom } from '../../engine/config/cli-flags';
 import { loadConfig } from '../../engine/config/index';
 import { createRunController } from '../../engine/migration/index';
 import { action } from '../run-action';
+import { offerServices, stopStartedServices } from '../services-offer';
 
 function eta(s: number | null): string {
   if (s === null) return '--:--';
@@ -82,14 +83,21 @@ export function registerRun(program: Command): void {
     .argument('[path]', 'FAISS index file or LangChain/LlamaIndex folder (or FAISS_INDEX_PATH)')
     .description('Migrate a FAISS store into Qdrant: resumable (Redis state), memory-bounded, with live progress')
     .option('--retry-failed', 're-send only the points recorded as failed by the previous run')
-    .option('--quiet', 'no progress output, only warnings and the summary');
+    .option('--quiet', 'no progress output, only warnings and the summary')
+    .option('--start-services', 'start Qdrant for this run when it does not answer on this machine (QDRANT_BIN, Docker or qdrant on PATH); asked on a terminal')
+    .option('--keep-services', 'keep what --start-services started running after the run');
   addRunOptions(cmd);
   cmd.action(
-    action(async (path: string | undefined, opts: { config?: string; retryFailed?: boolean; quiet?: boolean }) => {
+    action(async (path: string | undefined, opts: { config?: string; retryFailed?: boolean; quiet?: boolean; startServices?: boolean; keepServices?: boolean }) => {
       const flags = flagsFrom(cmd);
       if (path) flags.faissIndexPath = path;
-      const config: MigrationConfig = loadConfig({ env: process.env, file: opts.config, flags });
-      return runInTerminal(config, { retryFailed: opts.retryFailed === true, quiet: opts.quiet === true });
+      const loaded: MigrationConfig = loadConfig({ env: process.env, file: opts.config, flags });
+      const config = await offerServices(loaded, { start: opts.startServices === true, keep: opts.keepServices === true });
+      try {
+        return await runInTerminal(config, { retryFailed: opts.retryFailed === true, quiet: opts.quiet === true });
+      } finally {
+        await stopStartedServices();
+      }
     }),
   );
 }

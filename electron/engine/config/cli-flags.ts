@@ -14,7 +14,9 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--redis-port <port>', 'Redis port (REDIS_PORT, default 6379)')
     .option('--redis-db <n>', 'Redis database (REDIS_DB, default 0)')
     .option('--collection <name>', 'Qdrant collection (QDRANT_COLLECTION, default xnai_knowledge)')
-    .option('--state-key <key>', 'Redis key of the migration state (MIGRATION_STATE_KEY, default xnai:migration:faiss_to_qdrant)');
+    .option('--state-key <key>', 'Redis key of the migration state (MIGRATION_STATE_KEY, default xnai:migration:faiss_to_qdrant)')
+    .option('--state-store <store>', 'auto, redis or embedded (STATE_STORE, default auto: Redis when configured or answering on localhost:6379)')
+    .option('--data-dir <dir>', "the user's data folder: embedded state store, services started for you (DATA_DIR)");
 }
 
 export function addRunOptions(cmd: Command): Command {
@@ -58,6 +60,8 @@ const FLAG_FIELDS: Record<string, keyof MigrationConfig> = {
   transport: 'transport',
   qdrantGrpcUrl: 'qdrantGrpcUrl',
   logDir: 'logDir',
+  stateStore: 'stateStore',
+  dataDir: 'dataDir',
 };
 
 /** Only the flags the user typed (commander's defaults must not override the environment). */

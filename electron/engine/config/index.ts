@@ -9,7 +9,7 @@
  * passwords.
  */
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { DISTANCES, ENV_NAMES, MigrationConfigSchema, PAYLOAD_LAYOUTS, SECRET_FIELDS, TRANSPORTS, WRITE_ORDERINGS, type MigrationConfig } from '../../../shared/contract';
+import { DISTANCES, ENV_NAMES, MigrationConfigSchema, PAYLOAD_LAYOUTS, SECRET_FIELDS, STATE_STORES, TRANSPORTS, WRITE_ORDERINGS, type MigrationConfig } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 
 type Field = keyof MigrationConfig;
@@ -19,7 +19,7 @@ const INT_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchS
 const BOOL_FIELDS = new Set<Field>(['resumeMode']);
 /** Percent settings: `60`, `60%` and `0.6` all mean 60 % (the schema keeps the fraction). */
 const PERCENT_FIELDS = new Set<Field>(['maxMemoryPercent']);
-const ENUMS: Partial<Record<Field, readonly string[]>> = { distance: DISTANCES, payloadLayout: PAYLOAD_LAYOUTS, writeOrdering: WRITE_ORDERINGS, transport: TRANSPORTS };
+const ENUMS: Partial<Record<Field, readonly string[]>> = { distance: DISTANCES, payloadLayout: PAYLOAD_LAYOUTS, writeOrdering: WRITE_ORDERINGS, transport: TRANSPORTS, stateStore: STATE_STORES };
 
 /** Field → environment variable name. */
 export const ENV_FOR_FIELD = Object.fromEntries(Object.entries(ENV_NAMES).map(([env, field]) => [field, env])) as Record<Field, string>;
@@ -48,6 +48,8 @@ export const FLAG_FOR_FIELD: Partial<Record<Field, string>> = {
   qdrantGrpcUrl: '--qdrant-grpc-url',
   stateKey: '--state-key',
   logDir: '--log-dir',
+  stateStore: '--state-store',
+  dataDir: '--data-dir',
 };
 
 const HINTS: Partial<Record<Field, string>> = {
@@ -64,6 +66,7 @@ const HINTS: Partial<Record<Field, string>> = {
   writeConsistencyFactor: 'use a whole number from 1 to 16',
   collection: 'use letters, digits, "_", "-" and "."',
   faissIndexPath: 'name a FAISS index file or a LangChain/LlamaIndex folder',
+  stateStore: 'auto picks Redis when it is configured or answers on localhost:6379, else the embedded store',
 };
 
 export interface ConfigSources {
@@ -77,11 +80,25 @@ export interface ConfigSources {
 }
 
 /** Connection settings and the state key only (status, reset): the FAISS path is not needed. */
-export function loadTarget(sources: Omit<ConfigSources, 'checkPath'> = {}): Pick<MigrationConfig, 'qdrantUrl' | 'qdrantApiKey' | 'redisHost' | 'redisPort' | 'redisPassword' | 'redisDb' | 'collection' | 'stateKey' | 'logDir'> {
+export function loadTarget(
+  sources: Omit<ConfigSources, 'checkPath'> = {},
+): Pick<MigrationConfig, 'qdrantUrl' | 'qdrantApiKey' | 'redisHost' | 'redisPort' | 'redisPassword' | 'redisDb' | 'stateStore' | 'dataDir' | 'collection' | 'stateKey' | 'logDir'> {
   const env = { ...(sources.env ?? {}) };
   if (!env.FAISS_INDEX_PATH && !sources.flags?.faissIndexPath) env.FAISS_INDEX_PATH = '(not needed)';
   const c = loadConfig({ ...sources, env, checkPath: false });
-  return { qdrantUrl: c.qdrantUrl, qdrantApiKey: c.qdrantApiKey, redisHost: c.redisHost, redisPort: c.redisPort, redisPassword: c.redisPassword, redisDb: c.redisDb, collection: c.collection, stateKey: c.stateKey, logDir: c.logDir };
+  return {
+    qdrantUrl: c.qdrantUrl,
+    qdrantApiKey: c.qdrantApiKey,
+    redisHost: c.redisHost,
+    redisPort: c.redisPort,
+    redisPassword: c.redisPassword,
+    redisDb: c.redisDb,
+    stateStore: c.stateStore,
+    dataDir: c.dataDir,
+    collection: c.collection,
+    stateKey: c.stateKey,
+    logDir: c.logDir,
+  };
 }
 
 interface Origin {
@@ -210,6 +227,8 @@ export function loadConfig(sources: ConfigSources = {}): MigrationConfig {
   }
   if (problems.length > 0) throw new UserError('usage', problems.join('\n'));
   const config = parsed.data!;
+  // Redis given by hand (REDIS_HOST or REDIS_PORT, in any source) means Redis, exactly as before the embedded store
+  if ((config.stateStore ?? 'auto') === 'auto' && (origins.redisHost || origins.redisPort)) config.stateStore = 'redis';
   if (sources.checkPath !== false) checkReadable(config.faissIndexPath, origins.faissIndexPath?.label ?? 'FAISS_INDEX_PATH');
   return config;
 }

@@ -38,6 +38,8 @@ export function defaultsFromEnv(env: Env): { config: Partial<MigrationConfig>; s
       }
     }
   }
+  // as loadConfig: Redis given by hand in the host's environment means Redis
+  if (config.stateStore === undefined && (env.REDIS_HOST?.trim() || env.REDIS_PORT?.trim())) config.stateStore = 'redis';
   return {
     config: config as Partial<MigrationConfig>,
     secretsSet: { qdrantApiKey: Boolean(env.QDRANT_API_KEY), redisPassword: Boolean(env.REDIS_PASSWORD) },
