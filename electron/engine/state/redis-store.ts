@@ -63,6 +63,7 @@ return redis.call('LLEN', KEYS[1])`;
  * one run's worth.
  */
 export class RedisStateStore implements StateStore {
+  readonly kind = 'redis' as const;
   private readonly keys: ReturnType<typeof stateKeys>;
   private readonly availability = new Set<(change: StoreAvailability) => void>();
 
@@ -70,6 +71,7 @@ export class RedisStateStore implements StateStore {
     private readonly redis: Redis,
     readonly key: string,
     readonly location: string,
+    readonly reason = 'Redis is configured',
   ) {
     this.keys = stateKeys(key);
   }

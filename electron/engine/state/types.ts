@@ -38,6 +38,10 @@ export interface StateStore {
   readonly key: string;
   /** Where the state lives, for messages and the UI: "Redis at 127.0.0.1:6379 db 0". Never holds a secret. */
   readonly location: string;
+  /** Which backend: the CLI, the UI and the report say which store is in use. */
+  readonly kind: 'redis' | 'embedded';
+  /** Why this store was chosen (STATE_STORE, REDIS_HOST, what answered): shown beside `location`. */
+  readonly reason: string;
 
   // ------------------------------------------------------------ the current document (the seed's key)
 
