@@ -83,8 +83,20 @@ export const LockInfoSchema = z.object({
 });
 export type LockInfo = z.infer<typeof LockInfoSchema>;
 
+/** Which store keeps a migration's state, where, and why it was chosen (shown by the CLI, the UI and the report). */
+export const StoreInUseSchema = z.object({
+  kind: z.enum(['redis', 'embedded']),
+  /** "Redis at 127.0.0.1:6379 db 0" or "the embedded store in /home/me/.local/share/xnai-migrator/state/…". */
+  location: z.string(),
+  /** "no Redis is configured and nothing answers on localhost:6379", "STATE_STORE=embedded", … */
+  reason: z.string(),
+});
+export type StoreInUse = z.infer<typeof StoreInUseSchema>;
+
 export const StateViewSchema = z.object({
   key: z.string(),
+  /** Optional so hosts built before the embedded store still validate. */
+  store: StoreInUseSchema.optional(),
   state: MigrationStateSchema.nullable(),
   lock: LockInfoSchema.nullable(),
   failedPoints: z.array(FailedPointSchema),

@@ -92,9 +92,11 @@ export function registerRun(program: Command): void {
       const flags = flagsFrom(cmd);
       if (path) flags.faissIndexPath = path;
       const loaded: MigrationConfig = loadConfig({ env: process.env, file: opts.config, flags });
-      const config = await offerServices(loaded, { start: opts.startServices === true, keep: opts.keepServices === true });
+      const { config, explain } = await offerServices(loaded, { start: opts.startServices === true, keep: opts.keepServices === true });
       try {
         return await runInTerminal(config, { retryFailed: opts.retryFailed === true, quiet: opts.quiet === true });
+      } catch (e) {
+        throw explain(e);
       } finally {
         await stopStartedServices();
       }

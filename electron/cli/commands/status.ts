@@ -27,6 +27,7 @@ export function formatStateView(v: StateView): string {
     lines.push(`  last checkpoint: ${s.last_checkpoint}`);
     lines.push(`  completed:       ${s.completed_at ?? '-'}`);
   }
+  if (v.store) lines.push(`  store:           ${v.store.location} (${v.store.reason})`);
   lines.push(`  lock:            ${v.lock ? `held by ${v.lock.holder}, expires in ${v.lock.ttlMs === null ? '?' : Math.ceil(v.lock.ttlMs / 1000)}s` : 'free'}`);
   if (v.failedTotal > 0) {
     lines.push(`  failed points:   ${v.failedTotal}${v.failedTotal > v.failedPoints.length ? ` (first ${v.failedPoints.length} shown)` : ''}`);
@@ -36,7 +37,7 @@ export function formatStateView(v: StateView): string {
 }
 
 export function registerStatus(program: Command): void {
-  const cmd = program.command('status').description('Show the migration state kept in Redis (progress, lock, failed points)').option('--json', 'print the state view as JSON');
+  const cmd = program.command('status').description('Show the migration state (progress, lock, failed points) and which store keeps it').option('--json', 'print the state view as JSON');
   addConnectionOptions(cmd);
   cmd.action(
     action(async (opts: { json?: boolean; config?: string }) => {

@@ -23,9 +23,10 @@ export function defaultDataDir(env: Env = process.env, platform: NodeJS.Platform
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), APP_FOLDER);
 }
 
-/** The configured folder (absolute), or the platform's default. */
+/** The configured folder (the config's dataDir, else DATA_DIR), absolute; or the platform's default. */
 export function resolveDataDir(configured: string | undefined, env: Env = process.env): string {
-  return configured ? resolve(configured) : defaultDataDir(env);
+  const chosen = configured || env.DATA_DIR;
+  return chosen ? resolve(chosen) : defaultDataDir(env);
 }
 
 /** How a message names the folder: `DATA_DIR=/x` when the user chose it, "the data folder /x" otherwise. */

@@ -243,6 +243,7 @@ export class Run {
 
     // 3. the state store (Redis) and the lock
     this.store = await openStateStore(config);
+    this.say('info', `State: ${this.store.location} (${this.store.reason})`);
     const ttl = this.deps.lockTtlMs ?? 30_000;
     const lock = await this.store.acquireLock(this.holder, ttl);
     if (!lock.ok) {

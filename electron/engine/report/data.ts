@@ -78,7 +78,8 @@ export interface PausedInterval {
 export interface ReportData {
   title: string;
   generatedAt: string;
-  target: { qdrantUrl: string; collection: string; redis: string; stateKey: string };
+  /** `store`: where the state lives and why ("Redis at 127.0.0.1:6379 db 0", "the embedded store in …"). */
+  target: { qdrantUrl: string; collection: string; store: string; stateKey: string };
   runId: string | null;
   stateNote: string | null;
   config: Record<string, unknown> | null;
@@ -224,7 +225,11 @@ function safeConfig(config: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function gatherReportData(target: ReportTarget, now = new Date()): Promise<ReportData> {
-  const record = await withStateStore(target, (store) => readRunRecord(store, target.collection));
+  let storeText = '';
+  const record = await withStateStore(target, (store) => {
+    storeText = `${store.location} (${store.reason})`;
+    return readRunRecord(store, target.collection);
+  });
   const state = record.state;
   const endAt = state ? Date.parse(state.completed_at ?? state.last_checkpoint) : now.getTime();
   const timeline = state ? [...state.timeline].sort((a, b) => a.at - b.at) : [];
@@ -236,7 +241,7 @@ export async function gatherReportData(target: ReportTarget, now = new Date()): 
     target: {
       qdrantUrl: safeUrl(target.qdrantUrl),
       collection: target.collection,
-      redis: `${target.redisHost}:${target.redisPort}/${target.redisDb}`,
+      store: storeText,
       stateKey: target.stateKey,
     },
     runId: state?.run_id ?? null,

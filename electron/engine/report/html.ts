@@ -95,7 +95,7 @@ export function renderHtml(d: ReportData): string {
     ? table(TIMELINE_HEAD, timelineRows(d.timeline))
     : '<p class="muted">No timeline recorded.</p>';
   const failed = d.failedTotal
-    ? `${table(FAILED_HEAD, failedRows(d.failedPoints), [2])}${d.failedTotal > d.failedPoints.length ? `<p class="muted">…and ${count(d.failedTotal - d.failedPoints.length)} more (listed in Redis under <code>${h(d.target.stateKey)}:failed</code>).</p>` : ''}`
+    ? `${table(FAILED_HEAD, failedRows(d.failedPoints), [2])}${d.failedTotal > d.failedPoints.length ? `<p class="muted">…and ${count(d.failedTotal - d.failedPoints.length)} more (<code>xnai-migrate status</code> lists them).</p>` : ''}`
     : '<p>None: every point was acknowledged by Qdrant.</p>';
   const c = d.collection;
   const collection = c.available
@@ -109,7 +109,7 @@ export function renderHtml(d: ReportData): string {
 <title>${h(d.title)}</title><style>${CSS}</style></head>
 <body>
 <header><h1>${h(d.title)}</h1>
-<p class="muted small">Generated ${h(when(d.generatedAt))} · Qdrant ${h(d.target.qdrantUrl)} · collection ${h(d.target.collection)} · Redis ${h(d.target.redis)} key ${h(d.target.stateKey)}${d.runId ? ` · run ${h(d.runId)}` : ''}</p></header>
+<p class="muted small">Generated ${h(when(d.generatedAt))} · Qdrant ${h(d.target.qdrantUrl)} · collection ${h(d.target.collection)} · state in ${h(d.target.store)} key ${h(d.target.stateKey)}${d.runId ? ` · run ${h(d.runId)}` : ''}</p></header>
 ${note(d.stateNote)}
 <section id="verification"><h2>Verification</h2>${verificationSection(d)}</section>
 <section id="totals"><h2>Totals</h2>${totals || '<p class="muted">No run recorded.</p>'}</section>

@@ -17,7 +17,7 @@ function series(name: string, values: number[], unit: string): string[] {
 export function renderMarkdown(d: ReportData): string {
   const out: string[] = [`# ${escapeMd(d.title)}`, ''];
   out.push(
-    `Generated ${when(d.generatedAt)} · Qdrant ${escapeMd(d.target.qdrantUrl)} · collection ${escapeMd(d.target.collection)} · Redis ${escapeMd(d.target.redis)} key ${escapeMd(d.target.stateKey)}${d.runId ? ` · run ${escapeMd(d.runId)}` : ''}`,
+    `Generated ${when(d.generatedAt)} · Qdrant ${escapeMd(d.target.qdrantUrl)} · collection ${escapeMd(d.target.collection)} · state in ${escapeMd(d.target.store)} key ${escapeMd(d.target.stateKey)}${d.runId ? ` · run ${escapeMd(d.runId)}` : ''}`,
     '',
   );
   if (d.stateNote) out.push(`> ${escapeMd(d.stateNote)}`, '');

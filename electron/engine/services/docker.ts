@@ -39,7 +39,7 @@ export async function detectDocker(env: Env = process.env, timeoutMs = 10_000): 
   const server = await run(docker, ['version', '--format', '{{.Server.Version}}'], env, timeoutMs);
   if (!server.ok || server.stdout === '') {
     const why = firstLine(server.stderr) || 'no answer';
-    return { state: 'no-engine', message: `Docker is installed (${docker}) but its engine does not answer: ${why}; start Docker (Docker Desktop, or the docker service) and try again`, compose: null };
+    return { state: 'no-engine', message: `Docker is installed but its engine does not answer (${why.replace(/\.?\s*Is the docker daemon running\?$/, '')}): start Docker Desktop or the docker service`, compose: null };
   }
   const plugin = await run(docker, ['compose', 'version', '--short'], env, timeoutMs);
   if (plugin.ok) return { state: 'ready', message: `Docker ${server.stdout} with Compose ${plugin.stdout}`, compose: [docker, 'compose'] };
@@ -48,7 +48,7 @@ export async function detectDocker(env: Env = process.env, timeoutMs = 10_000): 
     const v = await run(standalone, ['version', '--short'], env, timeoutMs);
     if (v.ok) return { state: 'ready', message: `Docker ${server.stdout} with docker-compose ${v.stdout}`, compose: [standalone] };
   }
-  return { state: 'no-compose', message: `Docker ${server.stdout} answers but Docker Compose is not installed (neither "docker compose" nor docker-compose): install the Compose plugin`, compose: null };
+  return { state: 'no-compose', message: `Docker ${server.stdout} answers but Compose is missing (neither "docker compose" nor docker-compose): install the Compose plugin`, compose: null };
 }
 
 /**

@@ -64,7 +64,7 @@ async function plan(ctx: ServicesContext): Promise<Plan> {
   else if (binary) qdrantVia = 'binary';
   const cannotStartQdrant = qdrantVia
     ? null
-    : binaryProblem ?? `${dockerWhy}; and no Qdrant binary was found: set QDRANT_BIN to a qdrant executable, or put qdrant on PATH`;
+    : binaryProblem ?? `no Qdrant binary (set QDRANT_BIN, or put qdrant on PATH), and ${dockerWhy.replace(/^Docker/, 'Docker')}`;
   return {
     dataDir,
     docker,
@@ -74,7 +74,7 @@ async function plan(ctx: ServicesContext): Promise<Plan> {
     qdrantVia,
     cannotStartQdrant,
     redisVia: dockerUsable ? 'docker' : null,
-    cannotStartRedis: dockerUsable ? null : `${dockerWhy}; Redis is optional: without it the state is kept in the embedded store in ${dataDir}`,
+    cannotStartRedis: dockerUsable ? null : `only Docker can start one, and ${dockerWhy}; Redis is optional: without it the state is kept in the embedded store in ${dataDir}`,
   };
 }
 
@@ -130,7 +130,7 @@ export async function startLocalService(
 ): Promise<{ service: LocalService; reused: boolean }> {
   const env = ctx.env ?? process.env;
   const p = await plan(ctx);
-  await ensureWritableDir(p.dataDir, ctx.dataDir);
+  await ensureWritableDir(p.dataDir, ctx.dataDir || env.DATA_DIR);
   const existing = await findService(p.dataDir, name);
   if (existing && (await answers(existing))) {
     const ownerGone = existing.ownerPid === null || !processAlive(existing.ownerPid);
@@ -142,6 +142,7 @@ export async function startLocalService(
   if (existing) await forgetService(p.dataDir, name);
   let service: LocalService;
   if (name === 'qdrant') {
+    if (p.binaryProblem) throw new UserError('usage', p.binaryProblem);
     if (!p.qdrantVia) throw new UserError('connection', `Cannot start Qdrant here: ${p.cannotStartQdrant}`);
     service =
       p.qdrantVia === 'binary'

@@ -24,7 +24,7 @@ export function getStateView(target: StateTarget, options: { failedLimit?: numbe
     const [state, lock] = await Promise.all([store.readCurrent(), store.lockInfo()]);
     // failed points are the current run's: checkpoints write them with its document
     const [failedPoints, failedTotal] = state ? await Promise.all([store.readFailed(state.run_id, options.failedLimit ?? 100), store.failedCount(state.run_id)]) : [[], 0];
-    return { key: target.stateKey, state, lock, failedPoints, failedTotal };
+    return { key: target.stateKey, store: { kind: store.kind, location: store.location, reason: store.reason }, state, lock, failedPoints, failedTotal };
   });
 }
 

@@ -24,7 +24,7 @@ export type OpenStoreOptions = ConnectOptions;
 export async function openStateStore(target: StateTarget, options: OpenStoreOptions = {}): Promise<StateStore> {
   const choice = await chooseStateStore(target);
   if (choice.kind === 'embedded') {
-    await ensureWritableDir(choice.dataDir, target.dataDir, 'state');
+    await ensureWritableDir(choice.dataDir, target.dataDir || process.env.DATA_DIR, 'state');
     return EmbeddedStateStore.open(choice.dataDir, target.stateKey, choice.reason);
   }
   const redis = await connectRedis(target, options);
