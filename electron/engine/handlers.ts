@@ -164,8 +164,8 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     async getLocalServices({ dataDir }) {
       return describeLocalServices({ dataDir, env });
     },
-    async startLocalService({ service, keep, dataDir }) {
-      const started = await startLocalService(service, { keep }, { dataDir, env });
+    async startLocalService({ service, keep, port, dataDir }) {
+      const started = await startLocalService(service, { keep, port }, { dataDir, env });
       return { ...started, lines: describeStarted(started.service, started.reused) };
     },
     async stopLocalService({ service, dataDir }) {

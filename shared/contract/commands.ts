@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ConnectionConfigSchema, MigrationConfigSchema } from './config';
 import { SourceSummarySchema } from './source';
 import { JOB_STATUSES, ProgressSchema, TimelineEntrySchema, MemorySampleSchema } from './run';
-import { StateViewSchema } from './state';
+import { StateViewSchema, StoreInUseSchema } from './state';
 import { CollectionInfoViewSchema, CollectionSummarySchema, PayloadFilterChipSchema, PayloadKeySchema, PointIdStringSchema, PointViewSchema } from './qdrant';
 import { REPORT_FORMATS, VerificationResultSchema, VerifyOptionsSchema } from './verify';
 import { ActiveOutageSchema, RunDetailSchema, RunListSchema } from './history';
@@ -51,6 +51,8 @@ export type EngineSnapshot = z.infer<typeof EngineSnapshotSchema>;
 export const ConnectionTestResultSchema = z.object({
   qdrant: z.object({ ok: z.boolean(), version: z.string().nullable(), message: z.string() }),
   redis: z.object({ ok: z.boolean(), version: z.string().nullable(), message: z.string() }),
+  /** Where a run with these settings would keep its state, and why. */
+  store: StoreInUseSchema.optional(),
 });
 
 export const Commands = {
@@ -156,7 +158,13 @@ export const Commands = {
   getLocalServices: { request: z.object({ dataDir: z.string().min(1).optional() }), reply: LocalServicesViewSchema },
   /** Start Qdrant (or Redis, with Docker) for the user, or reuse the one already running from the data folder. */
   startLocalService: {
-    request: z.object({ service: z.enum(LOCAL_SERVICE_NAMES), keep: z.boolean().default(false), dataDir: z.string().min(1).optional() }),
+    request: z.object({
+      service: z.enum(LOCAL_SERVICE_NAMES),
+      keep: z.boolean().default(false),
+      /** The port to prefer; another is chosen (and shown) when it is taken. */
+      port: z.number().int().min(1).max(65535).optional(),
+      dataDir: z.string().min(1).optional(),
+    }),
     reply: z.object({ service: LocalServiceSchema, reused: z.boolean(), lines: z.array(z.string()) }),
   },
   stopLocalService: {

@@ -42,3 +42,11 @@ export async function chooseStateStore(target: StoreTarget, env: Record<string, 
   if (await answersTcp(target.redisHost, target.redisPort, 500)) return { kind: 'redis', reason: `Redis answers on ${where}` };
   return { kind: 'embedded', dataDir, reason: `no Redis is configured and nothing answers on ${where}` };
 }
+
+/** The store a target's state would go to, described for the set-up view's connection test. */
+export async function describeStoreChoice(target: Omit<StoreTarget, 'stateKey'> & { stateKey?: string; redisDb: number }): Promise<{ kind: 'redis' | 'embedded'; location: string; reason: string }> {
+  const choice = await chooseStateStore({ ...target, stateKey: target.stateKey ?? '' });
+  if (choice.kind === 'redis') return { kind: 'redis', location: `Redis at ${target.redisHost}:${target.redisPort} db ${target.redisDb}`, reason: choice.reason };
+  const where = target.stateKey ? embeddedStateDir(choice.dataDir, target.stateKey) : join(choice.dataDir, 'state');
+  return { kind: 'embedded', location: `the embedded store in ${where}`, reason: choice.reason };
+}

@@ -2,7 +2,8 @@
  * What the command handlers and the CLI need from the state outside a run: the state view (`status`),
  * reset, and the connection test of the settings form. Each call opens and closes its own store.
  */
-import type { ConnectionConfig, StateView } from '../../../shared/contract';
+import type { ConnectionConfig, StateView, StoreInUse } from '../../../shared/contract';
+import { describeStoreChoice } from './choose';
 import { UserError } from '../../../shared/errors';
 import { checkQdrant, createQdrantClient } from '../qdrant/client';
 import { connectRedis, redisVersion } from './redis';
@@ -42,6 +43,8 @@ export function resetState(target: StateTarget): Promise<{ deleted: boolean }> {
 export interface ConnectionTestResult {
   qdrant: { ok: boolean; version: string | null; message: string };
   redis: { ok: boolean; version: string | null; message: string };
+  /** Where a run with these settings keeps its state (Redis, or the embedded store when no Redis is configured). */
+  store?: StoreInUse;
 }
 
 /** Both connections, never throwing: each side says ok or why not (secrets never in the message). */
@@ -68,5 +71,6 @@ export async function testConnections(conn: ConnectionConfig): Promise<Connectio
       return { ok: false, version: null, message: (e as Error).message };
     }
   })();
-  return { qdrant: await qdrant, redis: await redis };
+  const store = describeStoreChoice(conn).catch(() => undefined);
+  return { qdrant: await qdrant, redis: await redis, store: await store };
 }

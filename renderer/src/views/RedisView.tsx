@@ -8,6 +8,7 @@ import { setTab } from '../store/ui-store';
 import { usePoll } from '../lib/use-poll';
 import { Card, EmptyState, ErrorNote, Spinner, Stat } from '../components/common';
 import { JsonTree } from '../components/JsonTree';
+import { StoreInUse } from '../components/StoreInUse';
 import { fmtClock, fmtInt, fmtTtl } from '../lib/format';
 import { errorMessage } from '../lib/errors';
 
@@ -70,6 +71,7 @@ export function RedisView() {
             Cannot read the state from Redis at {target.redisHost}:{target.redisPort}: {result.message}. Check that Redis is running and the host, port and password in Set up.
           </ErrorNote>
         ) : null}
+        <StoreInUse store={view?.store} />
         {view && !st ? (
           <EmptyState title="No migration state yet">
             Nothing is stored under <code>{view.key}</code>. A run writes its state there after the first batch Qdrant acknowledges.

@@ -9,6 +9,8 @@ import { bridge } from '../bridge-instance';
 import { fmtBytes, fmtInt, fmtMb } from '../lib/format';
 import { useRun } from '../store/run-store';
 import { StartPanel } from './StartPanel';
+import { StoreInUse } from '../components/StoreInUse';
+import { LocalServicesOffer } from '../components/LocalServicesOffer';
 
 function useFieldError(field: FieldName): string | undefined {
   return useSetup((s) => visibleError(s, field));
@@ -158,6 +160,7 @@ function ConnectionCard() {
   const test = useSetup((s) => s.connectionTest);
   const secretsSet = useSetup((s) => s.secretsSet);
   const canTest = useSetup((s) => !s.errors.qdrantUrl && !s.errors.redisHost && !s.errors.redisPort && !s.errors.redisDb);
+  const qdrantUrl = useSetup((s) => s.values.qdrantUrl);
   return (
     <Card
       title="Connections"
@@ -205,7 +208,15 @@ function ConnectionCard() {
             })}
           </ul>
         ) : null}
+        {test.state === 'ok' ? <StoreInUse store={test.value.store} /> : null}
       </div>
+      <LocalServicesOffer
+        qdrantDown={test.state === 'ok' && !test.value.qdrant.ok ? qdrantUrl : null}
+        onQdrantStarted={(url) => {
+          setField('qdrantUrl', url);
+          void testConnections();
+        }}
+      />
     </Card>
   );
 }
