@@ -14,6 +14,7 @@ import { registerVerify } from './commands/verify';
 import { registerReport } from './commands/report';
 import { registerUi } from './commands/ui';
 import { registerServices } from './commands/services';
+import { registerState } from './commands/state';
 
 export function buildProgram(): Command {
   const program = new Command('xnai-migrate')
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run "xnai-migrate --help" for usage)')
     .exitOverride();
-  for (const register of [registerInspect, registerExport, registerRun, registerStatus, registerReset, registerVerify, registerReport, registerUi, registerServices]) {
+  for (const register of [registerInspect, registerExport, registerRun, registerStatus, registerReset, registerVerify, registerReport, registerUi, registerServices, registerState]) {
     register(program);
   }
   return program;

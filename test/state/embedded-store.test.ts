@@ -111,10 +111,11 @@ describe('the embedded store on disk', () => {
       const r = await store.acquireLock(holder, 60000);
       if (!r.ok) { console.error('lock', r); process.exit(3); }
       const start = (await store.readCurrent())?.processed_vectors ?? 0;
-      process.stdout.write('ready\\n');
       for (let n = start + 1; ; n++) {
         const failed = n % 7 === 0 ? [{ faissId: String(n), pointId: String(n), batch: n, reason: 'x'.repeat(2000) }] : [];
         await store.checkpoint(holder, { ...base, processed_vectors: n, timeline: Array.from({ length: 200 }, (_, i) => ({ at: i, event: 'e' + n })) }, failed);
+        // killed only after its first checkpoint: each round must have something to lose
+        if (n === start + 1) process.stdout.write('ready\\n');
       }`,
     );
     const template = join(dataDir, 'template.json');
@@ -137,7 +138,7 @@ describe('the embedded store on disk', () => {
       expect(next.ok).toBe(true);
       await store.releaseLock(makeHolder('after'));
     }
-    expect(last).toBeGreaterThan(8);
+    expect(last).toBeGreaterThanOrEqual(8); // every round checkpointed at least once before its kill
     // temporary files of killed writers are cleared when the store is opened
     await EmbeddedStateStore.open(dataDir, key);
     expect(readdirSync(embeddedStateDir(dataDir, key)).filter((n) => n.includes('.tmp-'))).toEqual([]);
