@@ -2,8 +2,8 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { useUi, setTab, setTheme, TABS, type Tab, type ThemeChoice } from './store/ui-store';
 import { useRun } from './store/run-store';
-import { StatusBadge } from './components/common';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { JobBadge, OutageBanner, useWaitingFor, waitingLabel } from './components/Outage';
 import { SetupView } from './views/SetupView';
 import { RunView } from './views/RunView';
 import { RedisView } from './views/RedisView';
@@ -60,14 +60,16 @@ function HeaderStatus() {
   const status = useRun((s) => s.status);
   const progress = useRun((s) => s.progress);
   const runId = useRun((s) => s.runId);
+  const waiting = useWaitingFor();
+  const said = waiting.length ? waitingLabel(waiting) : status;
   return (
     <>
-      {/* Screen readers hear state changes (not every progress tick). */}
+      {/* Screen readers hear state changes (not every progress tick, nor the countdown). */}
       <span className="sr-only" aria-live="polite">
-        Job {status}
+        Job {said}
       </span>
-      <button type="button" className="header-status" onClick={() => setTab('run')} aria-label={`Job ${status}; show the Run page`} data-run-id={runId ?? ''}>
-      <StatusBadge status={status} testId="header-status" />
+      <button type="button" className="header-status" onClick={() => setTab('run')} aria-label={`Job ${said}; show the Run page`} data-run-id={runId ?? ''}>
+      <JobBadge testId="header-status" />
       {progress ? <span className="header-pct">{fmtPercent(progress.processed + progress.failed, progress.total)}</span> : null}
       </button>
     </>
@@ -128,6 +130,7 @@ export function App() {
         </div>
       </header>
       <ConnectionBanner />
+      <OutageBanner />
       <Tabs />
       <main id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`} tabIndex={-1} className="main">
         {/* The Run page stays mounted: building three recharts charts from scratch on every return to it

@@ -121,11 +121,12 @@ export interface UiEnv {
   qdrant: TestQdrant;
   host: Host;
   browser: Browser;
-  faissPath: string;
+  faissPath: string | null;
   dispose(): Promise<void>;
 }
 
-export async function startUiEnv(faissPath: string, extraEnv: Record<string, string> = {}): Promise<UiEnv> {
+/** `faissPath` null: the host has no FAISS_INDEX_PATH, so the form starts empty, as for a new user. */
+export async function startUiEnv(faissPath: string | null, extraEnv: Record<string, string> = {}): Promise<UiEnv> {
   ensureRendererBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   const redis = await startRedis();
@@ -137,7 +138,7 @@ export async function startUiEnv(faissPath: string, extraEnv: Record<string, str
       QDRANT_URL: qdrant.url,
       REDIS_HOST: redis.host,
       REDIS_PORT: String(redis.port),
-      FAISS_INDEX_PATH: faissPath,
+      ...(faissPath ? { FAISS_INDEX_PATH: faissPath } : {}),
       LOG_DIR: logDir,
       ...extraEnv,
     });

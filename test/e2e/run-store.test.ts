@@ -99,4 +99,29 @@ describe('run store', () => {
     expect(s.samples).toHaveLength(1);
     expect(s.rate.etaSeconds).toBeNull();
   });
+
+  it('keeps the outages the run is waiting for: begin and retry set one per service, end and the end of the run clear it', async () => {
+    const outage = (service: 'redis' | 'qdrant', phase: 'begin' | 'retry' | 'end', attempts: number): EngineEvent => ({
+      type: 'outage',
+      runId: id,
+      phase,
+      outage: { service, address: service === 'redis' ? '127.0.0.1:6379' : 'http://127.0.0.1:6333', from: 1000, reason: `${service} refused the connection`, retryAt: 2000 + attempts * 1000, attempts },
+      at: 1000 + attempts * 1000,
+    });
+    receiveEvent(state(id, 'running', 0));
+    receiveEvent(outage('redis', 'begin', 0));
+    receiveEvent(outage('redis', 'retry', 1));
+    receiveEvent(outage('qdrant', 'begin', 0));
+    await flushed();
+    expect(useRun.getState().outages.map((o) => [o.service, o.attempts])).toEqual([
+      ['redis', 1],
+      ['qdrant', 0],
+    ]);
+    receiveEvent(outage('redis', 'end', 2));
+    await flushed();
+    expect(useRun.getState().outages.map((o) => o.service)).toEqual(['qdrant']);
+    receiveEvent(state(id, 'completed', 9000));
+    await flushed();
+    expect(useRun.getState().outages).toEqual([]);
+  });
 });

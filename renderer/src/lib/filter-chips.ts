@@ -36,3 +36,8 @@ export function chipLabel(chip: PayloadFilterChip): string {
 export function sameChip(a: PayloadFilterChip, b: PayloadFilterChip): boolean {
   return a.key === b.key && a.value === b.value;
 }
+
+/** The key part while it is being typed (no "=" or ":" yet), for key suggestions; null once a value starts. */
+export function keyBeingTyped(text: string): string | null {
+  return /[=:]/.test(text) ? null : text.trim();
+}

@@ -12,6 +12,7 @@ import { loadDefaults, setField, inspectSource, useSetup } from './setup-store';
 import { formFromDefaults } from '../lib/config-form';
 import type { MigrationConfig } from '../../../shared/contract/config';
 import { useRun } from './run-store';
+import { watchTargetCheck } from './target-check';
 
 function adoptCurrentRun(): void {
   const { runId, config } = useRun.getState();
@@ -29,6 +30,7 @@ function adoptCurrentRun(): void {
 export function attachBridge(b: Bridge): () => void {
   setBridge(b);
   const offEvent = b.onEvent(receiveEvent);
+  const offCheck = watchTargetCheck();
   const offConn = b.onConnection((connected) => {
     setConnected(connected);
     if (connected) void refreshSnapshot();
@@ -37,6 +39,7 @@ export function attachBridge(b: Bridge): () => void {
   // that run's collection and state, not at the environment's defaults.
   void Promise.all([refreshSnapshot(), loadDefaults()]).then(adoptCurrentRun);
   return () => {
+    offCheck();
     offEvent();
     offConn();
   };

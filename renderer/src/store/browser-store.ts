@@ -4,7 +4,7 @@
  * "Previous" is exact too. Ids stay strings end to end: exact above 2^53.
  */
 import { create } from 'zustand';
-import type { CollectionInfoView, PayloadFilterChip, PointView } from '../../../shared/contract/qdrant';
+import type { CollectionInfoView, PayloadFilterChip, PayloadKey, PointView } from '../../../shared/contract/qdrant';
 import type { CommandReply } from '../../../shared/contract/commands';
 import { PointIdStringSchema } from '../../../shared/contract/qdrant';
 import type { Target } from '../lib/config-form';
@@ -31,6 +31,8 @@ interface BrowserState {
   columns: string[] | null;
   /** The collection's info: its distance says which way scores point. */
   info: Loadable<CollectionInfoView>;
+  /** Exact number of points the filter chips match (the whole collection without chips). */
+  count: Loadable<{ count: number; exact: boolean }>;
 }
 
 export const useBrowser = create<BrowserState>()(() => ({
@@ -44,6 +46,7 @@ export const useBrowser = create<BrowserState>()(() => ({
   treeOpen: {},
   columns: null,
   info: { state: 'idle' },
+  count: { state: 'idle' },
 }));
 
 export function setColumns(columns: string[] | null): void {
@@ -80,6 +83,7 @@ export function ensureLoaded(target: Target): void {
   const sameCollection = loadedCollection === target.collection;
   loadedKey = key;
   loadedCollection = target.collection;
+  keyCache.clear();
   // Another collection has other fields: its filters and columns start afresh.
   useBrowser.setState({ detail: { state: 'idle' }, similar: { state: 'idle' }, ...(sameCollection ? {} : { chips: [], columns: null }) });
   void loadInfo(target);
@@ -105,10 +109,53 @@ export async function loadPage(target: Target, page: number): Promise<void> {
   }
 }
 
-/** Start again from the first page (filter or page size changed). */
+let counting = 0;
+
+/** The exact count for the current chips (Qdrant's count API with exact: true). */
+async function loadCount(target: Target): Promise<void> {
+  const mine = ++counting;
+  const chips = useBrowser.getState().chips;
+  useBrowser.setState({ count: { state: 'loading' } });
+  try {
+    const r = await api().countPoints({ ...target, filter: chips });
+    if (mine !== counting) return;
+    useBrowser.setState({ count: { state: 'ok', value: r } });
+  } catch (e) {
+    if (mine !== counting) return;
+    useBrowser.setState({ count: { state: 'error', message: errorMessage(e) } });
+  }
+}
+
+/** Start again from the first page (filter or page size changed), and count what the filters match. */
 export function restart(target: Target): Promise<void> {
   useBrowser.setState({ cursors: [null], page: 0 });
+  void loadCount(target);
   return loadPage(target, 0);
+}
+
+/** Refresh the page shown and its count (new points may have arrived). */
+export function refresh(target: Target): Promise<void> {
+  keyCache.clear();
+  void loadCount(target);
+  return loadPage(target, useBrowser.getState().page);
+}
+
+const keyCache = new Map<string, Promise<{ keys: PayloadKey[]; sampled: number }>>();
+
+/**
+ * Payload keys for the filter box, ranked by the engine (keys ending with what was typed first:
+ * "category" → "metadata.category"). Answers are kept per collection and query while the page is open.
+ */
+export function suggestKeys(target: Target, query: string): Promise<{ keys: PayloadKey[]; sampled: number }> {
+  const id = `${keyOf(target)}\u0000${query}`;
+  let p = keyCache.get(id);
+  if (!p) {
+    p = api().payloadKeys({ ...target, query });
+    keyCache.set(id, p);
+    // A failure is not kept: the next keystroke asks again.
+    p.catch(() => keyCache.delete(id));
+  }
+  return p;
 }
 
 export function setPageSize(target: Target, size: number): Promise<void> {
@@ -125,6 +172,13 @@ export function addChip(target: Target, chip: PayloadFilterChip): Promise<void> 
 
 export function removeChip(target: Target, chip: PayloadFilterChip): Promise<void> {
   useBrowser.setState({ chips: useBrowser.getState().chips.filter((c) => !sameChip(c, chip)) });
+  return restart(target);
+}
+
+/** Swap one chip for another in place (a suggested key for a mistyped one) and start again. */
+export function replaceChip(target: Target, from: PayloadFilterChip, to: PayloadFilterChip): Promise<void> {
+  const chips = useBrowser.getState().chips.map((c) => (sameChip(c, from) ? to : c));
+  useBrowser.setState({ chips: chips.filter((c, i) => chips.findIndex((d) => sameChip(c, d)) === i) });
   return restart(target);
 }
 

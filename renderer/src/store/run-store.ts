@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import type { EngineEvent, JobStatus, MemorySample, Progress, TimelineEntry } from '../../../shared/contract/run';
 import type { EngineSnapshot } from '../../../shared/contract/commands';
 import type { SourceSummary } from '../../../shared/contract/source';
+import type { ActiveOutage } from '../../../shared/contract/history';
 import { RingBuffer } from '../lib/ring-buffer';
 import { RateEstimator, type RateView } from '../lib/rate';
 
@@ -42,6 +43,8 @@ export interface RunState {
   /** The latest warning (retries during an outage, memory pressure), shown on the progress card while recent. */
   lastWarning: { msg: string; at: number } | null;
   timeline: TimelineEntry[];
+  /** Services the run is waiting for right now (Redis or Qdrant stopped answering), with the next retry. */
+  outages: ActiveOutage[];
   warnings: string[];
   source: SourceSummary | null;
   config: Record<string, unknown> | null;
@@ -72,6 +75,7 @@ export const useRun = create<RunState>()(() => ({
   lastError: null,
   lastWarning: null,
   timeline: [],
+  outages: [],
   warnings: [],
   source: null,
   config: null,
@@ -152,7 +156,7 @@ function flush(): void {
   pending = [];
   if (events.length === 0) return;
   const s = useRun.getState();
-  let { status, runId, reason, progress, memory, lastError, lastWarning, rate: rateView, timeline } = s;
+  let { status, runId, reason, progress, memory, lastError, lastWarning, rate: rateView, timeline, outages } = s;
   let appended = false;
   let sampled = false;
   let statusChanged = false;
@@ -164,9 +168,12 @@ function flush(): void {
         if (e.runId !== null && e.runId !== runId) {
           newRun(e.runId);
           progress = null;
+          outages = [];
         }
         runId = e.runId ?? runId;
         statusChanged = statusChanged || status !== e.status;
+        // A run that ended waits for nothing.
+        if (!ACTIVE_STATUSES.includes(e.status)) outages = [];
         status = e.status;
         reason = e.reason ?? null;
         if (status !== 'running') {
@@ -204,6 +211,11 @@ function flush(): void {
         logsChanged = true;
         if (e.level === 'warn') lastWarning = { msg: e.msg, at: e.at };
         break;
+      case 'outage': {
+        const others = outages.filter((o) => o.service !== e.outage.service);
+        outages = e.phase === 'end' ? others : [...others, e.outage];
+        break;
+      }
       case 'error':
         lastError = { message: e.message, code: e.code, at: e.at };
         logs.push({ at: e.at, level: 'error', msg: e.message });
@@ -224,6 +236,7 @@ function flush(): void {
     lastWarning,
     rate: rateView,
     timeline,
+    outages,
     ...(chartChanged ? { samples: samples.toArray() } : {}),
     ...(logsChanged ? { logs: logs.toArray() } : {}),
     eventsApplied: s.eventsApplied + events.length,
@@ -251,6 +264,7 @@ export function applySnapshot(snap: EngineSnapshot): void {
     // The engine's timeline wins; an engine that keeps none leaves the one built from state events.
     timeline: snap.timeline.length || snap.runId !== s.runId ? snap.timeline : s.timeline,
     warnings: snap.warnings,
+    outages: snap.outages,
     source: snap.source,
     config: snap.config,
     lastError: snap.lastError ? { message: snap.lastError, code: 1, at: Date.now() } : null,

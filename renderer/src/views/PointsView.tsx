@@ -4,177 +4,77 @@
  * source vector beside Qdrant's for the same id.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useBrowser, loadPage, ensureLoaded, setPageSize, addChip, removeChip, clearChips, checkId, openPoint, closePoint, findSimilar, closeSimilar, rememberTreeNode, setColumns, PAGE_SIZES } from '../store/browser-store';
-import { availableColumns, cellText, cellValue, columnLabel, defaultColumns, TEXT_COLUMN } from '../lib/point-columns';
-import { scoreDirection, scoreDirectionText, type ScoreDirection } from '../lib/score';
-import { useTarget, targetKey } from '../store/target';
+import { useBrowser, loadPage, ensureLoaded, closePoint, findSimilar, closeSimilar, rememberTreeNode, refresh, suggestKeys, replaceChip } from '../store/browser-store';
+import type { PayloadFilterChip, PayloadKey } from '../../../shared/contract/qdrant';
+import { chipLabel } from '../lib/filter-chips';
+import { fmtInt } from '../lib/format';
+import { targetKey } from '../store/target';
+import { useBrowseTarget } from '../store/collections';
+import { CollectionPicker } from '../components/CollectionPicker';
 import type { Target } from '../lib/config-form';
 import type { PointView } from '../../../shared/contract/qdrant';
-import { parseChip, chipLabel } from '../lib/filter-chips';
 import { compareVectors, describeVerdict } from '../lib/vector-compare';
 import { Card, EmptyState, ErrorNote, Spinner } from '../components/common';
 import { JsonTree } from '../components/JsonTree';
 import { NeedTarget } from './RedisView';
+import { FilterBar } from './points/FilterBar';
+import { ColumnPicker, PointsTable } from './points/PointsTable';
 
-function FilterBar({ target }: { target: Target }) {
-  const chips = useBrowser((s) => s.chips);
-  const pageSize = useBrowser((s) => s.pageSize);
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [idText, setIdText] = useState('');
-  const [idError, setIdError] = useState<string | null>(null);
+/** "1,234 points match the filters": Qdrant's exact count with the same filter as the pages. */
+function MatchCount() {
+  const count = useBrowser((s) => s.count);
+  const filtered = useBrowser((s) => s.chips.length > 0);
+  if (count.state === 'idle') return null;
   return (
-    <div className="toolbar">
-      <form
-        className="toolbar-group"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const r = parseChip(text);
-          if (!r.ok) return setError(r.reason);
-          setError(null);
-          setText('');
-          void addChip(target, r.chip);
-        }}
-      >
-        <label htmlFor="filter-input">Payload filter</label>
-        <input id="filter-input" data-testid="filter-input" placeholder="key = value, e.g. batch_num = 3" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={Boolean(error)} aria-describedby="filter-error" spellCheck={false} />
-        <button type="submit" data-testid="filter-add">Add filter</button>
-        <span id="filter-error" className="field-error" role={error ? 'alert' : undefined}>{error}</span>
-      </form>
-      <div className="toolbar-group">
-        <label htmlFor="page-size">Page size</label>
-        <select id="page-size" data-testid="page-size" value={pageSize} onChange={(e) => void setPageSize(target, Number(e.target.value))}>
-          {PAGE_SIZES.map((n) => (
-            <option key={n} value={n}>{n}</option>
-          ))}
-        </select>
-      </div>
-      <form
-        className="toolbar-group"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const why = checkId(idText);
-          setIdError(why);
-          if (!why) void openPoint(target, idText.trim());
-        }}
-      >
-        <label htmlFor="id-input">Point id</label>
-        <input id="id-input" data-testid="id-input" placeholder="e.g. 42 or a UUID" value={idText} onChange={(e) => setIdText(e.target.value)} aria-invalid={Boolean(idError)} aria-describedby="id-error" spellCheck={false} inputMode="text" />
-        <button type="submit" data-testid="id-open">Look up</button>
-        <span id="id-error" className="field-error" role={idError ? 'alert' : undefined}>{idError}</span>
-      </form>
-      {chips.length ? (
-        <ul className="chips" aria-label="Active filters" data-testid="chips">
-          {chips.map((c) => (
-            <li key={`${c.key}=${String(c.value)}`} className="chip">
-              <span>{chipLabel(c)}</span>
-              <button type="button" aria-label={`Remove filter ${chipLabel(c)}`} onClick={() => void removeChip(target, c)}>×</button>
-            </li>
-          ))}
-          <li>
-            <button type="button" className="link" onClick={() => void clearChips(target)}>Clear all</button>
-          </li>
-        </ul>
+    <p className="match-count" aria-live="polite" data-testid="match-count">
+      {count.state === 'loading' ? 'Counting…' : null}
+      {count.state === 'ok' ? (
+        <>
+          <strong>{fmtInt(count.value.count)}</strong> {count.value.count === 1 ? 'point' : 'points'}
+          {filtered ? (count.value.count === 1 ? ' matches the filters' : ' match the filters') : ' in the collection'}
+          {count.value.exact ? '' : ' (approximate)'}
+        </>
       ) : null}
-    </div>
+      {count.state === 'error' ? <span className="field-error">Cannot count: {count.message}</span> : null}
+    </p>
   );
 }
 
-/** The columns shown: the user's choice for this collection, else the defaults for what the page holds. */
-function useColumns(points: readonly PointView[]): string[] {
-  const chosen = useBrowser((s) => s.columns);
-  return useMemo(() => chosen ?? defaultColumns(points), [chosen, points]);
-}
-
-function useScoreDirection(): ScoreDirection | null {
-  return useBrowser((s) => (s.info.state === 'ok' ? scoreDirection(s.info.value.distance) : null));
-}
-
-/** Attu's output-field picker: which payload fields are columns (native details + checkboxes, keyboard-ready). */
-function ColumnPicker({ points }: { points: readonly PointView[] }) {
-  const shown = useColumns(points);
-  const available = useMemo(() => {
-    const all = availableColumns(points);
-    return [...shown.filter((c) => !all.includes(c)), ...all];
-  }, [points, shown]);
-  const chosen = useBrowser((s) => s.columns);
-  if (available.length === 0) return null;
-  const toggle = (c: string, on: boolean) => setColumns(on ? [...shown, c] : shown.filter((x) => x !== c));
+/**
+ * A chip whose key the collection does not have, but a longer key ends with ("category" where LangChain
+ * keeps "metadata.category"): offer that key with the same value, from the engine's payload keys.
+ */
+function DidYouMean({ target }: { target: Target }) {
+  const chips = useBrowser((s) => s.chips);
+  const [offers, setOffers] = useState<{ chip: PayloadFilterChip; key: string }[]>([]);
+  useEffect(() => {
+    let stale = false;
+    void Promise.all(
+      chips.map(async (chip) => {
+        const { keys } = await suggestKeys(target, chip.key).catch(() => ({ keys: [] as PayloadKey[] }));
+        if (keys.some((k) => k.key === chip.key && k.seenIn > 0)) return null;
+        const better = keys.find((k) => k.matchesQuery && k.key !== chip.key);
+        return better ? { chip, key: better.key } : null;
+      }),
+    ).then((r) => {
+      if (!stale) setOffers(r.filter((x): x is { chip: PayloadFilterChip; key: string } => x !== null));
+    });
+    return () => {
+      stale = true;
+    };
+  }, [chips, JSON.stringify(target)]);
+  if (offers.length === 0) return null;
   return (
-    <details className="column-picker" data-testid="column-picker">
-      <summary>Columns ({shown.length})</summary>
-      <fieldset>
-        <legend className="sr-only">Payload fields shown as columns</legend>
-        {available.map((c) => (
-          <label key={c} className="column-option">
-            <input type="checkbox" checked={shown.includes(c)} onChange={(e) => toggle(c, e.target.checked)} data-column={c} />
-            <code>{columnLabel(c)}</code>
-          </label>
-        ))}
-        {chosen ? (
-          <button type="button" className="link" onClick={() => setColumns(null)}>
-            Back to the defaults
+    <ul className="did-you-mean" data-testid="did-you-mean">
+      {offers.map(({ chip, key }) => (
+        <li key={chip.key}>
+          No point has <code>{chip.key}</code>; the documents keep it as <code>{key}</code>.{' '}
+          <button type="button" onClick={() => void replaceChip(target, chip, { ...chip, key })}>
+            Filter on {chipLabel({ ...chip, key })}
           </button>
-        ) : null}
-      </fieldset>
-    </details>
-  );
-}
-
-function Cell({ p, column }: { p: PointView; column: string }) {
-  const value = cellValue(p, column);
-  const full = cellText(value, 2000);
-  return (
-    <td className={column === TEXT_COLUMN ? 'cell-text' : 'cell-field'} title={full.length > 60 ? full : undefined} data-column={column}>
-      {value === undefined ? <span className="muted">—</span> : cellText(value)}
-    </td>
-  );
-}
-
-function PointsTable({ points, target, selectedId, scores, testId }: { points: PointView[]; target: Target; selectedId?: string; scores?: boolean; testId: string }) {
-  const columns = useColumns(points);
-  const direction = useScoreDirection();
-  return (
-    <div className="table-wrap points-table-wrap">
-      <table className="points-table">
-        <thead>
-          <tr>
-            <th scope="col">Id</th>
-            {scores ? <th scope="col" className="num">Score{direction ? ` (${scoreDirectionText(direction)})` : ''}</th> : null}
-            {columns.map((c) => (
-              <th scope="col" key={c}>
-                <code>{columnLabel(c)}</code>
-              </th>
-            ))}
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody data-testid={testId}>
-          {points.map((p) => (
-            <tr key={p.id} className={p.id === selectedId ? 'selected' : undefined} data-testid="point-row" data-point-id={p.id}>
-              <td>
-                <code className="point-id" data-testid="point-id">{p.id}</code>
-              </td>
-              {scores ? (
-                <td className="num score" data-testid="point-score">
-                  {p.score !== undefined ? p.score.toFixed(4) : '—'}
-                  {direction ? <span className="score-dir"> {scoreDirectionText(direction)}</span> : null}
-                </td>
-              ) : null}
-              {columns.map((c) => (
-                <Cell key={c} p={p} column={c} />
-              ))}
-              <td className="point-actions">
-                <button type="button" onClick={() => void openPoint(target, p.id)} aria-label={`Open point ${p.id}`}>Open</button>
-                <button type="button" onClick={() => void findSimilar(target, p.id)} aria-label={`Find points similar to ${p.id}`}>Similar</button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -190,11 +90,12 @@ function PageList({ target }: { target: Target }) {
       title="Points"
       className="points-list-card"
       actions={
-        <button type="button" data-testid="points-refresh" disabled={result.state === 'loading'} onClick={() => void loadPage(target, page)}>
+        <button type="button" data-testid="points-refresh" disabled={result.state === 'loading'} onClick={() => void refresh(target)}>
           Refresh
         </button>
       }
     >
+      <MatchCount />
       {result.state === 'loading' ? <Spinner label="Scrolling…" /> : null}
       {result.state === 'error' && /does not exist/i.test(result.message) ? (
         <EmptyState title={`Collection ${target.collection} does not exist yet`}>
@@ -209,6 +110,7 @@ function PageList({ target }: { target: Target }) {
       {result.state === 'ok' && result.value.points.length === 0 ? (
         <EmptyState title={chips.length ? 'No point matches the filters' : 'The collection has no points'}>
           {chips.length ? 'Remove a filter chip, or check the key and value (payload keys are case-sensitive; faiss_id and batch_num are integers).' : 'Start a migration from Set up; points show here as batches are acknowledged.'}
+          {chips.length ? <DidYouMean target={target} /> : null}
         </EmptyState>
       ) : null}
       {result.state === 'ok' && result.value.points.length > 0 ? (
@@ -384,7 +286,7 @@ function SimilarPane({ target }: { target: Target }) {
 }
 
 export function PointsView() {
-  const target = useTarget();
+  const target = useBrowseTarget();
   const key = targetKey(target);
   useEffect(() => {
     // Only the target's identity matters here; `target` is a new object on every render.
@@ -394,6 +296,7 @@ export function PointsView() {
   return (
     <div className="page points-page">
       <Card title={`Browse ${target.collection}`}>
+        <CollectionPicker target={target} />
         <FilterBar target={target} />
       </Card>
       <div className="points-grid">

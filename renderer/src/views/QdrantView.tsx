@@ -1,6 +1,8 @@
 /** "Qdrant collection": status colour, counts, segments, optimizer, payload schema; live while a run is on. */
 import { api } from '../bridge-instance';
-import { useTarget, targetKey } from '../store/target';
+import { targetKey } from '../store/target';
+import { chooseCollection, useBrowseTarget, useCollections } from '../store/collections';
+import { CollectionPicker, vectorsText } from '../components/CollectionPicker';
 import { isActive, useRun } from '../store/run-store';
 import { usePoll } from '../lib/use-poll';
 import { Card, EmptyState, ErrorNote, Spinner, Stat } from '../components/common';
@@ -16,8 +18,66 @@ const STATUS_TEXT: Record<string, string> = {
   red: 'red: an operation failed',
 };
 
+/** Every collection on the server (Qdrant Web UI's list): status, points, segments, vectors; one click shows it. */
+function CollectionsTable({ shown }: { shown: string }) {
+  const list = useCollections((s) => s.list);
+  if (list.state !== 'ok' || list.value.length === 0) return null;
+  return (
+    <Card title={`All collections (${list.value.length})`}>
+      <div className="table-wrap">
+        <table data-testid="collections-table">
+          <thead>
+            <tr>
+              <th scope="col">Collection</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">Points</th>
+              <th scope="col" className="num">Indexed vectors</th>
+              <th scope="col" className="num">Segments</th>
+              <th scope="col">Vectors</th>
+              <th scope="col"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.value.map((c) => (
+              <tr key={c.name} className={c.name === shown ? 'selected' : undefined} data-collection={c.name}>
+                <td><code>{c.name}</code></td>
+                <td>
+                  {c.problem ? (
+                    <span className="bad-text" title={c.problem}>unreadable</span>
+                  ) : (
+                    <span className={`badge qstatus-${c.status ?? 'unknown'}`}>
+                      <span className="dot" aria-hidden="true" />
+                      {c.status ?? 'unknown'}
+                    </span>
+                  )}
+                </td>
+                <td className="num">{fmtInt(c.pointsCount)}</td>
+                <td className="num">{fmtInt(c.indexedVectorsCount)}</td>
+                <td className="num">{fmtInt(c.segmentsCount)}</td>
+                <td>{c.problem ?? vectorsText(c)}</td>
+                <td className="row-actions">
+                  <button type="button" disabled={c.name === shown} onClick={() => chooseCollection(c.name)}>Show</button>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      chooseCollection(c.name);
+                      setTab('points');
+                    }}
+                  >
+                    Browse points
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}
+
 export function QdrantView() {
-  const target = useTarget();
+  const target = useBrowseTarget();
   const status = useRun((s) => s.status);
   const active = isActive(status);
   const { result, refresh, refreshing } = usePoll(targetKey(target), target ? () => api().getCollectionInfo(target) : null, active ? 2000 : null);
@@ -26,6 +86,9 @@ export function QdrantView() {
   const info = result.state === 'ok' ? result.value : null;
   return (
     <div className="page">
+      <Card title="Qdrant">
+        <CollectionPicker target={target} />
+      </Card>
       <Card
         title={`Qdrant collection · ${target.collection}`}
         actions={
@@ -107,6 +170,7 @@ export function QdrantView() {
           <JsonTree value={info.raw} label="Collection info JSON" openDepth={1} />
         </Card>
       ) : null}
+      <CollectionsTable shown={target.collection} />
     </div>
   );
 }

@@ -4,7 +4,8 @@ import { useRun, isActive } from '../store/run-store';
 import { useSetup } from '../store/setup-store';
 import { cancelRun, pauseRun, resumeRun, startRun, useRunActions } from '../store/run-actions';
 import { setTab, useUi } from '../store/ui-store';
-import { Card, EmptyState, ErrorNote, Stat, StatusBadge } from '../components/common';
+import { Card, EmptyState, ErrorNote, Stat } from '../components/common';
+import { JobBadge } from '../components/Outage';
 import { fmtDuration, fmtInt, fmtMb, fmtPercent, fmtRate, fmtClock } from '../lib/format';
 import { RunCharts } from './Charts';
 import { ReportCard } from './ReportCard';
@@ -29,7 +30,7 @@ function Controls() {
   return (
     <Card title="Job" className="controls-card">
       <div className="controls">
-        <StatusBadge status={status} testId="job-status" />
+        <JobBadge testId="job-status" />
         <div className="buttons" role="group" aria-label="Run controls">
           {!isActive(status) ? (
             <button type="button" className="primary" data-testid="run-start" disabled={busy !== null} onClick={() => void startRun()}>

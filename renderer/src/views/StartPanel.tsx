@@ -1,6 +1,8 @@
 /** The end of "Set up": what the run will do, what still blocks it, and the Start button. */
 import { useShallow } from 'zustand/react/shallow';
 import { sourceReadiness, useSetup, visibleError } from '../store/setup-store';
+import { blocksStart, useTargetCheck } from '../store/target-check';
+import type { TargetConflict } from '../../../shared/contract/qdrant';
 import { isActive, useRun } from '../store/run-store';
 import { startRun, useRunActions } from '../store/run-actions';
 import { setTab } from '../store/ui-store';
@@ -27,6 +29,49 @@ const LABELS: Record<FieldName, string> = {
   stateKey: 'Redis state key',
 };
 
+/** The setting that resolves a conflict, to focus from the message. */
+const CONFLICT_FIELD: Record<TargetConflict['field'], string> = { size: 'collection', distance: 'distance', vectors: 'collection' };
+
+function focusField(name: string): void {
+  document.querySelector<HTMLElement>(`[name="${name}"]`)?.focus();
+}
+
+/** What the engine says about the target before Start: conflicts with the collection, and what Start will do. */
+function TargetCheckNote() {
+  const check = useTargetCheck((s) => s.check);
+  if (check.state === 'idle') return null;
+  if (check.state === 'loading') return <p className="muted small" data-testid="target-check">Checking the collection and the saved state…</p>;
+  if (check.state === 'error') {
+    return (
+      <p className="warn-text" data-testid="target-check">
+        Could not check the target before Start: {check.message}
+      </p>
+    );
+  }
+  const { conflicts, plan, collection } = check.value;
+  return (
+    <div data-testid="target-check">
+      {conflicts.length ? (
+        <ul className="invalid-list" data-testid="target-conflicts" aria-label="Conflicts with the existing collection">
+          {conflicts.map((c) => (
+            <li key={c.field}>
+              {c.message}{' '}
+              <button type="button" className="link" onClick={() => focusField(CONFLICT_FIELD[c.field])}>
+                {c.field === 'distance' ? 'Change the distance' : 'Change the collection'}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <p className={plan.kind === 'refused' ? 'bad-text' : 'muted'} data-testid="start-plan" data-plan={plan.kind}>
+        {plan.kind === 'refused' ? 'Start would be refused: ' : 'What Start does: '}
+        {plan.message}
+        {plan.kind !== 'refused' && collection.exists ? ` (the collection exists with ${(collection.pointsCount ?? 0).toLocaleString('en-US')} points)` : ''}.
+      </p>
+    </div>
+  );
+}
+
 export function StartPanel() {
   // Only the errors the fields themselves show (typed in, left, or Start pressed): an untouched form is not red.
   const shown = useSetup(useShallow((s) => (Object.keys(s.errors) as FieldName[]).filter((f) => visibleError(s, f) !== undefined)));
@@ -38,6 +83,7 @@ export function StartPanel() {
   const { busy, error } = useRunActions();
   const active = isActive(status);
   const blockedBySource = readiness === 'error' || readiness === 'loading';
+  const blockedByTarget = useTargetCheck((s) => blocksStart(s.check, config));
   return (
     <Card title="Start">
       {active ? (
@@ -84,9 +130,10 @@ export function StartPanel() {
           The source cannot be read (see Source): fix the path, then Inspect again.
         </p>
       ) : null}
+      {!active && config ? <TargetCheckNote /> : null}
       {error ? <ErrorNote testId="start-error">{error}</ErrorNote> : null}
       <div className="row-buttons">
-        <button type="button" className="primary big" data-testid="start" disabled={active || busy !== null || blockedBySource} onClick={() => void startRun()}>
+        <button type="button" className="primary big" data-testid="start" disabled={active || busy !== null || blockedBySource || blockedByTarget} onClick={() => void startRun()}>
           {busy === 'start' ? 'Starting…' : readiness === 'loading' ? 'Reading the source…' : 'Start migration'}
         </button>
       </div>
