@@ -46,7 +46,9 @@ export function KeyInput(props: { target: Target; value: string; onChange: (v: s
     // The target's identity is its JSON; the object itself is new on every render.
   }, [query, JSON.stringify(target)]);
 
-  const shown = query !== null && keys && keys.query === query ? rank(keys.keys, query).slice(0, SHOWN) : [];
+  // An empty box lists every key only when asked (ArrowDown): after a filter is added it stays closed.
+  const [browsing, setBrowsing] = useState(false);
+  const shown = query !== null && (query !== '' || browsing) && keys && keys.query === query ? rank(keys.keys, query).slice(0, SHOWN) : [];
   const expanded = open && shown.length > 0;
 
   const take = (k: PayloadKey) => {
@@ -76,14 +78,19 @@ export function KeyInput(props: { target: Target; value: string; onChange: (v: s
         onChange={(e) => {
           onChange(e.target.value);
           setOpen(true);
+          setBrowsing(false);
           setActive(-1);
         }}
         onFocus={() => setOpen(true)}
-        onBlur={() => setOpen(false)}
+        onBlur={() => {
+          setOpen(false);
+          setBrowsing(false);
+        }}
         onKeyDown={(e) => {
           if (!expanded) {
-            if (e.key === 'ArrowDown' && shown.length) {
+            if (e.key === 'ArrowDown' && query !== null) {
               setOpen(true);
+              setBrowsing(true);
               setActive(0);
               e.preventDefault();
             }

@@ -1,0 +1,152 @@
+/**
+ * The admin app people keep open (issue 13), driven in Chromium as a user would: a host started without
+ * FAISS_INDEX_PATH (a new user), a LangChain folder and then a bare index migrated one after the other under
+ * the seed's state key, both collections reachable from the picker, payload-key suggestions leading to a
+ * filtered page and its exact count, conflicts with an existing collection shown before Start.
+ *
+ * Real redis-server; Qdrant from `startQdrant()` (the stand-in under `npm test`, the real binary under
+ * `npm run test:live`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startUiEnv, artifact, ROOT, type UiEnv } from './harness';
+import { open, setField, gotoTab, pointIds, startAndWait, stat, toInt } from './page';
+
+const LANGCHAIN = join(ROOT, 'test/fixtures/stores/langchain-py');
+const IDS = join(ROOT, 'test/fixtures/faiss/v1_15/idmap2_flat.faiss');
+const LC = 'lc_docs';
+const BARE = 'ids_euclid';
+
+let env: UiEnv;
+let page: Page;
+
+async function qdrantCount(collection: string, filter?: unknown): Promise<number> {
+  const r = await fetch(`${env.qdrant.url}/collections/${collection}/points/count`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ exact: true, ...(filter ? { filter } : {}) }),
+  });
+  return ((await r.json()) as { result: { count: number } }).result.count;
+}
+
+/** Type a source path as a user does and leave the field: the source is read on blur. */
+async function chooseSource(path: string): Promise<void> {
+  await gotoTab(page, 'Set up');
+  await setField(page, 'faissIndexPath', path);
+  await page.locator('[name=faissIndexPath]').blur();
+  await expect.poll(() => page.locator('[data-testid=source-summary] [data-testid=source-type]').count(), { timeout: 20_000 }).toBe(1);
+}
+
+beforeAll(async () => {
+  env = await startUiEnv(null);
+  page = await env.browser.newPage({ width: 1280, height: 800 });
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await open(page, env.host.url);
+}, 90_000);
+
+afterAll(async () => {
+  await env?.dispose();
+}, 30_000);
+
+describe('admin app in Chromium', () => {
+  it('shows a new user no red before anything is typed', async () => {
+    await page.getByTestId('start-todo').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[name=faissIndexPath]').inputValue()).toBe('');
+    expect(await page.getByTestId('field-error').count()).toBe(0);
+    expect(await page.locator('.invalid-list').count()).toBe(0);
+    expect(await page.getByTestId('start-todo').textContent()).toContain('Enter the path');
+    await page.screenshot({ path: artifact('admin-setup-blank.png'), fullPage: true });
+  });
+
+  it('migrates a LangChain folder, then a bare index into another collection', async () => {
+    await chooseSource(LANGCHAIN);
+    expect(await stat(page, 'source-documents')).toContain('langchain');
+    await setField(page, 'collection', LC);
+    await setField(page, 'batchSize', '2');
+    await setField(page, 'concurrency', '1');
+    await setField(page, 'distance', 'Cosine');
+    await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
+    await startAndWait(page, 'start', ['completed'], 60_000);
+    expect(await qdrantCount(LC)).toBe(7);
+
+    await chooseSource(IDS);
+    await setField(page, 'collection', BARE);
+    await setField(page, 'batchSize', '20');
+    await setField(page, 'distance', 'Euclid');
+    await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
+    await startAndWait(page, 'start', ['completed'], 60_000);
+    expect(await qdrantCount(BARE)).toBe(200);
+  }, 180_000);
+
+  it('lists every collection of the server and shows any one of them', async () => {
+    await gotoTab(page, 'Qdrant collection');
+    const select = page.getByTestId('collection-select');
+    await expect.poll(async () => (await select.locator('option').allTextContents()).join('\n'), { timeout: 15_000 }).toMatch(new RegExp(`${LC} · 7 points · 8 d Cosine`));
+    expect((await select.locator('option').allTextContents()).join('\n')).toMatch(new RegExp(`${BARE} \\(Set up\\) · 200 points · 8 d Euclid`));
+    const table = page.getByTestId('collections-table');
+    expect(await table.locator(`tr[data-collection=${LC}]`).textContent()).toContain('7');
+    expect(await table.locator(`tr[data-collection=${BARE}]`).textContent()).toContain('200');
+    await select.selectOption(LC);
+    await expect.poll(() => page.getByTestId('qdrant-points').textContent(), { timeout: 15_000 }).toBe('7');
+    await page.screenshot({ path: artifact('admin-collections.png'), fullPage: true });
+  });
+
+  it('browses the LangChain collection: document columns, a suggested key, the filtered page and its exact count', async () => {
+    await gotoTab(page, 'Points');
+    // The picker is shared with the Qdrant page: still the LangChain collection.
+    expect(await page.getByTestId('collection-select').inputValue()).toBe(LC);
+    await expect.poll(async () => (await pointIds(page)).length, { timeout: 15_000 }).toBe(7);
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('7 points in the collection');
+    // Columns: the document's text and metadata, not the migration's own fields.
+    const headers = await page.locator('.points-table thead th').allTextContents();
+    expect(headers).toEqual(expect.arrayContaining(['document text', 'metadata.source', 'metadata.page']));
+    expect(headers).not.toContain('faiss_id');
+    expect(await page.locator('[data-testid=point-list] td[data-column="@text"]').allTextContents()).toContain('Qdrant stores vectors on disk.');
+
+    // Typing "page" offers metadata.page first (LangChain keeps metadata under "metadata").
+    const input = page.getByTestId('filter-input');
+    await input.fill('page');
+    const suggestions = page.getByTestId('key-suggestions');
+    await expect.poll(() => suggestions.locator('[role=option]').first().getAttribute('data-key'), { timeout: 15_000 }).toBe('metadata.page');
+    expect(await suggestions.locator('[role=option]').first().textContent()).toMatch(/integer/);
+    await page.screenshot({ path: artifact('admin-key-suggestion.png') });
+    await suggestions.locator('[role=option]').first().click();
+    expect(await input.inputValue()).toBe('metadata.page = ');
+    await input.press('End');
+    await input.type('1');
+    await page.getByTestId('filter-add').click();
+    const want = await qdrantCount(LC, { must: [{ key: 'metadata.page', match: { value: 1 } }] });
+    expect(want).toBeGreaterThan(0);
+    await expect.poll(async () => (await pointIds(page)).length, { timeout: 15_000 }).toBe(want);
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe(`${want} ${want === 1 ? 'point matches' : 'points match'} the filters`);
+    for (const v of await page.locator('[data-testid=point-list] td[data-column="metadata.page"]').allTextContents()) expect(v).toBe('1');
+    await page.screenshot({ path: artifact('admin-points-filtered.png'), fullPage: true });
+
+    // The key as the user first thought of it finds nothing, and the page offers the documents' key.
+    await page.getByRole('button', { name: 'Clear all' }).click();
+    await input.fill('page = 1');
+    await input.press('Enter');
+    await expect.poll(() => page.getByTestId('match-count').textContent(), { timeout: 15_000 }).toBe('0 points match the filters');
+    const offer = page.getByTestId('did-you-mean');
+    await expect.poll(() => offer.textContent(), { timeout: 15_000 }).toContain('metadata.page');
+    await offer.getByRole('button').click();
+    await expect.poll(async () => (await pointIds(page)).length, { timeout: 15_000 }).toBe(want);
+    expect(await page.getByTestId('chips').textContent()).toContain('metadata.page = 1');
+  });
+
+  it('shows a conflict with an existing collection in Set up, before Start', async () => {
+    await chooseSource(LANGCHAIN);
+    await setField(page, 'collection', BARE);
+    await setField(page, 'distance', 'Cosine');
+    const conflicts = page.getByTestId('target-conflicts');
+    await expect.poll(() => conflicts.textContent().catch(() => ''), { timeout: 20_000 }).toContain(`collection "${BARE}" uses distance Euclid but this run asks for Cosine`);
+    expect(await page.getByTestId('start').isDisabled()).toBe(true);
+    await page.screenshot({ path: artifact('admin-conflict.png'), fullPage: true });
+    await setField(page, 'distance', 'Euclid');
+    await expect.poll(() => conflicts.count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('start-plan').textContent(), { timeout: 20_000 }).toContain('200 points');
+    expect(await page.getByTestId('start').isDisabled()).toBe(false);
+    expect(toInt(await stat(page, 'source-count'))).toBe(7);
+  });
+});
