@@ -31,15 +31,17 @@ export function availableColumns(points: readonly PointView[]): string[] {
 }
 
 /**
- * What a page shows before the user picks: for documents, their text and first metadata fields (never the
- * migration's own `source`, `faiss_id`, `migrated_at`, `batch_num`, nor LlamaIndex's internals); for bare
- * payloads, their first top-level fields.
+ * What a page shows before the user picks: for documents, their text and most common metadata fields (never
+ * the migration's own fields, under `_xnai` in these layouts, nor LlamaIndex's internals); for bare payloads,
+ * their first top-level fields.
  */
 export function defaultColumns(points: readonly PointView[]): string[] {
   const withDocs = points.filter((p) => p.document);
   if (withDocs.length > 0) {
-    const meta: string[] = [];
-    for (const p of withDocs) for (const m of p.document!.metadataPaths) if (!meta.includes(m)) meta.push(m);
+    // The metadata fields most documents of the page have first (first seen wins a tie).
+    const seen = new Map<string, number>();
+    for (const p of withDocs) for (const m of p.document!.metadataPaths) seen.set(m, (seen.get(m) ?? 0) + 1);
+    const meta = [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([m]) => m);
     const text = withDocs.some((p) => p.document!.text !== null) ? [TEXT_COLUMN] : [];
     return [...text, ...meta.slice(0, DEFAULT_METADATA_COLUMNS)];
   }
