@@ -1,20 +1,21 @@
 /**
  * `xnai-migrate run | status | reset` as a user runs them (the bundled CLI as a child process): every bad
  * configuration gets one stderr line and its exit code; two runs at once; Ctrl-C pauses (exit 130) and the
- * next run resumes; SIGKILL at random points twenty times still ends with exactly the source's points.
+ * next run resumes; SIGKILL at random points twenty times still ends with exactly the source's points. The
+ * run/status/reset suite runs once on Redis and once on the embedded store with no Redis at all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import type { MigrationState, StateView } from '../../shared/contract';
+import type { StateView } from '../../shared/contract';
 import { parseJson } from '../../shared/json';
 import { startRedis, type TestRedis } from '../support/redis';
 import { startQdrant, type TestQdrant } from '../support/qdrant/index';
 import { bundleCli, runCli, spawnCli } from './support/cli';
 import { vectorFor, writeFlatIndex } from './support/flat-index';
 import { countPoints, scrollAll } from './support/qdrant-read';
+import { stateStores } from '../support/state-stores';
 
 let cli: string;
 let redis: TestRedis;
@@ -34,30 +35,24 @@ afterAll(async () => {
   await Promise.all([redis?.dispose(), qdrant?.stop()]);
 });
 
-function env(over: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+/** The CLI's environment; `store` selects the state store (default: the file's Redis). */
+function baseEnv(over: Record<string, string | undefined> = {}, store: Record<string, string> = { REDIS_HOST: redis.host, REDIS_PORT: String(redis.port) }): Record<string, string | undefined> {
   return {
     QDRANT_URL: qdrant.url,
     // the launched binary's gRPC port: TRANSPORT=auto then runs these tests over gRPC under test:live
     QDRANT_GRPC_URL: qdrant.real?.grpcUrl,
     QDRANT_API_KEY: qdrant.apiKey,
-    REDIS_HOST: redis.host,
-    REDIS_PORT: String(redis.port),
+    ...store,
     FAISS_INDEX_PATH: index,
     DISTANCE: 'Euclid',
     ...over,
   };
 }
 
-async function state(key: string): Promise<MigrationState | null> {
-  const r = new Redis({ host: redis.host, port: redis.port, lazyConnect: true });
-  await r.connect();
-  const text = await r.get(key);
-  r.disconnect();
-  return text ? (JSON.parse(text) as MigrationState) : null;
-}
 
 describe('bad configuration: one line naming the value, and the exit code', () => {
   it('every bad value is refused before anything connects', async () => {
+    const env = (over: Record<string, string | undefined> = {}) => baseEnv(over);
     const pw = await startRedis({ password: 'right-password' });
     const keyed = qdrant.isStandIn ? await startQdrant({ apiKey: 'right-key' }) : null;
     const badJson = join(work, 'bad.json');
@@ -94,7 +89,13 @@ describe('bad configuration: one line naming the value, and the exit code', () =
   });
 });
 
-describe('run, status, reset', () => {
+describe.each(stateStores())('run, status, reset, on $name', (store) => {
+  beforeAll(() => store.start());
+  afterAll(() => store.stop());
+  const state = (key: string) => store.readState(key);
+  const env = (over: Record<string, string | undefined> = {}) => baseEnv({ ...over, QDRANT_COLLECTION: over.QDRANT_COLLECTION && `${over.QDRANT_COLLECTION}_${store.name}` }, store.env());
+  const col = (name: string) => `${name}_${store.name}`;
+
   it('two runs at once: the second is refused with the holder and expiry (exit 7); Ctrl-C pauses (exit 130) and the next run resumes', async () => {
     const key = 'xnai:migration:two';
     const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'two', BATCH_SIZE: '200' });
@@ -121,14 +122,26 @@ describe('run, status, reset', () => {
       expect(view.lock).toBeNull();
       const human = await runCli(cli, ['status'], e, work);
       expect(human.stdout).toMatch(new RegExp(`processed: +${paused!.processed_vectors} / ${COUNT} vectors`));
+      // which store keeps it, and why
+      expect(human.stdout).toMatch(new RegExp(`^  store: +${store.location.source}`, 'm'));
+      expect(view.store?.kind).toBe(store.name === 'Redis' ? 'redis' : 'embedded');
     } finally {
       qdrant.faults.reset();
     }
     const resumed = await runCli(cli, ['run'], e, work);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/Resuming at batch \d+ of 100/);
-    expect(resumed.stdout).toMatch(`Migrated ${COUNT} of ${COUNT} points into collection "two"`);
-    expect(await countPoints(qdrant.url, 'two')).toBe(COUNT);
+    expect(resumed.stdout).toMatch(`Migrated ${COUNT} of ${COUNT} points into collection "${col('two')}"`);
+    expect(await countPoints(qdrant.url, col('two'))).toBe(COUNT);
+
+    // the report reads the same store and says which it is
+    const reportFile = join(work, `report-${store.name}.md`);
+    const report = await runCli(cli, ['report', '--format', 'md', '--out', reportFile], e, work);
+    expect(report.code, report.stderr).toBe(0);
+    const md = readFileSync(reportFile, 'utf8').replace(/\\_/g, '_'); // Markdown escapes underscores
+    expect(md).toMatch(new RegExp(`state in ${store.location.source}`));
+    expect(md).toMatch(/completed/);
+    expect(md).toContain('20,000');
 
     const noYes = await runCli(cli, ['reset'], e, work);
     expect(noYes.code).toBe(2);
@@ -180,7 +193,7 @@ describe('run, status, reset', () => {
     expect(last.code, last.stderr).toBe(0);
     const s = (await state(key))!;
     expect(s).toMatchObject({ status: 'completed', processed_vectors: COUNT, failed_vectors: 0, batches_processed: BATCHES, watermark: BATCHES, completed_above: [] });
-    const stored = await scrollAll(qdrant.url, 'kill');
+    const stored = await scrollAll(qdrant.url, col('kill'));
     expect(stored.size).toBe(COUNT);
     const want = new Float32Array(DIM);
     for (let row = 0; row < COUNT; row += 997) {
@@ -201,12 +214,12 @@ describe('run, status, reset', () => {
     const e = env({ FAISS_INDEX_PATH: nan, MIGRATION_STATE_KEY: 'xnai:migration:nan', QDRANT_COLLECTION: 'nan', BATCH_SIZE: '100' });
     const r = await runCli(cli, ['run'], e, work);
     expect(r.code, r.stderr).toBe(6);
-    expect(r.stdout).toMatch('Migrated 999 of 1000 points into collection "nan"; 1 failed');
+    expect(r.stdout).toMatch(`Migrated 999 of 1000 points into collection "${col('nan')}"; 1 failed`);
     expect(r.stderr).toMatch(/WARNING: Point 5 \(FAISS id 5\) failed: vector component 2 is NaN/);
     const status = await runCli(cli, ['status'], e, work);
     expect(status.stdout).toMatch(/failed points: +1/);
     expect(status.stdout).toMatch(/FAISS id 5 \(point 5, batch 0\): vector component 2 is NaN/);
-    expect(await countPoints(qdrant.url, 'nan')).toBe(999);
+    expect(await countPoints(qdrant.url, col('nan'))).toBe(999);
     const retry = await runCli(cli, ['run', '--retry-failed'], e, work);
     expect(retry.code, retry.stderr).toBe(6);
     expect((await state('xnai:migration:nan'))).toMatchObject({ processed_vectors: 999, failed_vectors: 1 });

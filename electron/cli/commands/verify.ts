@@ -22,7 +22,9 @@ export function addConfigOptions(cmd: Command): Command {
     .option('--redis-host <host>', 'Redis host (REDIS_HOST)')
     .option('--redis-port <port>', 'Redis port (REDIS_PORT)')
     .option('--redis-db <n>', 'Redis database (REDIS_DB)')
-    .option('--state-key <key>', 'Redis key of the migration state (MIGRATION_STATE_KEY)');
+    .option('--state-key <key>', 'Redis key of the migration state (MIGRATION_STATE_KEY)')
+    .option('--state-store <store>', 'auto, redis or embedded (STATE_STORE)')
+    .option('--data-dir <dir>', "the user's data folder, where the embedded store lives (DATA_DIR)");
 }
 
 function flagsOf(opts: Record<string, unknown>): ConfigSources['flags'] {
@@ -34,6 +36,8 @@ function flagsOf(opts: Record<string, unknown>): ConfigSources['flags'] {
     redisPort: opts.redisPort,
     redisDb: opts.redisDb,
     stateKey: opts.stateKey,
+    stateStore: opts.stateStore,
+    dataDir: opts.dataDir,
   };
 }
 
