@@ -5,6 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRedis } from '../support/redis';
 import { checkMismatches, MigrationConfigSchema, stateKeys, VerificationResultSchema, type MigrationConfig } from '../../shared/contract';
@@ -169,6 +171,28 @@ describe('documents', () => {
       ]),
     );
     expect(result.verdict).toMatch(/^FAIL: payloads: 5\/7 sampled payloads match; point [0-9a-f-]{36} \(faiss id \d\): (metadata.page|page_content)/);
+  });
+
+  it("a float Qdrant's REST JSON parser stores one unit in the last place off is listed as such and passes", async (ctx) => {
+    // Real Qdrant only (npm run test:live): the stand-in parses numbers exactly and answers 5.0 as 5.
+    if (qdrant.isStandIn) ctx.skip();
+    // A LangChain JS folder (the fixture's index) whose documents hold 0.22375380588830573 and 2^64: the real
+    // Qdrant stores 0.2237538058883057 and the float 1.8446744073709552e+19 for them, as for any REST client.
+    const dir = mkdtempSync(join(tmpdir(), 'xnai-verify-'));
+    cpSync(join(STORES, 'langchain-js/faiss.index'), join(dir, 'faiss.index'));
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    writeFileSync(join(dir, 'docstore.json'), `[[${ids.map((id) => `["${id}",{"pageContent":"${id}","metadata":{"x":0.22375380588830573,"big":18446744073709551616,"whole":5.0}}]`).join(',')}],{${ids.map((id, i) => `"${i}":"${id}"`).join(',')}}]`);
+    const config = configFor('json_numbers', '', dir);
+    await populate(access(), config.collection, dir, 'Cosine');
+    const result = await verifyMigration(config, { sampleSize: 10, queries: 0 });
+    const payloads = result.checks.find((c) => c.name === 'payloads')!;
+    expect(payloads.passed, payloads.summary).toBe(true);
+    const listed = checkMismatches(payloads);
+    expect(listed.every((m) => m.cause === 'qdrant-json-number')).toBe(true);
+    expect(payloads.details.qdrantNumberParsing).toBe(14);
+    expect(listed).toContainEqual(expect.objectContaining({ path: 'metadata.x', source: { type: 'float', text: '0.22375380588830573' }, qdrant: { type: 'float', text: '0.2237538058883057' } }));
+    expect(listed).toContainEqual(expect.objectContaining({ path: 'metadata.big', source: { type: 'int', text: '18446744073709551616' }, qdrant: { type: 'float', text: '1.8446744073709552e+19' } }));
+    expect(payloads.summary).toMatch(/7\/7 sampled payloads match the source \(14 numbers stored as Qdrant's REST JSON parser reads them/);
   });
 
   it('a whole-number float stored as an int is a mismatch shown with both types', async () => {
