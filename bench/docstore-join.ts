@@ -85,8 +85,8 @@ class PickleWriter {
 
 const docId = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
-/** `<dir>/index.pkl` + `<dir>/index.faiss` for n documents, as LangChain saves them. */
-export function generateLangChainStore(dir: string, n: number): void {
+/** `<dir>/index.pkl` + `<dir>/index.faiss` (d dimensions) for n documents, as LangChain saves them. */
+export function generateLangChainStore(dir: string, n: number, dim = DIM): void {
   const fd = openSync(join(dir, 'index.pkl'), 'w');
   const w = new PickleWriter(fd);
   const keyMemo = new Int32Array(n);
@@ -167,9 +167,9 @@ export function generateLangChainStore(dir: string, n: number): void {
   w.flush();
   closeSync(fd);
 
-  // IndexFlatL2 of d=4 beside it.
-  writeFlat(join(dir, 'index.faiss'), n, DIM, 65536, (block, start, m) => {
-    for (let k = 0; k < m * DIM; k++) block[k] = ((start * DIM + k) % 997) / 997;
+  // IndexFlatL2 beside it (d=4 for the parse tables, 384 for the migration).
+  writeFlat(join(dir, 'index.faiss'), n, dim, 65536, (block, start, m) => {
+    for (let k = 0; k < m * dim; k++) block[k] = ((start * dim + k) % 997) / 997;
   });
 }
 
@@ -237,6 +237,77 @@ async function child(dir: string): Promise<void> {
   process.stdout.write(JSON.stringify(out));
 }
 
+interface MigrateResult {
+  ms: number;
+  peakMb: number;
+  points: number;
+  status: string;
+}
+
+/**
+ * Runs in a child: one whole migration of `path` (a folder, or its lone index.faiss) with the engine, into
+ * the real Qdrant at `url`, REST transport for every case (the same transport on both sides of the ratio).
+ */
+async function migrateChild(path: string, layout: string, url: string, redisPort: string, collection: string): Promise<void> {
+  const { createRunController } = await import('../electron/engine/migration/index');
+  const { MigrationConfigSchema } = await import('../shared/contract');
+  const config = MigrationConfigSchema.parse({
+    qdrantUrl: url,
+    redisHost: '127.0.0.1',
+    redisPort: Number(redisPort),
+    faissIndexPath: path,
+    collection,
+    stateKey: `xnai:bench:${collection}`,
+    payloadLayout: layout,
+    transport: 'rest',
+    logDir: join(tmpdir(), 'xnai-bench-logs'),
+  });
+  const c = createRunController();
+  const t = performance.now();
+  await c.start(config);
+  const status = await c.settled();
+  const ms = performance.now() - t;
+  const points = c.snapshot().progress?.processed ?? 0;
+  process.stdout.write(JSON.stringify({ ms, peakMb: maxRssMb(), points, status } satisfies MigrateResult));
+}
+
+/**
+ * A 100k-document LangChain folder migrated as LangChain (documents joined, payloads built, point ids from
+ * the docstore ids) against the same folder with PAYLOAD_LAYOUT=raw (same docstore parse, FAISS labels, the
+ * seed's fields and metadata), and the lone index.faiss (vectors only), into the real Qdrant.
+ */
+async function migrationTable(n: number): Promise<BenchTable | null> {
+  const { startRealQdrant, resolveQdrantBin } = await import('../test/support/qdrant/real-server');
+  const { startRedis } = await import('../test/support/redis');
+  if (!resolveQdrantBin()) return null;
+  const root = mkdtempSync(join(tmpdir(), 'xnai-bench-migrate-'));
+  const [qdrant, redis] = await Promise.all([startRealQdrant(), startRedis()]);
+  try {
+    generateLangChainStore(root, n, 384);
+    const cases: [string, string, string][] = [
+      ['LangChain folder, layout auto (langchain)', root, 'auto'],
+      ['same folder, PAYLOAD_LAYOUT=raw', root, 'raw'],
+      ['index.faiss alone (vectors only)', join(root, 'index.faiss'), 'raw'],
+    ];
+    const results = cases.map(([, path, layout], i) => {
+      const r = runJsonChild<MigrateResult>([SELF, '--migrate', path, layout, qdrant.url, String(redis.port), `bench_${i}`]);
+      if (r.status !== 'completed' || r.points !== n) throw new Error(`migration of ${path} (${layout}) ended ${r.status} with ${r.points} points`);
+      return r;
+    });
+    const reference = results[1]!.ms;
+    return {
+      title: `${n.toLocaleString('en-US')}-document LangChain migration into the real Qdrant ${qdrant.version} (384-d, REST, one process per case)`,
+      reference: 'the same folder with PAYLOAD_LAYOUT=raw (same vectors and docstore parse); target: within 20 %',
+      columns: ['case', 'wall s', 'points/s', 'peak RSS MB', 'time vs raw'],
+      rows: cases.map(([name], i) => [name, (results[i]!.ms / 1000).toFixed(1), Math.round(n / (results[i]!.ms / 1000)), results[i]!.peakMb, `${((results[i]!.ms / reference) * 100).toFixed(0)} %`]),
+      notes: [`machine load average: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) on ${cpus().length} cores`],
+    };
+  } finally {
+    await Promise.all([qdrant.stop(), redis.dispose()]);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 function runChild(dir: string): ChildResult {
   return runJsonChild<ChildResult>(['--expose-gc', SELF, '--child', dir]);
 }
@@ -299,7 +370,9 @@ export async function run(): Promise<BenchTable[]> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+  const migration = process.env.XNAI_BENCH_MIGRATE_DOCS === '0' ? null : await migrationTable(Number(process.env.XNAI_BENCH_MIGRATE_DOCS ?? 100_000));
   return [
+    ...(migration ? [migration] : []),
     {
       title: 'LangChain index.pkl: parse and join (fresh process per size)',
       reference: 'Python pickle.load of the same file with langchain-community (what FAISS.load_local does); ratio = Python time / our parse time',
@@ -313,6 +386,17 @@ export async function run(): Promise<BenchTable[]> {
       rows: byVectors,
     },
   ];
+}
+
+if (process.argv[2] === '--migrate') {
+  const [path, layout, url, redisPort, collection] = process.argv.slice(3) as [string, string, string, string, string];
+  migrateChild(path, layout, url, redisPort, collection).then(
+    () => process.exit(0),
+    (e) => {
+      process.stderr.write(`${(e as Error).stack}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 if (process.argv[2] === '--child') {
