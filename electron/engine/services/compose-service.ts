@@ -22,6 +22,9 @@ export async function startWithCompose(service: LocalServiceName, compose: reado
   const usual = port ?? (service === 'qdrant' ? QDRANT_HTTP_PORT : REDIS_PORT);
   const main = await choosePort(usual);
   const childEnv: Env = { ...env };
+  // Compose checks every ${VAR:?} of the file, the Redis service's password included, even when only Qdrant
+  // is started: a placeholder satisfies it for a Qdrant-only start (no Redis is started with it).
+  if (service === 'qdrant' && !childEnv.REDIS_PASSWORD) childEnv.REDIS_PASSWORD = 'unused-by-a-qdrant-only-start';
   if (service === 'qdrant') {
     childEnv.XNAI_QDRANT_PORT = String(main.port);
     childEnv.XNAI_QDRANT_GRPC_PORT = String((await choosePort(QDRANT_GRPC_PORT, [main.port])).port);
