@@ -81,7 +81,7 @@ export function registerRun(program: Command): void {
   const cmd = program
     .command('run')
     .argument('[path]', 'FAISS index file or LangChain/LlamaIndex folder (or FAISS_INDEX_PATH)')
-    .description('Migrate a FAISS store into Qdrant: resumable (Redis state), memory-bounded, with live progress')
+    .description('Migrate a FAISS store into Qdrant: resumable (state in Redis or the embedded store), memory-bounded, with live progress')
     .option('--retry-failed', 're-send only the points recorded as failed by the previous run')
     .option('--quiet', 'no progress output, only warnings and the summary')
     .option('--start-services', 'start Qdrant for this run when it does not answer on this machine (QDRANT_BIN, Docker or qdrant on PATH); asked on a terminal')

@@ -7,7 +7,8 @@
  *                       fsync, rename, folder fsync), so SIGKILL or a power cut leaves the old or the new one
  *   lock.json           { holder, expiresAt }: one run at a time; expires unless renewed; a holder whose
  *                       process is gone (./lock-holder) is taken over at once
- *   runs/<run id>/      samples.json, verification.json, failed.json (a finished run's failed points)
+ *   runs/<run id>/      samples.json, verification.json; state.json and failed.json once another run is
+ *                       current (the run history: every run kept until deleted)
  *   collections/<name>.verification.json   verifications of collections no run of ours wrote
  *
  * "Check the lock, then write" is one step, as Redis's Lua scripts make it: lock changes and checkpoints run
@@ -18,7 +19,7 @@
  * a checkpoint is one small document).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -227,10 +228,15 @@ export class EmbeddedStateStore implements StateStore {
       const previous = await this.readStateFile();
       let points: Record<string, FailedPoint> = {};
       if (previous && previous.state.run_id === state.run_id) points = previous.failed;
-      else if (previous && Object.keys(previous.failed).length > 0) {
-        // a new run: the previous run's failed points move into its own folder first (a crash in between
-        // leaves them in both places, never in neither)
-        await this.writeRunFile(previous.state.run_id, 'failed.json', JSON.stringify({ failed: previous.failed }));
+      else {
+        if (previous) {
+          // another run becomes current: the previous one's record and failed points move into its own
+          // folder first (a crash in between leaves them in both places, never in neither)
+          await this.writeRunFile(previous.state.run_id, 'failed.json', JSON.stringify({ failed: previous.failed }));
+          await this.writeRunFile(previous.state.run_id, 'state.json', JSON.stringify(previous.state));
+        }
+        // a run resumed from the history brings back the failed points it had
+        points = (await this.readJsonFile(join(this.runDir(state.run_id), 'failed.json'), FailedFileSchema))?.failed ?? {};
       }
       for (const f of failed) points[f.faissId] = f;
       for (const label of recovered) delete points[label];
@@ -293,6 +299,83 @@ export class EmbeddedStateStore implements StateStore {
     } catch {
       return null;
     }
+  }
+
+  // ------------------------------------------------------------ run history
+
+  /** The current document when it reads, else null (an unreadable one is the business of readCurrent/reset). */
+  private async currentOrNull(): Promise<MigrationState | null> {
+    try {
+      return (await this.readStateFile())?.state ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async readRunFile(dirName: string): Promise<MigrationState | null> {
+    const path = join(this.dir, 'runs', dirName, 'state.json');
+    const text = await this.readText(path);
+    if (text === null) return null;
+    let parsed: ReturnType<typeof MigrationStateSchema.safeParse> | null = null;
+    try {
+      parsed = MigrationStateSchema.safeParse(JSON.parse(text));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) throw new UserError('badInput', `the run record ${path} of migration ${this.key} is damaged or from another version; "xnai-migrate runs delete ${dirName}" removes it`);
+    return parsed.data;
+  }
+
+  async listRuns(limit = Infinity): Promise<{ runs: MigrationState[]; unreadable: { runId: string; problem: string }[] }> {
+    const current = await this.currentOrNull();
+    const runs: MigrationState[] = current ? [current] : [];
+    const unreadable: { runId: string; problem: string }[] = [];
+    let names: string[] = [];
+    try {
+      names = await readdir(join(this.dir, 'runs'));
+    } catch {
+      names = [];
+    }
+    for (const name of names) {
+      if (current && name === runDirName(current.run_id)) continue;
+      try {
+        const run = await this.readRunFile(name);
+        if (run) runs.push(run);
+      } catch (e) {
+        unreadable.push({ runId: name, problem: (e as Error).message });
+      }
+    }
+    runs.sort((a, b) => (a.started_at < b.started_at ? 1 : a.started_at > b.started_at ? -1 : 0));
+    return { runs: runs.slice(0, limit), unreadable };
+  }
+
+  async readRun(runId: string): Promise<MigrationState | null> {
+    const current = await this.currentOrNull();
+    if (current?.run_id === runId) return current;
+    return this.readRunFile(runDirName(runId));
+  }
+
+  async recordRun(state: MigrationState): Promise<void> {
+    await this.mutex.run(() => this.writeRunFile(state.run_id, 'state.json', JSON.stringify(state)));
+  }
+
+  async deleteRun(runId: string): Promise<boolean> {
+    return this.mutex.run(async () => {
+      let existed = false;
+      const current = await this.currentOrNull();
+      if (current?.run_id === runId) {
+        await rm(this.statePath, { force: true });
+        existed = true;
+      }
+      const dir = this.runDir(runId);
+      const had = await readdir(dir).then(
+        (n) => n.length > 0,
+        () => false,
+      );
+      await rm(dir, { recursive: true, force: true });
+      await fsyncDir(this.dir);
+      return existed || had;
+    });
   }
 
   // ------------------------------------------------------------ housekeeping
