@@ -101,6 +101,11 @@ export const MigrationConfigSchema = ConnectionConfigSchema.extend({
     .optional(),
   stateKey: z.string().min(1).default(SEED_STATE_KEY),
   logDir: z.string().min(1).default('logs'),
+  /**
+   * Open the run to workers: other processes that see the same FAISS store join it with
+   * `xnai-migrate run --join` and take batches from a queue in Redis (SHARED_RUN).
+   */
+  sharedRun: z.boolean().default(false),
 });
 export type MigrationConfig = z.infer<typeof MigrationConfigSchema>;
 export type MigrationConfigInput = z.input<typeof MigrationConfigSchema>;
@@ -132,6 +137,7 @@ export const ENV_NAMES = {
   QDRANT_GRPC_URL: 'qdrantGrpcUrl',
   STATE_STORE: 'stateStore',
   DATA_DIR: 'dataDir',
+  SHARED_RUN: 'sharedRun',
 } as const satisfies Record<string, keyof MigrationConfig>;
 
 export const SECRET_FIELDS = ['qdrantApiKey', 'redisPassword'] as const;

@@ -13,6 +13,30 @@ export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', '
 export const TRANSPORT_KINDS = ['grpc', 'rest'] as const;
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
+/**
+ * One process working on a shared run (the seed, or a `xnai-migrate run --join` worker), as it last reported
+ * itself (about once a second). A record not refreshed for a few seconds is a worker that stopped or was killed.
+ */
+export const WorkerRecordSchema = z.object({
+  id: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  role: z.enum(['seed', 'worker']),
+  /** running, paused, completed, failed, cancelled or left (exited before the end). */
+  status: z.string(),
+  /** Points this worker wrote (acknowledged by Qdrant) in this session, and its batches. */
+  processed: z.number().int(),
+  batches: z.number().int(),
+  pointsPerSec: z.number(),
+  rssMb: z.number(),
+  /** Peak RSS of this worker's process so far, MB. */
+  peakRssMb: z.number(),
+  startedAt: z.number(),
+  /** When it last reported, ms since the epoch. */
+  at: z.number(),
+});
+export type WorkerRecord = z.infer<typeof WorkerRecordSchema>;
+
 export const ProgressSchema = z.object({
   runId: z.string(),
   processed: z.number().int(),
@@ -33,6 +57,9 @@ export const ProgressSchema = z.object({
   at: z.number(),
   /** How points travel to Qdrant in this run (absent from hosts and records older than the gRPC sink). */
   transport: z.enum(TRANSPORT_KINDS).optional(),
+
+  /** A shared run's workers (this process included), as they last reported; absent for a run of one process. */
+  workers: z.array(WorkerRecordSchema).optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

@@ -73,6 +73,8 @@ export const MigrationStateSchema = z.object({
   outages: z.array(OutageSchema).optional(),
   /** Highest engine RSS seen, MB (also in the samples; kept here so the shortest run has it). */
   peak_rss_mb: z.number().optional(),
+  /** A run open to workers (`xnai-migrate run --shared`, joined with `--join`): batches are handed out through Redis. */
+  shared: z.boolean().optional(),
 });
 export type MigrationState = z.infer<typeof MigrationStateSchema>;
 

@@ -35,7 +35,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--transport <transport>', 'auto, grpc or rest: how points travel (TRANSPORT, default auto: gRPC when its port answers)')
     .option('--qdrant-grpc-url <url>', "Qdrant's gRPC URL (QDRANT_GRPC_URL, default QDRANT_URL's host on 6334 when QDRANT_URL is on 6333)")
     .option('--log-dir <dir>', 'folder of migration.log (LOG_DIR, default logs)')
-    .option('--no-resume', 'start over instead of resuming the saved state (RESUME_MODE=false)');
+    .option('--no-resume', 'start over instead of resuming the saved state (RESUME_MODE=false)')
+    .option('--shared', 'open the run to workers on this or other hosts ("xnai-migrate run --join"; SHARED_RUN=true)');
 }
 
 const FLAG_FIELDS: Record<string, keyof MigrationConfig> = {
@@ -62,6 +63,7 @@ const FLAG_FIELDS: Record<string, keyof MigrationConfig> = {
   logDir: 'logDir',
   stateStore: 'stateStore',
   dataDir: 'dataDir',
+  shared: 'sharedRun',
 };
 
 /** Only the flags the user typed (commander's defaults must not override the environment). */

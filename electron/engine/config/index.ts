@@ -16,7 +16,7 @@ type Field = keyof MigrationConfig;
 
 const NUMBER_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'maxMemoryPercent', 'concurrency', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
 const INT_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'concurrency', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
-const BOOL_FIELDS = new Set<Field>(['resumeMode']);
+const BOOL_FIELDS = new Set<Field>(['resumeMode', 'sharedRun']);
 /** Percent settings: `60`, `60%` and `0.6` all mean 60 % (the schema keeps the fraction). */
 const PERCENT_FIELDS = new Set<Field>(['maxMemoryPercent']);
 const ENUMS: Partial<Record<Field, readonly string[]>> = { distance: DISTANCES, payloadLayout: PAYLOAD_LAYOUTS, writeOrdering: WRITE_ORDERINGS, transport: TRANSPORTS, stateStore: STATE_STORES };
@@ -50,6 +50,7 @@ export const FLAG_FOR_FIELD: Partial<Record<Field, string>> = {
   logDir: '--log-dir',
   stateStore: '--state-store',
   dataDir: '--data-dir',
+  sharedRun: '--shared',
 };
 
 const HINTS: Partial<Record<Field, string>> = {
