@@ -83,18 +83,19 @@ export function registerRun(program: Command): void {
     .argument('[path]', 'FAISS index file or LangChain/LlamaIndex folder (or FAISS_INDEX_PATH)')
     .description('Migrate a FAISS store into Qdrant: resumable (state in Redis or the embedded store), memory-bounded, with live progress')
     .option('--retry-failed', 're-send only the points recorded as failed by the previous run')
+    .option('--join', 'work on the shared run under the state key (started elsewhere with --shared): this process takes batches too')
     .option('--quiet', 'no progress output, only warnings and the summary')
     .option('--start-services', 'start Qdrant for this run when it does not answer on this machine (QDRANT_BIN, Docker or qdrant on PATH); asked on a terminal')
     .option('--keep-services', 'keep what --start-services started running after the run');
   addRunOptions(cmd);
   cmd.action(
-    action(async (path: string | undefined, opts: { config?: string; retryFailed?: boolean; quiet?: boolean; startServices?: boolean; keepServices?: boolean }) => {
+    action(async (path: string | undefined, opts: { config?: string; retryFailed?: boolean; quiet?: boolean; join?: boolean; startServices?: boolean; keepServices?: boolean }) => {
       const flags = flagsFrom(cmd);
       if (path) flags.faissIndexPath = path;
       const loaded: MigrationConfig = loadConfig({ env: process.env, file: opts.config, flags });
       const { config, explain } = await offerServices(loaded, { start: opts.startServices === true, keep: opts.keepServices === true });
       try {
-        return await runInTerminal(config, { retryFailed: opts.retryFailed === true, quiet: opts.quiet === true });
+        return await runInTerminal(config, { retryFailed: opts.retryFailed === true, quiet: opts.quiet === true, join: opts.join === true });
       } catch (e) {
         throw explain(e);
       } finally {
@@ -104,8 +105,28 @@ export function registerRun(program: Command): void {
   );
 }
 
-async function runInTerminal(config: MigrationConfig, options: { retryFailed: boolean; quiet: boolean }): Promise<number> {
-  const controller = createRunController();
+/** Resolves true when the run leaves 'paused' (resumed or ended), false on Ctrl-C meanwhile. */
+function resumedElsewhere(controller: ReturnType<typeof createRunController>): Promise<boolean> {
+  return new Promise((resolve) => {
+    const off = controller.on((e) => {
+      if (e.type === 'state' && e.status !== 'paused') {
+        off();
+        process.off('SIGINT', stop);
+        resolve(true);
+      }
+    });
+    const stop = () => {
+      off();
+      resolve(false);
+    };
+    process.once('SIGINT', stop);
+  });
+}
+
+async function runInTerminal(config: MigrationConfig, options: { retryFailed: boolean; quiet: boolean; join: boolean }): Promise<number> {
+  // WORKER_LEASE_MS: how long a shared run's batch stays with a worker that stopped answering (default 30 s)
+  const lease = Number(process.env.WORKER_LEASE_MS);
+  const controller = createRunController(Number.isInteger(lease) && lease >= 500 ? { leaseMs: lease } : {});
   const display = new Display(process.stdout.isTTY === true && !options.quiet);
   let last: Progress | null = null;
   controller.on((e: EngineEvent) => {
@@ -121,7 +142,11 @@ async function runInTerminal(config: MigrationConfig, options: { retryFailed: bo
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
-    if (interrupts === 1) {
+    if (interrupts === 1 && options.join) {
+      // a worker leaves the shared run; the others go on (Pause in any host pauses them all)
+      display.message('Leaving the shared run: in-flight batches finish (Ctrl-C again to exit at once)', 'stderr');
+      void controller.dispose();
+    } else if (interrupts === 1) {
       display.message('Pausing: in-flight batches finish and the state is saved (Ctrl-C again to exit at once)', 'stderr');
       void controller.pause();
     } else {
@@ -133,9 +158,12 @@ async function runInTerminal(config: MigrationConfig, options: { retryFailed: bo
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    if (options.retryFailed) await controller.retryFailed(config);
+    if (options.join) await controller.join(config);
+    else if (options.retryFailed) await controller.retryFailed(config);
     else await controller.start(config);
-    const status = await controller.settled();
+    let status = await controller.settled();
+    // paused from another host (a shared run's Pause reaches every worker): wait for Resume or Cancel
+    while (status === 'paused' && interrupts === 0 && (config.sharedRun || options.join) && (await resumedElsewhere(controller))) status = await controller.settled();
     if (status === 'paused') {
       await controller.dispose();
       display.final(last);

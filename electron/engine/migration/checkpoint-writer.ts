@@ -19,6 +19,8 @@ export interface CheckpointWriterOptions {
   lockTtlMs: number;
   /** Told when the lock had expired and was taken again. */
   onLockRetaken: (message: string) => void;
+  /** A shared run's merge into the document (./shared-run), used instead of the lock-holder's checkpoint when set. */
+  sharedCommit?: () => ((failed: FailedPoint[], recovered: string[]) => Promise<void>) | null;
 }
 
 export class CheckpointWriter {
@@ -61,6 +63,8 @@ export class CheckpointWriter {
 
   /** The atomic checkpoint; rides out Redis outages (ioredis queues and resends) and re-takes an expired lock. */
   private async writeNow(failed: FailedPoint[], recovered: string[]): Promise<void> {
+    const shared = this.options.sharedCommit?.();
+    if (shared) return shared(failed, recovered);
     const state = this.options.state();
     state.last_checkpoint = new Date().toISOString();
     const store = this.options.store();

@@ -26,12 +26,12 @@ export function createRunController(deps: RunDeps = {}): RunController & { reado
 
   const active = () => run !== null && !run.isEnded() && run.status !== 'failed';
 
-  async function begin(config: MigrationConfig, retryFailed: boolean): Promise<{ runId: string }> {
+  async function begin(config: MigrationConfig, retryFailed: boolean, join = false): Promise<{ runId: string }> {
     if (active()) throw new UserError('usage', `a run is already ${run!.status}: pause, cancel or wait for it first`);
     const parsed = MigrationConfigSchema.parse(config);
     const next = new Run(parsed, emit, deps);
     run = next;
-    await next.prepare({ retryFailed });
+    await next.prepare({ retryFailed, join });
     next.execute();
     return { runId: next.runId };
   }
@@ -42,6 +42,7 @@ export function createRunController(deps: RunDeps = {}): RunController & { reado
     },
     start: (config) => begin(config, false),
     retryFailed: (config) => begin(config, true),
+    join: (config) => begin(config, false, true),
     async pause(): Promise<JobStatus> {
       return run ? run.pause() : 'idle';
     },

@@ -79,11 +79,11 @@ export function resumedState(previous: MigrationState, args: { runId: string; co
   return { ...previous, status: 'in_progress', run_id: args.runId, config: redactConfig(args.config) as Record<string, unknown>, last_checkpoint: args.now, total_vectors: args.total, total_batches: args.totalBatches };
 }
 
-function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
+export function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.headerSha256 === b.headerSha256;
 }
 
-function describeFingerprint(f: SourceFingerprint): string {
+export function describeFingerprint(f: SourceFingerprint): string {
   return `${f.path}, ${f.size} bytes, modified ${new Date(f.mtimeMs).toISOString()}`;
 }
 

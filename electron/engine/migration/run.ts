@@ -31,6 +31,7 @@ import {
   type TimelineEntry,
   type TransportKind,
   type Distance,
+  type WorkerRecord,
 } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import type { VectorBatch } from '../faiss/types';
@@ -55,7 +56,8 @@ import { Cancelled, classifyError } from './errors';
 import { slicePoints } from './point-slices';
 import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
-import { freshState, planResume, resumedState } from './resume-plan';
+import { freshState, planResume, resumedState, sameSource } from './resume-plan';
+import { SharedRun } from './shared-run';
 import { retryFailedPoints } from './retry-failed';
 import { checkDocumentIds, decideDistance, migrationFieldsNote } from './run-choices';
 import { SampleHistory } from './sample-history';
@@ -74,6 +76,10 @@ export interface RunDeps {
   /** Progress events at most this often, ms. */
   progressIntervalMs?: number;
   memoryIntervalMs?: number;
+  /** A shared run's batch lease, ms (renewed every third of it; a dead worker's batches go back after it). */
+  leaseMs?: number;
+  /** A shared run's workers report themselves and read Pause / Resume / Cancel this often, ms. */
+  heartbeatMs?: number;
 }
 
 type Emit = (e: EngineEvent) => void;
@@ -125,12 +131,20 @@ export class Run {
   private pausedWaiters: (() => void)[] = [];
   private retryMode = false;
   private pauseEntered = false;
+  /** Several workers on one run (./shared-run): this process's part, or null for a run of one process. */
+  private shared: SharedRun | null = null;
+  private joining = false;
+  /** A joined worker leaving (Ctrl-C): it pauses itself only, and says nothing to the document. */
+  private leaving = false;
+  /** This worker's own points, batches and rate (a shared run's document counts everyone's). */
+  private own = { processed: 0, batches: 0, rate: new RateTracker(Date.now()), peakRssMb: 0 };
+  private workers: WorkerRecord[] = [];
   /** Into a cluster: holds the run while shards have no live replica (./cluster-hold). */
   private clusterHold: ClusterHold | null = null;
   private disposing = false;
 
   constructor(
-    readonly config: MigrationConfig,
+    public config: MigrationConfig,
     private readonly emit: Emit,
     private readonly deps: RunDeps = {},
   ) {
@@ -148,6 +162,7 @@ export class Run {
       holder: this.holder,
       lockTtlMs: deps.lockTtlMs ?? 30_000,
       onLockRetaken: (message) => this.say('warn', message),
+      sharedCommit: () => (this.shared ? (failed, recovered) => this.commitShared(failed, recovered) : null),
     });
   }
 
@@ -166,6 +181,7 @@ export class Run {
   private mark(event: string, detail?: string): void {
     const entry: TimelineEntry = { at: Date.now(), event, ...(detail ? { detail } : {}) };
     this.timeline.push(entry);
+    this.shared?.recordTimeline(entry);
     if (this.state) {
       this.state.timeline.push(entry);
       if (this.state.timeline.length > TIMELINE_CAP) this.state.timeline.splice(1, this.state.timeline.length - TIMELINE_CAP);
@@ -196,15 +212,17 @@ export class Run {
 
   // ---------------------------------------------------------------- preflight
 
-  async prepare(options: { retryFailed?: boolean } = {}): Promise<void> {
+  async prepare(options: { retryFailed?: boolean; join?: boolean } = {}): Promise<void> {
     const config = this.config;
     this.retryMode = options.retryFailed === true;
+    this.joining = options.join === true;
     this.setStatus('preparing');
     this.log = openEngineLog(config.logDir);
     this.log.addSecrets(config.qdrantApiKey, config.redisPassword);
     this.say('info', `Preparing migration of ${config.faissIndexPath} into ${config.qdrantUrl} collection "${config.collection}"`, { config: redactConfig(config) });
     try {
-      await this.preflight();
+      if (this.joining) await this.joinPreflight();
+      else await this.preflight();
     } catch (e) {
       const err = classifyError(e);
       this.lastError = err.message;
@@ -295,19 +313,83 @@ export class Run {
     }
     if (setup.indexesCreated.length) this.say('info', `Created payload indexes: ${setup.indexesCreated.join(', ')}`);
     await this.prepareCluster();
-    // 6. the bulk transport (TRANSPORT): gRPC checks the collection exists, so it is chosen after step 5
+    // 6. the bulk transport, then (a shared run) the queue
+    await this.openSink(version);
+    const share = config.sharedRun && !this.retryMode && !this.ledger!.allDone();
+    this.state!.shared = share;
+    // written as the lock holder's checkpoint first: from then on the document is the shared run's
+    await this.writeState();
+    if (share) await this.openShared('seed');
+  }
+
+  /** The bulk transport (TRANSPORT): gRPC checks the collection exists, so it is chosen once the collection is there. */
+  private async openSink(restVersion: string): Promise<void> {
+    const config = this.config;
     if (this.deps.sinkFactory) {
       this.sink = this.deps.sinkFactory(config);
       this.say('info', `Bulk transport: ${this.sink.transport}`);
     } else {
-      const bulk = await openBulkTransport(config, { restVersion: version, maxRequestBytes: this.deps.maxRequestBytes });
+      const bulk = await openBulkTransport(config, { restVersion, maxRequestBytes: this.deps.maxRequestBytes });
       this.sink = bulk.sink;
       this.transportKind = bulk.kind;
       this.state!.transport = bulk.line.replace(/^Bulk transport: /, '');
       this.mark('transport', this.state!.transport);
       this.say('info', bulk.line);
     }
-    await this.writeState();
+  }
+
+  /** The seed opens its run to workers, or a worker takes part in one (./shared-run). */
+  private async openShared(role: 'seed' | 'worker'): Promise<void> {
+    const store = this.store!;
+    if (!store.shared) throw new UserError('usage', `${role === 'seed' ? 'a shared run (SHARED_RUN, --shared)' : '--join'} needs Redis for the state: ${store.location} cannot be shared by workers`);
+    const state = this.state!;
+    this.shared = new SharedRun({ store: store.shared, runId: state.run_id, role, workerId: this.holder, leaseMs: this.deps.leaseMs ?? 30_000 });
+    if (role === 'seed') {
+      await this.shared.open(state);
+      this.say('info', `Shared run ${state.run_id}: other processes that see ${this.source!.summary.indexPath} join it with "xnai-migrate run --join" (same REDIS_* settings and MIGRATION_STATE_KEY)`);
+    }
+  }
+
+  /**
+   * `xnai-migrate run --join`: take part in the shared run under the state key. No lock (the seed holds it) and
+   * no state of its own: the source must be the run's (same fingerprint), and the collection, batch size and
+   * payload layout are the run's.
+   */
+  private async joinPreflight(): Promise<void> {
+    this.source = await openSource(this.config.faissIndexPath);
+    this.fingerprint = await this.source.fingerprint();
+    this.client = createQdrantClient(this.config);
+    const { version } = await checkQdrant(this.client, this.config.qdrantUrl);
+    this.say('info', `Connected to Qdrant ${version} at ${this.config.qdrantUrl}`);
+    this.store = await openStateStore(this.config);
+    const doc = await this.store.readCurrent();
+    const key = this.config.stateKey;
+    if (!doc || !doc.shared || doc.status === 'completed' || doc.status === 'cancelled') {
+      const what = !doc ? 'no migration state' : !doc.shared ? `a run (${doc.status}) that is not shared` : `a shared run that is ${doc.status}`;
+      throw new UserError('usage', `nothing to join under ${key}: it holds ${what}; start a shared run with "xnai-migrate run --shared" first`);
+    }
+    if (!sameSource(doc.source, this.fingerprint)) {
+      const show = (f: typeof doc.source) => `${f.path}, ${f.size} bytes, modified ${new Date(f.mtimeMs).toISOString()}, header sha256 ${f.headerSha256.slice(0, 16)}`;
+      throw new UserError('usage', `this worker's FAISS store differs from the shared run's: the run's is ${show(doc.source)}; this one is ${show(this.fingerprint)}; every worker must see the same store (same file, or a shared filesystem)`);
+    }
+    this.config = { ...this.config, collection: doc.collection };
+    this.layout = doc.payload_layout as ConcretePayloadLayout;
+    this.state = doc;
+    this.ledger = new BatchLedger(doc.watermark, doc.completed_above, doc.total_batches);
+    this.mark('join', `worker ${this.holder}`);
+    this.say('info', `Joined shared run ${doc.run_id}: ${doc.processed_vectors} of ${doc.total_vectors} points done, collection "${doc.collection}"`);
+    await this.prepareCluster();
+    await this.openSink(version);
+    await this.openShared('worker');
+  }
+
+  /** A shared run's checkpoint: this worker's batches, status and timeline merged into the document. */
+  private async commitShared(failed: FailedPoint[], recovered: string[]): Promise<void> {
+    const merged = await this.shared!.commit(failed, recovered);
+    if (!merged) throw new UserError('usage', `the shared run ${this.shared!.runId} is no longer the state under ${this.config.stateKey} (reset, or restarted by its seed): this worker stops; join again`);
+    // the document is the truth: counts, ledger and status follow it
+    this.state = merged;
+    this.ledger = new BatchLedger(merged.watermark, merged.completed_above, merged.total_batches);
   }
 
   /**
@@ -375,6 +457,29 @@ export class Run {
     this.timers.push(setInterval(() => this.emitProgress(), every));
     this.timers.push(setInterval(() => this.throttle.sample(), this.deps.memoryIntervalMs ?? 1000));
     this.timers.push(setInterval(() => void this.flushSamples(), 5000));
+    if (this.shared) this.timers.push(setInterval(() => void this.heartbeat().catch(() => undefined), this.deps.heartbeatMs ?? 1000));
+  }
+
+  /** A shared run's worker: report itself, read the others, and follow Pause / Resume / Cancel given anywhere. */
+  private async heartbeat(final?: string): Promise<void> {
+    const shared = this.shared!;
+    const rssMb = Math.round(process.memoryUsage.rss() / 1048576);
+    this.own.peakRssMb = Math.max(this.own.peakRssMb, rssMb);
+    this.own.rate.tick(this.own.processed);
+    await shared.report({ status: final ?? this.status, processed: this.own.processed, batches: this.own.batches, pointsPerSec: Math.round(this.own.rate.pointsPerSec()), rssMb, peakRssMb: this.own.peakRssMb });
+    if (final) return;
+    this.workers = await shared.workers();
+    const control = await shared.control();
+    if (this.isEnded() || this.leaving || this.status === 'preparing') return;
+    if (control === 'pause' && !this.userPaused) void this.pause(true);
+    else if (control === 'run' && this.userPaused && this.pauseEntered) void this.resume(true);
+    else if (control === 'cancel' && !this.cancelled) void this.cancel(true);
+  }
+
+  /** The seed's status of the document; in a shared run merged with the others' (./shared-run). */
+  private setDocStatus(status: MigrationState['status']): void {
+    this.state!.status = status;
+    if (!this.leaving) this.shared?.recordStatus(status);
   }
 
   private async loop(): Promise<void> {
@@ -382,6 +487,7 @@ export class Run {
     const ledger = this.ledger!;
     const bs = this.state!.batch_size;
     if (this.retryMode) return this.retryLoop();
+    if (this.shared) return this.sharedLoop();
     if (ledger.allDone()) return;
     const workers = new Set<Promise<void>>();
     const iterator = source.index.batches({ batchSize: bs, start: ledger.watermark * bs })[Symbol.asyncIterator]();
@@ -417,6 +523,64 @@ export class Run {
     await Promise.allSettled([...workers]);
     await iterator.return?.();
     if (this.fatal) throw this.fatal;
+  }
+
+  /** A shared run: batches come from the queue as leases; the loop ends when the document says all are done. */
+  private async sharedLoop(): Promise<void> {
+    const shared = this.shared!;
+    const bs = this.state!.batch_size;
+    const workers = new Set<Promise<void>>();
+    while (!this.fatal && !this.cancelled) {
+      while (!this.fatal && !this.cancelled && (this.userPaused || this.throttle.paused || this.clusterHold?.held || this.inflight.size >= this.throttle.concurrency)) {
+        if (this.userPaused && this.inflight.size === 0 && !this.pauseEntered) this.enterPaused();
+        await new Promise<void>((r) => (this.wake = r));
+      }
+      if (this.fatal || this.cancelled) break;
+      let batch = this.requeue.shift();
+      if (!batch) {
+        const lease = await shared.take();
+        if (lease === null) {
+          if (this.inflight.size === 0 && (await this.sharedDrained())) break;
+          await new Promise<void>((r) => {
+            const t = setTimeout(r, 250);
+            this.wake = () => (clearTimeout(t), r());
+          });
+          continue;
+        }
+        const n = lease.batch;
+        if (lease.handedBack) this.say('info', `Batch ${n}: its lease expired (its worker stopped answering); this worker takes it over`);
+        if (this.ledger!.isDone(n)) {
+          // already counted (its lease expired while its worker was only slow): nothing to redo
+          await shared.done(n);
+          continue;
+        }
+        batch = await this.source!.index.readRange(n * bs, bs);
+      }
+      const number = Math.floor(batch.start / bs);
+      const p = this.runBatch(number, batch).finally(() => {
+        workers.delete(p);
+        this.poke();
+      });
+      workers.add(p);
+    }
+    if (this.fatal || this.cancelled) this.abort.abort(new Cancelled());
+    await Promise.allSettled([...workers]);
+    if (this.fatal) throw this.fatal;
+  }
+
+  /** Nothing waiting and nothing in flight here: is the whole run done (or cancelled elsewhere)? */
+  private async sharedDrained(): Promise<boolean> {
+    const doc = await this.store!.readCurrent();
+    if (!doc || doc.run_id !== this.shared!.runId) {
+      throw new UserError('usage', `the shared run ${this.shared!.runId} is no longer the state under ${this.config.stateKey} (reset, or restarted by its seed): this worker stops; join again`);
+    }
+    this.state = doc;
+    this.ledger = new BatchLedger(doc.watermark, doc.completed_above, doc.total_batches);
+    if (doc.status === 'cancelled') {
+      this.cancelled = true;
+      return true;
+    }
+    return this.shared!.drained(doc);
   }
 
   private poke(): void {
@@ -478,6 +642,15 @@ export class Run {
 
   /** Records an acknowledged batch and waits until a checkpoint that includes it is in Redis. */
   private complete(number: number, count: number, failed: FailedPoint[]): Promise<void> {
+    if (this.shared) {
+      const shared = this.shared;
+      shared.recordBatch(number, count - failed.length, failed.length);
+      this.own.processed += count - failed.length;
+      this.own.batches++;
+      this.sessionBatches++;
+      // the lease is completed only once the document counts the batch
+      return this.writeState(failed).then(() => shared.done(number));
+    }
     const state = this.state!;
     const ledger = this.ledger!;
     if (ledger.complete(number)) {
@@ -537,6 +710,7 @@ export class Run {
       elapsedMs: this.rate.elapsedMs(),
       at: Date.now(),
       transport: this.transportKind,
+      ...(this.shared ? { workers: this.workers } : {}),
     };
   }
 
@@ -556,13 +730,16 @@ export class Run {
   }
 
   private flushSamples(): Promise<void> {
+    if (this.shared?.role === 'worker') return Promise.resolve(); // the run's history is the seed's
     return this.history.flush(this.store, this.state?.run_id ?? this.runId, (msg) => this.say('debug', msg));
   }
 
   // ---------------------------------------------------------------- control
 
-  pause(): Promise<JobStatus> {
+  /** Pauses every worker of a shared run (`fromControl`: this worker only follows the run's control word). */
+  pause(fromControl = false): Promise<JobStatus> {
     if (this.isPausedByUser() || this.isEnded()) return Promise.resolve(this.status);
+    if (this.shared && !fromControl && !this.leaving) void this.shared.setControl('pause').catch(() => undefined);
     if (this.status === 'preparing') {
       // paused as soon as the loop starts (after the preflight), before any batch is sent
       this.userPaused = true;
@@ -582,7 +759,7 @@ export class Run {
     this.pauseEntered = true;
     this.rate.pause();
     this.mark('pause');
-    this.state!.status = 'paused';
+    this.setDocStatus('paused');
     void this.writeState().then(
       () => {
         this.setStatus('paused');
@@ -597,13 +774,14 @@ export class Run {
     );
   }
 
-  async resume(): Promise<JobStatus> {
+  async resume(fromControl = false): Promise<JobStatus> {
     if (this.status !== 'paused' && this.status !== 'pausing') return this.status;
+    if (this.shared && !fromControl) await this.shared.setControl('run');
     this.userPaused = false;
     this.pauseEntered = false;
     this.rate.resume();
     this.mark('resume');
-    this.state!.status = 'in_progress';
+    this.setDocStatus('in_progress');
     await this.writeState();
     if (this.clusterHold?.reason) this.setStatus('paused', this.clusterHold.reason);
     else this.setStatus('running');
@@ -611,8 +789,9 @@ export class Run {
     return this.status;
   }
 
-  async cancel(): Promise<JobStatus> {
+  async cancel(fromControl = false): Promise<JobStatus> {
     if (this.isEnded()) return this.status;
+    if (this.shared && !fromControl) await this.shared.setControl('cancel').catch(() => undefined);
     this.cancelled = true;
     this.userPaused = false;
     this.abort.abort(new Cancelled());
@@ -631,24 +810,24 @@ export class Run {
       this.lastError = err.message;
       this.exitCode = err.code;
       status = 'failed';
-      state.status = 'failed';
+      this.setDocStatus('failed');
       this.mark('failed', err.message);
       this.say('error', err.message);
       this.emit({ type: 'error', message: err.message, code: err.code, at: Date.now() });
     } else if (this.cancelled && this.disposing) {
       // shut down while paused: the state stays paused and resumable
       status = 'paused';
-      state.status = 'paused';
+      this.setDocStatus('paused');
       this.exitCode = 130;
     } else if (this.cancelled) {
       status = 'cancelled';
-      state.status = 'cancelled';
+      this.setDocStatus('cancelled');
       this.mark('cancelled');
       this.exitCode = 130;
       this.say('info', `Cancelled at ${state.processed_vectors} of ${state.total_vectors} points; run again to resume`);
     } else {
       status = 'completed';
-      state.status = 'completed';
+      this.setDocStatus('completed');
       state.completed_at ??= new Date().toISOString();
       if (this.retryMode) state.completed_at = new Date().toISOString();
       this.mark('end', `${state.processed_vectors} migrated, ${state.failed_vectors} failed`);
@@ -659,6 +838,11 @@ export class Run {
       await this.writeState();
     } catch (e) {
       this.say('error', `final state not written: ${(e as Error).message}`);
+    }
+    if (this.shared) {
+      const s = this.state!;
+      if (status === 'completed') this.say('info', `Shared run: ${s.processed_vectors} of ${s.total_vectors} points in all; this worker wrote ${this.own.processed} in ${this.own.batches} batches`);
+      await this.heartbeat(status === 'paused' && this.leaving ? 'left' : status).catch(() => undefined);
     }
     this.emitProgress(true);
     await this.flushSamples();
@@ -677,6 +861,7 @@ export class Run {
     } catch {
       // the lock expires by itself
     }
+    await this.shared?.close().catch(() => undefined);
     await this.store?.close().catch(() => undefined);
     await this.sink?.close().catch(() => undefined);
     await this.source?.close().catch(() => undefined);
@@ -685,6 +870,8 @@ export class Run {
 
   /** For process shutdown: pause cleanly when running, then release everything. */
   async dispose(): Promise<void> {
+    // a worker of a shared run leaves it (its in-flight batches finish); the others go on
+    if (this.shared?.role === 'worker') this.leaving = true;
     if (this.status === 'running' || this.status === 'pausing') await this.pause();
     if (this.status === 'paused') {
       this.disposing = true;

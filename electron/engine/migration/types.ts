@@ -6,6 +6,8 @@ export type EngineEventListener = (event: EngineEvent) => void;
 export interface RunController {
   /** Validate, preflight (Qdrant, Redis, source, lock) and start a run in the background. */
   start(config: MigrationConfig): Promise<{ runId: string }>;
+  /** Take part in the shared run under the state key (`xnai-migrate run --join`): see ./shared-run. */
+  join(config: MigrationConfig): Promise<{ runId: string }>;
   /** Start a run that re-sends only the points recorded as failed. */
   retryFailed(config: MigrationConfig): Promise<{ runId: string }>;
   /** In-flight batches finish, the state says paused. Resolves once paused. */

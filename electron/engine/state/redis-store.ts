@@ -26,6 +26,7 @@ import {
 import { UserError } from '../../../shared/errors';
 import { parseJson, stringifyJson } from '../../../shared/json';
 import { holderIsDead } from './lock-holder';
+import { RedisSharedRunStore } from './redis-shared';
 import { SAMPLES_CAP, type LockResult, type StateStore, type StoreAvailability, type VerificationOwner } from './types';
 
 const CHECKPOINT = `
@@ -66,6 +67,8 @@ export class RedisStateStore implements StateStore {
   readonly kind = 'redis' as const;
   private readonly keys: ReturnType<typeof stateKeys>;
   private readonly availability = new Set<(change: StoreAvailability) => void>();
+  /** Several workers on one run (./redis-shared). */
+  readonly shared: RedisSharedRunStore;
 
   constructor(
     private readonly redis: Redis,
@@ -74,6 +77,7 @@ export class RedisStateStore implements StateStore {
     readonly reason = 'Redis is configured',
   ) {
     this.keys = stateKeys(key);
+    this.shared = new RedisSharedRunStore(redis, { state: this.keys.state, failed: this.keys.failed, base: key });
   }
 
   async readCurrent(): Promise<MigrationState | null> {
@@ -194,6 +198,7 @@ export class RedisStateStore implements StateStore {
 
   async close(): Promise<void> {
     this.availability.clear();
+    this.shared.close();
     this.redis.disconnect();
   }
 }

@@ -18,7 +18,7 @@
  * - Reads validate with the contract's schemas: a document this version cannot read is a UserError that
  *   names the key and how to clear it, never a crash and never silently replaced.
  */
-import type { FailedPoint, LockInfo, MigrationState, ProgressSample, VerificationResult } from '../../../shared/contract';
+import type { FailedPoint, LockInfo, MigrationState, ProgressSample, VerificationResult, WorkerRecord } from '../../../shared/contract';
 
 export type LockResult = { ok: true; tookOverFrom: string | null } | { ok: false; holder: string; ttlMs: number | null };
 
@@ -91,5 +91,58 @@ export interface StateStore {
   /** Told when the store's connection goes away and comes back. Returns the unsubscribe function. */
   onAvailability(listener: (change: StoreAvailability) => void): () => void;
   /** Releases the connection (or file). The store is not used afterwards. */
+  close(): Promise<void>;
+
+  /**
+   * Several workers on one run (issue 14): present only where processes on many hosts can share the state
+   * (Redis); an embedded store has none, and `run --join` / `--shared` are refused there.
+   */
+  readonly shared?: SharedRunStore;
+}
+
+/** What every worker of a shared run is told to do: go on, pause (finish what is in flight), or cancel. */
+export type RunControl = 'run' | 'pause' | 'cancel';
+
+/**
+ * The parts of the state several workers of one run share. The current document stays the one truth: each
+ * worker merges its finished batches into it (`updateCurrent`, atomic against concurrent merges), so a
+ * batch done twice (a lease that expired while its worker was only slow) is counted once.
+ */
+export interface SharedRunStore {
+  /**
+   * Atomically reads the current document and, when it is `runId`'s, replaces it with `mutate(doc)` together
+   * with these failed / recovered points; retried when another worker changed it meanwhile. Returns what
+   * was written, or null (nothing written) when the document belongs to another run or is gone.
+   */
+  updateCurrent(runId: string, mutate: (doc: MigrationState) => MigrationState, failed?: readonly FailedPoint[], recovered?: readonly string[]): Promise<MigrationState | null>;
+  /** Each worker reports itself about once a second. */
+  putWorker(runId: string, record: WorkerRecord): Promise<void>;
+  readWorkers(runId: string): Promise<WorkerRecord[]>;
+  setControl(runId: string, control: RunControl): Promise<void>;
+  /** 'run' when nobody said otherwise. */
+  readControl(runId: string): Promise<RunControl>;
+  /** The run's batch queue (leases that expire unless extended). */
+  openQueue(runId: string, options: { leaseMs: number }): BatchQueue;
+}
+
+/** A batch handed to one worker until it completes it or the lease expires (then another worker gets it). */
+export interface BatchLease {
+  readonly batch: number;
+  /** The batch was leased before and came back because that lease expired (its worker stopped answering). */
+  readonly handedBack: boolean;
+}
+
+export interface BatchQueue {
+  /** Replaces whatever the queue holds with these batch numbers, lowest first (the seed, at start or resume). */
+  fill(batches: readonly number[]): Promise<void>;
+  /** Adds these batch numbers unless they are already queued or leased. */
+  add(batches: readonly number[]): Promise<void>;
+  /** The next batch, leased to this worker; null when none is waiting now (others may still be leased). */
+  take(): Promise<BatchLease | null>;
+  /** Renews the lease; false when it was lost (it expired and went back to the queue). */
+  extend(lease: BatchLease): Promise<boolean>;
+  /** The batch is recorded in the document: it leaves the queue. */
+  complete(lease: BatchLease): Promise<void>;
+  counts(): Promise<{ waiting: number; leased: number }>;
   close(): Promise<void>;
 }
