@@ -54,7 +54,9 @@ async function peersSeen(url: string): Promise<{ self: string; count: number } |
 }
 
 export async function startQdrantCluster(size = 3): Promise<QdrantCluster> {
-  const p2p = await freePorts(size);
+  // every node's three ports chosen together, so none of them can be handed out twice
+  const ports = await freePorts(size * 3);
+  const p2p = ports.slice(0, size);
   const nodes: ClusterNode[] = [];
   const cluster: QdrantCluster = {
     nodes,
@@ -87,6 +89,8 @@ export async function startQdrantCluster(size = 3): Promise<QdrantCluster> {
       const server = await startRealQdrant({
         env: { QDRANT__CLUSTER__ENABLED: 'true', QDRANT__CLUSTER__P2P__PORT: String(p2p[i]) },
         args,
+        httpPort: ports[size + i]!,
+        grpcPort: ports[2 * size + i]!,
       });
       const node: ClusterNode = {
         server,
