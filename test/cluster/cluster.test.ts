@@ -22,7 +22,7 @@ import { scrollAll } from '../engine/support/qdrant-read';
 const skip = clusterSkipReason();
 if (skip) console.log(skip);
 
-const POINTS = 30_000;
+const POINTS = 20_000;
 const DIM = 8;
 
 describe.skipIf(skip !== null)('a real 3-node Qdrant cluster', () => {
@@ -96,8 +96,8 @@ describe.skipIf(skip !== null)('a real 3-node Qdrant cluster', () => {
     }
   }
 
-  it('spreads batches over the shards; a node SIGKILLed mid-run and restarted: exact copy, every replica Active, verify passing', async () => {
-    const cfg = config();
+  it('gRPC: spreads batches over the shards; a node SIGKILLed mid-run and restarted: exact copy, every replica Active, verify passing', async () => {
+    const cfg = config({ transport: 'grpc', qdrantGrpcUrl: cluster.grpcUrl });
     const c = createRunController({ progressIntervalMs: 50 });
     const events: EngineEvent[] = [];
     c.on((e) => events.push(e));
@@ -119,6 +119,7 @@ describe.skipIf(skip !== null)('a real 3-node Qdrant cluster', () => {
     expect(killedAt).toBeLessThan(POINTS);
     // one batch in flight per shard (the configured concurrency is 2)
     const logs = events.filter((e): e is Extract<EngineEvent, { type: 'log' }> => e.type === 'log').map((e) => e.msg);
+    expect(logs.find((m) => m.startsWith('Bulk transport:'))).toMatch(/gRPC/);
     expect(logs.find((m) => m.startsWith('Qdrant cluster:'))).toMatch(/3 peers; "cl\d+" has 6 shards, replication factor 2, write consistency 1; 6 batches in flight/);
     expect(events.some((e) => e.type === 'progress' && e.progress.concurrency === 6)).toBe(true);
 
@@ -131,13 +132,13 @@ describe.skipIf(skip !== null)('a real 3-node Qdrant cluster', () => {
     const result = await verifyMigration(cfg, { sampleSize: 50, queries: 5 });
     const check = result.checks.find((x) => x.name === 'cluster');
     expect(check?.passed, check?.summary).toBe(true);
-    expect(check?.summary).toMatch(/^6 shards × 2 replicas on 3 peers, all Active, replica counts agree \(30000 points\)$/);
+    expect(check?.summary).toBe(`6 shards × 2 replicas on 3 peers, all Active, replica counts agree (${POINTS} points)`);
     expect(result.passed, result.verdict).toBe(true);
   });
 
-  it('a node down with the only replica of some shards: the run holds (paused, the shards named) until it is back, then ends exact', async () => {
-    // replication 1: the shards on a node that is down have no replica anywhere else
-    const cfg = config({ replicationFactor: 1 });
+  it('REST: a node down with the only replica of some shards: the run holds (paused, the shards named) until it is back, then ends exact', async () => {
+    // replication 1: the shards on a node that is down have no replica anywhere else (REST here, gRPC above)
+    const cfg = config({ replicationFactor: 1, transport: 'rest' });
     const victim = cluster.nodes[2]!;
     const c = createRunController({ progressIntervalMs: 50 });
     const states: Extract<EngineEvent, { type: 'state' }>[] = [];

@@ -46,6 +46,7 @@ describe.skipIf(skip !== null)('several workers on one run', () => {
 
   const env = (over: Record<string, string | undefined> = {}) => ({
     QDRANT_URL: qdrant.url,
+    QDRANT_GRPC_URL: qdrant.grpcUrl,
     REDIS_HOST: redis.host,
     REDIS_PORT: String(redis.port),
     FAISS_INDEX_PATH: index,
