@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Queue, Worker } from 'bullmq';
@@ -26,6 +26,18 @@ const BATCH = 500;
 const WORKERS = [1, 2, 4];
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; 0 elsewhere). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return 0;
+  }
+}
 
 function startCli(cli: string, args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<number | null>; stderr: () => string } {
   const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -57,6 +69,8 @@ async function scaleTable(): Promise<BenchTable> {
         BATCH_SIZE: String(BATCH),
         LOG_DIR: join(work, `logs${w}`),
       };
+      const qdrantCpu = () => cluster.nodes.reduce((n, node) => n + cpuSecondsOf(node.server.pid), 0);
+      const cpuBefore = qdrantCpu();
       const started = Date.now();
       const procs = [startCli(cli, ['run', '--shared', '--quiet'], env)];
       // workers join once the seed has opened the run
@@ -68,17 +82,21 @@ async function scaleTable(): Promise<BenchTable> {
       for (let i = 1; i < w; i++) procs.push(startCli(cli, ['run', '--join', '--quiet'], env));
       const codes = await Promise.all(procs.map((p) => p.done));
       const wallS = (Date.now() - started) / 1000;
+      const serverCpu = qdrantCpu() - cpuBefore;
       if (codes.some((c) => c !== 0)) throw new Error(`scale ${w}: exit codes ${codes.join(', ')}: ${procs.map((p) => p.stderr()).join(' | ')}`);
       const doc = JSON.parse((await db.get(key))!) as { run_id: string; processed_vectors: number };
       if (doc.processed_vectors !== POINTS) throw new Error(`scale ${w}: ${doc.processed_vectors} of ${POINTS} points counted`);
       const records = (await db.hvals(`${key}:workers:${doc.run_id}`)).map((t) => JSON.parse(t) as WorkerRecord).sort((a, b) => a.startedAt - b.startedAt);
       const perWorker = records.map((r) => Math.round(r.processed / Math.max(0.001, (r.at - r.startedAt) / 1000)));
+      const workerCpu = records.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0);
       rows.push([
         w,
         Math.round(POINTS / wallS),
         perWorker.join(' / '),
         records.map((r) => Math.round(r.peakRssMb)).join(' / '),
         records.map((r) => r.processed).join(' / '),
+        ((workerCpu / POINTS) * 1e6).toFixed(0),
+        ((serverCpu / POINTS) * 1e6).toFixed(0),
         wallS.toFixed(1),
       ]);
       loads.push(`after ${w}: ${load()}`);
@@ -91,10 +109,11 @@ async function scaleTable(): Promise<BenchTable> {
   return {
     title: `Workers on one shared run into a 3-node Qdrant cluster (6 shards, replication 2), ${POINTS.toLocaleString('en-US')} × ${DIM}-d, batch ${BATCH}, REST`,
     reference: 'the same run with 1 worker (first row)',
-    columns: ['workers', 'run points/s', 'points/s per worker', 'peak RSS per worker (MB)', 'points per worker', 'wall s'],
+    columns: ['workers', 'run points/s', 'points/s per worker', 'peak RSS per worker (MB)', 'points per worker', 'workers CPU µs/point', 'Qdrant CPU µs/point (3 nodes)', 'wall s'],
     rows,
     notes: [
       `${cpus().length} cores; load average (1/5/15 min) ${loads.join('; ')}`,
+      'CPU per point: the workers\' own (process.cpuUsage, all workers together) and the 3 Qdrant nodes\' (/proc, during the run, replication 2 so every point is written twice); these are what docs/scale.md scales from.',
       'Everything shares this machine: 3 Qdrant nodes (each write goes to 2 replicas), Redis, and every worker. With 2 cores the run is CPU-bound: more workers cannot add cores, so the rows show the overhead of sharing a run, not how it scales on separate hosts (see docs/scale.md).',
     ],
   };

@@ -31,6 +31,8 @@ export const WorkerRecordSchema = z.object({
   rssMb: z.number(),
   /** Peak RSS of this worker's process so far, MB. */
   peakRssMb: z.number(),
+  /** CPU time of this worker's process so far (user + system), seconds. */
+  cpuSeconds: z.number().optional(),
   startedAt: z.number(),
   /** When it last reported, ms since the epoch. */
   at: z.number(),

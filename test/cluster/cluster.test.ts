@@ -32,12 +32,13 @@ describe.skipIf(skip !== null)('a real 3-node Qdrant cluster', () => {
   let index: string;
   let n = 0;
 
+  // a loaded 2-core machine starts 3 nodes and runs each test well within these, a quiet one in a fraction
   beforeAll(async () => {
     [redis, cluster] = await Promise.all([startRedis(), startQdrantCluster(3)]);
     work = mkdtempSync(join(tmpdir(), 'xnai-cluster-'));
     index = join(work, 'flat.faiss');
     writeFlatIndex(index, POINTS, DIM);
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([redis?.dispose(), cluster?.stop()]);
   });
@@ -134,7 +135,7 @@ describe.skipIf(skip !== null)('a real 3-node Qdrant cluster', () => {
     expect(check?.passed, check?.summary).toBe(true);
     expect(check?.summary).toBe(`6 shards × 2 replicas on 3 peers, all Active, replica counts agree (${POINTS} points)`);
     expect(result.passed, result.verdict).toBe(true);
-  });
+  }, 180_000);
 
   it('REST: a node down with the only replica of some shards: the run holds (paused, the shards named) until it is back, then ends exact', async () => {
     // replication 1: the shards on a node that is down have no replica anywhere else (REST here, gRPC above)
@@ -168,7 +169,7 @@ describe.skipIf(skip !== null)('a real 3-node Qdrant cluster', () => {
     expect(states.slice(states.findIndex((s) => s.status === 'paused')).map((s) => s.status)).toContain('running');
     expect((await readState(cfg.stateKey)).processed_vectors).toBe(POINTS);
     await expectExact(cfg);
-  });
+  }, 180_000);
 
   it('refuses a collection whose cluster settings differ from the requested ones, naming both', async () => {
     const cfg = config({ faissIndexPath: join(process.cwd(), 'test/fixtures/faiss/v1_15/flat_l2.faiss'), batchSize: 100 });

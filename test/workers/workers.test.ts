@@ -126,7 +126,7 @@ describe.skipIf(skip !== null)('several workers on one run', () => {
     // the victim's leased batches came back when their leases expired, and a survivor took them over
     const log = readFileSync(join(work, 'logs1', 'migration.log'), 'utf8');
     expect(log).toMatch(/Batch \d+: its lease expired \(its worker stopped answering\); this worker takes it over/);
-  });
+  }, 180_000);
 
   it('a worker whose store differs is refused naming both fingerprints; one that cannot reach Redis or Qdrant exits 4 in one line', async () => {
     const key = 'xnai:migration:shared2';
@@ -151,5 +151,5 @@ describe.skipIf(skip !== null)('several workers on one run', () => {
     // the seed went on
     expect((await seed.done).code).toBe(0);
     expect((await doc(key))!.processed_vectors).toBe(COUNT);
-  });
+  }, 120_000);
 });

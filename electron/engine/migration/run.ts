@@ -466,7 +466,16 @@ export class Run {
     const rssMb = Math.round(process.memoryUsage.rss() / 1048576);
     this.own.peakRssMb = Math.max(this.own.peakRssMb, rssMb);
     this.own.rate.tick(this.own.processed);
-    await shared.report({ status: final ?? this.status, processed: this.own.processed, batches: this.own.batches, pointsPerSec: Math.round(this.own.rate.pointsPerSec()), rssMb, peakRssMb: this.own.peakRssMb });
+    const cpu = process.cpuUsage();
+    await shared.report({
+      status: final ?? this.status,
+      processed: this.own.processed,
+      batches: this.own.batches,
+      pointsPerSec: Math.round(this.own.rate.pointsPerSec()),
+      rssMb,
+      peakRssMb: this.own.peakRssMb,
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+    });
     if (final) return;
     this.workers = await shared.workers();
     const control = await shared.control();
