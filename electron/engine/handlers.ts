@@ -16,6 +16,7 @@ import { getStateView, resetState, testConnections } from './state';
 import { countPoints, findPoint, findSimilar, getCollectionInfo, getPoint, listCollections, payloadKeys, scrollPoints, sourceVectorFor } from './browse';
 import { checkTarget } from './migration/target-check';
 import { describeLocalServices, describeStarted, startLocalService, stopLocalService, stopServicesStartedHere } from './services';
+import { readClusterView } from './qdrant/cluster';
 import { defaultsFromEnv, secretsFromEnv, withHostSecrets } from './rpc/defaults';
 import { Listeners } from './rpc/transport';
 
@@ -88,6 +89,9 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     async retryFailed(request) {
       return controller().retryFailed(fill(request).config);
     },
+    async joinRun(request) {
+      return controller().join(fill(request).config);
+    },
     async pauseRun() {
       return { status: await controller().pause() };
     },
@@ -111,6 +115,10 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
     },
     async getCollectionInfo(request) {
       return getCollectionInfo(fill(request));
+    },
+    async getClusterInfo(request) {
+      const r = fill(request);
+      return readClusterView(r, r.collection);
     },
     async scrollPoints(request) {
       const r = fill(request);

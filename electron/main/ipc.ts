@@ -89,7 +89,7 @@ async function runCommand(name: CommandName, request: unknown, deps: IpcDeps): P
   const filled = withHostSecrets(request, saved);
   const call = deps.engine.api[name] as (r: unknown) => Promise<unknown>;
   const reply = await call(filled);
-  if (name === 'startRun' || name === 'retryFailed') deps.onRunConfig?.((request as { config: { maxMemoryPercent?: number } }).config);
+  if (name === 'startRun' || name === 'retryFailed' || name === 'joinRun') deps.onRunConfig?.((request as { config: { maxMemoryPercent?: number } }).config);
   if (name === 'getDefaults') {
     const d = reply as { secretsSet: { qdrantApiKey: boolean; redisPassword: boolean } };
     return { ...d, secretsSet: { qdrantApiKey: d.secretsSet.qdrantApiKey || Boolean(saved.qdrantApiKey), redisPassword: d.secretsSet.redisPassword || Boolean(saved.redisPassword) } };

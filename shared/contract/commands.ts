@@ -8,7 +8,7 @@ import { ConnectionConfigSchema, MigrationConfigSchema } from './config';
 import { SourceSummarySchema } from './source';
 import { JOB_STATUSES, ProgressSchema, TimelineEntrySchema, MemorySampleSchema } from './run';
 import { StateViewSchema, StoreInUseSchema } from './state';
-import { CollectionInfoViewSchema, CollectionSummarySchema, PayloadFilterChipSchema, PayloadKeySchema, PointIdStringSchema, PointViewSchema } from './qdrant';
+import { ClusterViewSchema, CollectionInfoViewSchema, CollectionSummarySchema, PayloadFilterChipSchema, PayloadKeySchema, PointIdStringSchema, PointViewSchema } from './qdrant';
 import { REPORT_FORMATS, VerificationResultSchema, VerifyOptionsSchema } from './verify';
 import { ActiveOutageSchema, RunDetailSchema, RunListSchema } from './history';
 import { TargetCheckSchema } from './setup';
@@ -65,6 +65,8 @@ export const Commands = {
   cancelRun: { request: Empty, reply: z.object({ status: z.enum(JOB_STATUSES) }) },
   /** Re-send the points recorded as failed in the Redis state. */
   retryFailed: { request: z.object({ config: MigrationConfigSchema }), reply: z.object({ runId: z.string() }) },
+  /** Work on the shared run under the config's state key as one more worker (`xnai-migrate run --join`). */
+  joinRun: { request: z.object({ config: MigrationConfigSchema }), reply: z.object({ runId: z.string() }) },
   getSnapshot: { request: Empty, reply: EngineSnapshotSchema },
   /**
    * The host's starting configuration (its environment: QDRANT_URL, FAISS_INDEX_PATH, ...) to prefill the
@@ -81,6 +83,8 @@ export const Commands = {
   getState: { request: TargetSchema, reply: StateViewSchema },
   resetState: { request: TargetSchema, reply: z.object({ deleted: z.boolean() }) },
   getCollectionInfo: { request: TargetSchema, reply: CollectionInfoViewSchema },
+  /** A Qdrant cluster's peers and the collection's shards, replicas (state, points) and transfers; `enabled: false` for one node. */
+  getClusterInfo: { request: TargetSchema, reply: ClusterViewSchema },
   scrollPoints: {
     request: TargetSchema.extend({
       limit: z.number().int().min(1).max(1000).default(25),

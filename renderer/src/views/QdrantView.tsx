@@ -10,6 +10,7 @@ import { JsonTree } from '../components/JsonTree';
 import { fmtClock, fmtInt } from '../lib/format';
 import { NeedTarget } from './RedisView';
 import { setTab } from '../store/ui-store';
+import { ClusterPanel } from './ClusterPanel';
 
 const STATUS_TEXT: Record<string, string> = {
   green: 'green: all good',
@@ -81,6 +82,7 @@ export function QdrantView() {
   const status = useRun((s) => s.status);
   const active = isActive(status);
   const { result, refresh, refreshing } = usePoll(targetKey(target), target ? () => api().getCollectionInfo(target) : null, active ? 2000 : null);
+  const cluster = usePoll(`cluster:${targetKey(target)}`, target ? () => api().getClusterInfo(target) : null, active ? 2000 : null);
 
   if (!target) return <div className="page"><NeedTarget what="Reading the collection" /></div>;
   const info = result.state === 'ok' ? result.value : null;
@@ -165,6 +167,7 @@ export function QdrantView() {
         ) : null}
         {result.state === 'ok' ? <p className="muted small">Read at {fmtClock(result.at)}.</p> : null}
       </Card>
+      <ClusterPanel view={cluster.result.state === 'ok' ? cluster.result.value : null} />
       {info && info.exists ? (
         <Card title="Collection info (as Qdrant returned it)">
           <JsonTree value={info.raw} label="Collection info JSON" openDepth={1} />

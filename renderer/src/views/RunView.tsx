@@ -1,5 +1,6 @@
 /** "Run": the job's state machine, its controls, progress, live charts and log. */
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { WorkersTable } from './WorkersTable';
 import { useRun, isActive } from '../store/run-store';
 import { useSetup } from '../store/setup-store';
 import { cancelRun, pauseRun, resumeRun, startRun, useRunActions } from '../store/run-actions';
@@ -237,6 +238,13 @@ function LogCard() {
   );
 }
 
+/** A shared run's workers, from the progress the engine reports (./WorkersTable). */
+function SharedRunWorkers() {
+  const progress = useRun((s) => s.progress);
+  if (!progress?.workers?.length) return null;
+  return <WorkersTable workers={progress.workers} now={progress.at} />;
+}
+
 export function RunView() {
   const status = useRun((s) => s.status);
   const hasProgress = useRun((s) => s.progress !== null);
@@ -262,6 +270,7 @@ export function RunView() {
           <ProgressCard />
         )}
       </div>
+      <SharedRunWorkers />
       <RunCharts />
       <div className="run-bottom">
         <LogCard />
