@@ -135,11 +135,15 @@ describe.skipIf(skip !== null)('several workers on one run', () => {
     await until('the shared run', async () => (await doc(key))?.shared);
     const other = join(work, 'other.faiss');
     writeFlatIndex(other, 1000, DIM);
-    const [differs, noRedis, noQdrant] = await Promise.all([
+    const [differs, noRedis, noQdrant, embedded] = await Promise.all([
       runCli(cli, ['run', '--join'], { ...e, FAISS_INDEX_PATH: other }, work),
       runCli(cli, ['run', '--join'], { ...e, REDIS_PORT: '1' }, work),
       runCli(cli, ['run', '--join'], { ...e, QDRANT_URL: 'http://127.0.0.1:1' }, work),
+      runCli(cli, ['run', '--join'], { ...e, STATE_STORE: 'embedded', DATA_DIR: join(work, 'embedded') }, work),
     ]);
+    // workers share a run through Redis: the embedded store refuses --join in one line
+    expect(embedded.code).toBe(2);
+    expect(embedded.stderr).toMatch(/^xnai-migrate: --join needs Redis for the state \(STATE_STORE=redis\): .* cannot be shared by workers on other processes or hosts\n$/);
     expect(differs.code).toBe(2);
     expect(differs.stderr).toMatch(new RegExp(`^xnai-migrate: this worker's FAISS store differs from the shared run's: the run's is ${index.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, ${COUNT * DIM * 4 + 45} bytes, modified [^,]+, header sha256 [0-9a-f]{16}; this one is .*other\\.faiss, ${1000 * DIM * 4 + 45} bytes, modified [^,]+, header sha256 [0-9a-f]{16}; every worker must see the same store`));
     for (const r of [noRedis, noQdrant]) {

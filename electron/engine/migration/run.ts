@@ -45,7 +45,7 @@ import { openBulkTransport } from '../qdrant/transport';
 import { SinkError, type PointSink, type PreparedPoints } from '../qdrant/types';
 import { openStateStore } from '../state/open';
 import { makeHolder } from '../state/lock-holder';
-import type { StateStore } from '../state/types';
+import type { SharedRunStore, StateStore } from '../state/types';
 import type { MemoryProbe } from '../memory/index';
 import { openEngineLog, type EngineLog } from '../logging/index';
 import { CheckpointWriter } from './checkpoint-writer';
@@ -263,6 +263,7 @@ export class Run {
     this.store = await openStateStore(config);
     this.say('info', `State: ${this.store.location} (${this.store.reason})`);
     const ttl = this.deps.lockTtlMs ?? 30_000;
+    if (config.sharedRun) this.requireSharedStore('a shared run (SHARED_RUN, --shared)');
     const lock = await this.store.acquireLock(this.holder, ttl);
     if (!lock.ok) {
       throw new UserError('locked', `Migration ${config.stateKey} is locked by ${lock.holder}, expires in ${lock.ttlMs === null ? '?' : Math.ceil(lock.ttlMs / 1000)}s: wait for that run to finish, or stop it`);
@@ -338,12 +339,18 @@ export class Run {
     }
   }
 
+  /** Workers share a run through Redis: a store that cannot be shared (the embedded one) refuses in one line. */
+  private requireSharedStore(what: string): SharedRunStore {
+    const store = this.store!;
+    if (store.shared) return store.shared;
+    throw new UserError('usage', `${what} needs Redis for the state (STATE_STORE=redis): ${store.location} cannot be shared by workers on other processes or hosts`);
+  }
+
   /** The seed opens its run to workers, or a worker takes part in one (./shared-run). */
   private async openShared(role: 'seed' | 'worker'): Promise<void> {
-    const store = this.store!;
-    if (!store.shared) throw new UserError('usage', `${role === 'seed' ? 'a shared run (SHARED_RUN, --shared)' : '--join'} needs Redis for the state: ${store.location} cannot be shared by workers`);
+    const shared = this.requireSharedStore(role === 'seed' ? 'a shared run (SHARED_RUN, --shared)' : '--join');
     const state = this.state!;
-    this.shared = new SharedRun({ store: store.shared, runId: state.run_id, role, workerId: this.holder, leaseMs: this.deps.leaseMs ?? 30_000 });
+    this.shared = new SharedRun({ store: shared, runId: state.run_id, role, workerId: this.holder, leaseMs: this.deps.leaseMs ?? 30_000 });
     if (role === 'seed') {
       await this.shared.open(state);
       this.say('info', `Shared run ${state.run_id}: other processes that see ${this.source!.summary.indexPath} join it with "xnai-migrate run --join" (same REDIS_* settings and MIGRATION_STATE_KEY)`);
@@ -362,6 +369,7 @@ export class Run {
     const { version } = await checkQdrant(this.client, this.config.qdrantUrl);
     this.say('info', `Connected to Qdrant ${version} at ${this.config.qdrantUrl}`);
     this.store = await openStateStore(this.config);
+    this.requireSharedStore('--join');
     const doc = await this.store.readCurrent();
     const key = this.config.stateKey;
     if (!doc || !doc.shared || doc.status === 'completed' || doc.status === 'cancelled') {
