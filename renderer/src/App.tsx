@@ -7,12 +7,13 @@ import { JobBadge, OutageBanner, useWaitingFor, waitingLabel } from './component
 import { SetupView } from './views/SetupView';
 import { RunView } from './views/RunView';
 import { RedisView } from './views/RedisView';
+import { RunsView } from './views/RunsView';
 import { QdrantView } from './views/QdrantView';
 import { PointsView } from './views/PointsView';
 import { fmtPercent } from './lib/format';
 import { bridge } from './bridge-instance';
 
-const TAB_LABEL: Record<Tab, string> = { setup: 'Set up', run: 'Run', redis: 'Redis state', qdrant: 'Qdrant collection', points: 'Points' };
+const TAB_LABEL: Record<Tab, string> = { setup: 'Set up', run: 'Run', runs: 'Runs', redis: 'Redis state', qdrant: 'Qdrant collection', points: 'Points' };
 
 function Tabs() {
   const tab = useUi((s) => s.tab);
@@ -101,6 +102,8 @@ function Page({ tab }: { tab: Tab }) {
       return <SetupView />;
     case 'run':
       return null; // always mounted, see App
+    case 'runs':
+      return <RunsView />;
     case 'redis':
       return <RedisView />;
     case 'qdrant':

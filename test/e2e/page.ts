@@ -56,8 +56,8 @@ export async function waitForProcessed(page: Page, atLeast: number, timeoutMs = 
   );
 }
 
-export async function gotoTab(page: Page, name: 'Set up' | 'Run' | 'Redis state' | 'Qdrant collection' | 'Points'): Promise<void> {
-  await page.getByRole('tab', { name }).click();
+export async function gotoTab(page: Page, name: 'Set up' | 'Run' | 'Runs' | 'Redis state' | 'Qdrant collection' | 'Points'): Promise<void> {
+  await page.getByRole('tab', { name, exact: true }).click();
 }
 
 export async function pointIds(page: Page, within = '[data-testid=point-list]'): Promise<string[]> {

@@ -178,3 +178,15 @@ export const FIELD_ENV: Partial<Record<FieldName, string>> = {
   resumeMode: 'RESUME_MODE',
   stateKey: 'MIGRATION_STATE_KEY',
 };
+
+/**
+ * The settings of a recorded run (its redacted config) on today's connections (the form's, secrets
+ * included): what verifying that run again uses. Null when they do not validate.
+ */
+export function settingsOfRun(current: FormValues, recorded: Record<string, unknown> | null | undefined): MigrationConfig | null {
+  if (!recorded) return validateForm(current).config;
+  const connection: (keyof FormValues)[] = ['qdrantUrl', 'qdrantApiKey', 'redisHost', 'redisPort', 'redisPassword', 'redisDb', 'stateKey'];
+  const values = formFromDefaults(current, recorded as Partial<MigrationConfig>);
+  for (const k of connection) (values as unknown as Record<string, unknown>)[k] = current[k];
+  return validateForm(values).config;
+}

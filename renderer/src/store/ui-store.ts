@@ -1,7 +1,7 @@
 /** Which page is shown and the colour theme (the only thing kept in localStorage: never a secret). */
 import { create } from 'zustand';
 
-export const TABS = ['setup', 'run', 'redis', 'qdrant', 'points'] as const;
+export const TABS = ['setup', 'run', 'runs', 'redis', 'qdrant', 'points'] as const;
 export type Tab = (typeof TABS)[number];
 export type ThemeChoice = 'system' | 'light' | 'dark';
 

@@ -97,6 +97,17 @@ const Latency = memo(function Latency({ data }: { data: ChartSample[] }) {
   );
 });
 
+/** The three charts for a series of samples: the live run's, or a run's recorded history (Runs page). */
+export function ChartsFor({ samples, limitMb, testId }: { samples: ChartSample[]; limitMb: number | null; testId: string }) {
+  return (
+    <div className="charts" data-testid={testId} data-samples={samples.length}>
+      <Throughput data={samples} />
+      <Memory data={samples} limitMb={limitMb} />
+      <Latency data={samples} />
+    </div>
+  );
+}
+
 export function RunCharts() {
   // Deferred: React renders the charts in an interruptible transition, in small slices between frames,
   // so a chart update never holds the main thread for the whole redraw.
@@ -107,11 +118,5 @@ export function RunCharts() {
   if (visible) shown.current = live;
   const samples = useDeferredValue(shown.current);
   const limitMb = useRun((s) => s.memory?.limitMb ?? null);
-  return (
-    <div className="charts" data-testid="charts" data-samples={samples.length}>
-      <Throughput data={samples} />
-      <Memory data={samples} limitMb={limitMb} />
-      <Latency data={samples} />
-    </div>
-  );
+  return <ChartsFor samples={samples} limitMb={limitMb} testId="charts" />;
 }

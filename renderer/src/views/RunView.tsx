@@ -7,6 +7,7 @@ import { cancelRun, pauseRun, resumeRun, startRun, useRunActions } from '../stor
 import { setTab, useUi } from '../store/ui-store';
 import { Card, EmptyState, ErrorNote, Stat } from '../components/common';
 import { JobBadge } from '../components/Outage';
+import { Timeline } from '../components/Timeline';
 import { fmtDuration, fmtInt, fmtMb, fmtPercent, fmtRate, fmtClock } from '../lib/format';
 import { RunCharts } from './Charts';
 import { ReportCard } from './ReportCard';
@@ -106,16 +107,7 @@ function RunDetails() {
           </>
         ) : null}
       </dl>
-      {timeline.length ? (
-        <ol className="timeline" aria-label="Run timeline">
-          {timeline.slice(-8).map((t, i) => (
-            <li key={`${t.at}-${i}`}>
-              <time>{fmtClock(t.at)}</time> {t.event}
-              {t.detail ? <span className="muted"> · {t.detail}</span> : null}
-            </li>
-          ))}
-        </ol>
-      ) : null}
+      <Timeline entries={timeline} last={8} testId="run-timeline" />
     </div>
   );
 }
