@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/fixtures/**', 'coverage/**', 'artifacts/**', 'test/support/qdrant/wasm/**', 'bench/.data/**', '.venv-frameworks/**'] },
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/fixtures/**', 'coverage/**', 'artifacts/**', 'bench/.data/**', '.venv-frameworks/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,7 +4,7 @@
  * 1. The bulk client alone: FAISS reader → points (ids, payloads) → REST bodies → keep-alive HTTP into a
  *    null sink (a child process that reads and discards), 384-d and 1536-d, batch 500, 1/2/4 in flight.
  *    "points per client CPU-second" is the single-core figure (the box is shared; wall time is not).
- * 2. End to end through the run controller (Redis checkpoints included) into the Qdrant stand-in.
+ * 2. End to end through the run controller (Redis checkpoints included) into the real Qdrant server.
  * 3. Peak RSS of whole runs over 100k and 1M vectors (384-d), each in its own process.
  * Sources are IndexFlatL2 files written by test/engine/support/flat-index.ts (FAISS's byte layout).
  */
@@ -20,6 +20,7 @@ import { RestPointSink } from '../electron/engine/qdrant/rest-sink';
 import { startRedis } from '../test/support/redis';
 import { writeFlatIndex } from '../test/engine/support/flat-index';
 import type { BenchTable } from './table';
+import { startBenchQdrant } from './support';
 
 const DIR = join(tmpdir(), 'xnai-bench-engine');
 const BATCH = 500;
@@ -174,27 +175,27 @@ export async function run(): Promise<BenchTable[]> {
       ],
     });
 
-    // 2. end to end into the stand-in
-    const standin = await child(['test/support/qdrant/cli.ts', '--port', '0'], /listening on (http:\/\/\S+)/);
+    // 2. end to end into the real Qdrant server
+    const qdrant = await startBenchQdrant();
     try {
       const e2e: (string | number)[][] = [];
       for (const dim of [384, 1536]) {
         const count = dim === 384 ? (quick ? 10_000 : 20_000) : quick ? 2_500 : 5_000;
         const path = source(count, dim);
         for (const conc of [1, 2, 4]) {
-          const r = await endToEnd(standin.url, redis, path, `e2e_${dim}_${conc}`, conc);
+          const r = await endToEnd(qdrant.url, redis, path, `e2e_${dim}_${conc}`, conc);
           e2e.push([dim, conc, r.points, Math.round(r.points / r.wall)]);
         }
       }
       tables.push({
-        title: 'End to end into the Qdrant stand-in (run controller: reader, REST upserts wait=true, Redis checkpoint per batch), batch 500',
+        title: `End to end into Qdrant ${qdrant.version} (run controller: reader, REST upserts wait=true, Redis checkpoint per batch), batch 500`,
         reference: 'qdrant/migration (Go, gRPC): about 880–2,000 points/s sequential at batch 250 (PR #168, #198)',
         columns: ['dim', 'in flight', 'points', 'points/s'],
         rows: e2e,
-        notes: ['client and stand-in share the 2 cores and each spends about 20 µs of CPU a 384-d point (the stand-in validates every request against the OpenAPI document), so this measures the machine as much as the engine; 1 in flight waits for each answer'],
+        notes: ['client and the real server share the 2 cores (the server parses every vector\'s text); 1 in flight waits for each answer; `npm run bench real` compares the transports'],
       });
     } finally {
-      await stop(standin.proc);
+      await qdrant.stop();
     }
 
     // 3. peak RSS of whole runs

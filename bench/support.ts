@@ -1,14 +1,12 @@
 /**
  * What several benches share: a FAISS IndexFlatL2 file written without Python, a measurement run in its own
  * child process (so its peak RSS is its own) that reports one JSON line, the process's own peak RSS, and the
- * Qdrant stand-in started as a separate process.
+ * real Qdrant server.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolveQdrantBin, startRealQdrant, type RealQdrant } from '../test/support/qdrant/real-server';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** This process's peak RSS so far (getrusage maxRSS), in MB. */
 export function peakRssMb(): number {
@@ -50,17 +48,11 @@ export function runJsonChild<T>(nodeArgs: string[], options: { cwd?: string; env
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
-/** The Qdrant stand-in in its own process (so its CPU is not the measured process's): its URL and a stop. */
-export async function startStandIn(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/qdrant/cli.ts', '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`stand-in exited (${code})`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
+/**
+ * The real Qdrant server for a bench (the binary at QDRANT_BIN, else ../shared/qdrant/bin/qdrant), started on
+ * free ports with its own temporary storage, as the tests start it (test/support/qdrant/real-server.ts).
+ */
+export async function startBenchQdrant(): Promise<RealQdrant> {
+  if (!resolveQdrantBin()) throw new Error('this bench needs a real Qdrant: set QDRANT_BIN to a qdrant executable (or put one at ../shared/qdrant/bin/qdrant)');
+  return startRealQdrant();
 }
