@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { StateView } from '../../shared/contract';
 import { parseJson } from '../../shared/json';
 import { startRedis, type TestRedis } from '../support/redis';
-import { startQdrant, type TestQdrant } from '../support/qdrant/index';
+import { slowDown, startQdrant, type TestQdrant } from '../support/qdrant/index';
 import { bundleCli, runCli, spawnCli } from './support/cli';
 import { vectorFor, writeFlatIndex } from './support/flat-index';
 import { countPoints, scrollAll } from './support/qdrant-read';
@@ -54,7 +54,8 @@ describe('bad configuration: one line naming the value, and the exit code', () =
   it('every bad value is refused before anything connects', async () => {
     const env = (over: Record<string, string | undefined> = {}) => baseEnv(over);
     const pw = await startRedis({ password: 'right-password' });
-    const keyed = qdrant.isStandIn ? await startQdrant({ apiKey: 'right-key' }) : null;
+    // A second Qdrant that wants a key (not possible against the shared server at QDRANT_URL).
+    const keyed = qdrant.kind !== 'external' ? await startQdrant({ apiKey: 'right-key' }) : null;
     const badJson = join(work, 'bad.json');
     writeFileSync(badJson, '{"batchSize": 500,');
     const cases: { name: string; env: Record<string, string | undefined>; args?: string[]; code: number; line: RegExp }[] = [
@@ -96,10 +97,10 @@ describe.each(stateStores())('run, status, reset, on $name', (store) => {
   const env = (over: Record<string, string | undefined> = {}) => baseEnv({ ...over, QDRANT_COLLECTION: over.QDRANT_COLLECTION && `${over.QDRANT_COLLECTION}_${store.name}` }, store.env());
   const col = (name: string) => `${name}_${store.name}`;
 
-  it('two runs at once: the second is refused with the holder and expiry (exit 7); Ctrl-C pauses (exit 130) and the next run resumes', async () => {
+  it('two runs at once: the second is refused with the holder and expiry (exit 7); Ctrl-C pauses (exit 130) and the next run resumes', async (ctx) => {
     const key = 'xnai:migration:two';
     const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'two', BATCH_SIZE: '200' });
-    if (qdrant.isStandIn) qdrant.faults.latency(40, { match: { operation: 'upsert_points' } });
+    slowDown(ctx, qdrant, 40);
     try {
       const first = spawnCli(cli, ['run'], e, work);
       // wait until the first run has checkpointed at least one batch
@@ -151,14 +152,14 @@ describe.each(stateStores())('run, status, reset, on $name', (store) => {
     expect(await state(key)).toBeNull();
   });
 
-  it('SIGKILL at random points twenty times, then a last run: exactly the source points, exact counts', async () => {
+  it('SIGKILL at random points twenty times, then a last run: exactly the source points, exact counts', async (ctx) => {
     const key = 'xnai:migration:kill';
     // Small batches and slow upserts keep each run's progress to a few batches, so all twenty kills land
     // mid-run whatever the machine's speed (a run that finished before its kill would prove nothing).
     const BATCH = 50;
     const BATCHES = COUNT / BATCH;
     const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'kill', BATCH_SIZE: String(BATCH), CONCURRENCY_FACTOR: '3' });
-    if (qdrant.isStandIn) qdrant.faults.latency(40, { match: { operation: 'upsert_points' } });
+    slowDown(ctx, qdrant, 40);
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     let lastProcessed = 0;

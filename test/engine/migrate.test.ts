@@ -1,7 +1,9 @@
 /**
- * Full migrations through the run controller, in process, against a real redis-server and the OpenAPI-
- * checked Qdrant stand-in: every point arrives once, bit-exact, with its payload; pause/resume; outages of
- * Qdrant and Redis mid-run end with exactly the source's points and exact counts in the state.
+ * Full migrations through the run controller, in process, against a real redis-server and a Qdrant (the
+ * OpenAPI-checked stand-in under `npm test`, the real binary under `npm run test:live`): every point arrives
+ * once, bit-exact, with its payload; pause/resume; Qdrant crashing, hanging or failing requests and Redis
+ * restarting mid-run end with exactly the source's points and exact counts in the state. `slowDown()` keeps
+ * runs long enough to act on mid-run (latency on the stand-in, a throttled process for the binary).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { labelPointIds, pointIdForDocument, pointIdForLabel, pointIdToString } f
 import { resolvePayloadLayout } from '../../electron/engine/payload/index';
 import { findPoint } from '../../electron/engine/browse/index';
 import { startRedis, type TestRedis } from '../support/redis';
-import { startQdrant, type TestQdrant } from '../support/qdrant/index';
+import { needsOwnQdrant, needsStandIn, slowDown, startQdrant, type TestQdrant } from '../support/qdrant/index';
 import { writeFlatIndex } from './support/flat-index';
 import { countPoints, scrollAll } from './support/qdrant-read';
 
@@ -96,6 +98,17 @@ async function runToEnd(cfg: MigrationConfig, deps = {}) {
   await c.start(cfg);
   const status = await c.settled();
   return { c, status, events };
+}
+
+/** Wait until the run has stored at least `atLeast` points (its progress says so), failing after 30 s. */
+async function untilProcessed(c: { snapshot(): { progress: { processed: number } | null } }, atLeast = 1): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const processed = c.snapshot().progress?.processed ?? 0;
+    if (processed >= atLeast) return processed;
+    if (Date.now() > deadline) throw new Error(`the run stored fewer than ${atLeast} points in 30 s`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 describe('full migrations', () => {
@@ -226,13 +239,13 @@ describe('bad documents are refused before anything is written', () => {
 });
 
 describe('control and failures mid-run', () => {
-  it('pause lets in-flight batches finish and says paused; resume completes with exact counts', async () => {
-    qdrant.faults.latency(15, { match: { operation: 'upsert_points' } });
+  it('pause lets in-flight batches finish and says paused; resume completes with exact counts', async (ctx) => {
+    slowDown(ctx, qdrant, 15);
     try {
       const cfg = config({ batchSize: 100, concurrency: 3 });
       const c = createRunController({ progressIntervalMs: 50 });
       await c.start(cfg);
-      await new Promise((r) => setTimeout(r, 300));
+      await untilProcessed(c);
       expect(await c.pause()).toBe('paused');
       const paused = await readState(cfg.stateKey);
       expect(paused.status).toBe('paused');
@@ -254,10 +267,10 @@ describe('control and failures mid-run', () => {
     }
   });
 
-  it('rides out a Qdrant outage, 503s, 429 with Retry-After and dropped connections mid-run', async () => {
-    if (!qdrant.isStandIn) return;
+  it('rides out a Qdrant outage, 503s, 429 with Retry-After and dropped connections mid-run', async (ctx) => {
+    needsStandIn(ctx, 'injected 503, 429 and dropped connections');
     const cfg = config({ batchSize: 200, concurrency: 2 });
-    qdrant.faults.latency(10, { match: { operation: 'upsert_points' } });
+    slowDown(ctx, qdrant, 10);
     qdrant.faults.failNext(3, 503, { match: { operation: 'upsert_points' } });
     qdrant.faults.failNext(2, 429, { match: { operation: 'upsert_points' }, retryAfter: 1 });
     qdrant.faults.dropNext(2, { match: { operation: 'upsert_points' }, when: 'after-apply' });
@@ -280,13 +293,40 @@ describe('control and failures mid-run', () => {
     }
   });
 
-  it('rides out a Redis restart mid-run: no batch lost, none counted twice', async () => {
-    qdrant.faults.latency(10, { match: { operation: 'upsert_points' } });
+  it('rides out Qdrant crashing mid-run (SIGKILL, down 1.2 s, restarted) and hanging mid-run (frozen 1.5 s)', async (ctx) => {
+    needsOwnQdrant(ctx, 'restart() and freeze()');
+    const cfg = config({ batchSize: 100, concurrency: 2 });
+    const c = createRunController({ progressIntervalMs: 20 });
+    const logs: string[] = [];
+    c.on((e) => e.type === 'log' && logs.push(e.msg));
+    try {
+      slowDown(ctx, qdrant, 20);
+      await c.start(cfg);
+      const atCrash = await untilProcessed(c);
+      await qdrant.restart({ downMs: 1200 }); // the stand-in: its model of a crash; the binary: a real one
+      slowDown(ctx, qdrant, 20); // a restart ends a throttle
+      const atHang = await untilProcessed(c, atCrash + 100);
+      // A hung server (the binary only: a stand-in cannot stop answering this way): requests stay open.
+      if (qdrant.real) await qdrant.real.freeze(1500);
+      expect(atHang, 'both faults landed mid-run').toBeLessThan(6000);
+      expect(await c.settled()).toBe('completed');
+      expect(logs.some((l) => /retrying in/.test(l))).toBe(true);
+      const state = await readState(cfg.stateKey);
+      expect(state).toMatchObject({ processed_vectors: 6000, failed_vectors: 0, batches_processed: 60, completed_above: [] });
+      await expectExactCopy(cfg);
+    } finally {
+      qdrant.faults.reset();
+      await c.dispose();
+    }
+  });
+
+  it('rides out a Redis restart mid-run: no batch lost, none counted twice', async (ctx) => {
+    slowDown(ctx, qdrant, 30);
     try {
       const cfg = config({ batchSize: 100, concurrency: 2 });
       const c = createRunController({ progressIntervalMs: 50 });
       await c.start(cfg);
-      await new Promise((r) => setTimeout(r, 300));
+      await untilProcessed(c);
       await redis.restart(700);
       expect(await c.settled()).toBe('completed');
       const state = await readState(cfg.stateKey);
@@ -297,12 +337,12 @@ describe('control and failures mid-run', () => {
     }
   });
 
-  it('never resumes into a different index, and RESUME_MODE=false starts over', async () => {
+  it('never resumes into a different index, and RESUME_MODE=false starts over', async (ctx) => {
     const cfg = config({ batchSize: 1000 });
     const c = createRunController();
-    qdrant.faults.latency(40, { match: { operation: 'upsert_points' } });
+    slowDown(ctx, qdrant, 40);
     await c.start(cfg);
-    await new Promise((r) => setTimeout(r, 100));
+    await untilProcessed(c);
     await c.pause();
     await c.dispose();
     qdrant.faults.reset();
@@ -315,12 +355,12 @@ describe('control and failures mid-run', () => {
     expect(await readState(cfg.stateKey)).toMatchObject({ processed_vectors: 500, total_vectors: 500 });
   });
 
-  it('memory: at 90 % of the limit warns in the seed\'s words and throttles; at the limit takes no new batches until memory falls', async () => {
+  it('memory: at 90 % of the limit warns in the seed\'s words and throttles; at the limit takes no new batches until memory falls', async (ctx) => {
     const GB = 1024 ** 3;
     let rss = 0.5 * GB;
     // a host whose RSS the test controls: total 10 GB, limit 0.6 → 6144 MB
     const probe = { rssBytes: () => rss, heapUsedBytes: () => 0, totalBytes: () => 10 * GB, availableBytes: () => 4 * GB };
-    qdrant.faults.latency(15, { match: { operation: 'upsert_points' } });
+    slowDown(ctx, qdrant, 40);
     try {
       const cfg = config({ batchSize: 100, concurrency: 4 });
       const c = createRunController({ memoryProbe: probe, memoryIntervalMs: 50, progressIntervalMs: 50 });
@@ -340,11 +380,12 @@ describe('control and failures mid-run', () => {
         if (Date.now() > deadline) throw new Error('no memory-pause within 10 s');
         await new Promise((r) => setTimeout(r, 20));
       }
+      // Settled: no change across three polls 200 ms apart (a loaded machine may take a while to finish them).
       let before = (await readState(cfg.stateKey)).processed_vectors;
-      for (let settled = false; !settled && Date.now() < deadline; ) {
+      for (let quiet = 0; quiet < 3 && Date.now() < deadline; ) {
         await new Promise((r) => setTimeout(r, 200));
         const now = (await readState(cfg.stateKey)).processed_vectors;
-        settled = now === before;
+        quiet = now === before ? quiet + 1 : 0;
         before = now;
       }
       await new Promise((r) => setTimeout(r, 400));
@@ -362,14 +403,14 @@ describe('control and failures mid-run', () => {
     }
   });
 
-  it('a fatal failure mid-run (the collection deleted) stops every batch in flight and fails with one clear reason', async () => {
-    qdrant.faults.latency(20, { match: { operation: 'upsert_points' } });
+  it('a fatal failure mid-run (the collection deleted) stops every batch in flight and fails with one clear reason', async (ctx) => {
+    slowDown(ctx, qdrant, 20);
     try {
       const cfg = config({ batchSize: 100, concurrency: 3 });
       const c = createRunController({ progressIntervalMs: 50 });
       await c.start(cfg);
-      await new Promise((r) => setTimeout(r, 300));
-      await fetch(`${qdrant.url}/collections/${cfg.collection}`, { method: 'DELETE' });
+      await untilProcessed(c);
+      await fetch(`${qdrant.url}/collections/${cfg.collection}`, { method: 'DELETE', headers: qdrant.apiKey ? { 'api-key': qdrant.apiKey } : {} });
       expect(await c.settled()).toBe('failed');
       expect(c.exitCode).toBe(4);
       expect(c.snapshot().lastError).toMatch(new RegExp(`collection "${cfg.collection}" no longer exists`));

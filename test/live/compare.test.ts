@@ -18,6 +18,8 @@ interface Probe {
   body?: string;
   /** Result fields to compare (dotted paths); default: the whole result. */
   pick?: string[];
+  /** Compare the response text itself (minus `time`): where JSON that parses the same still differs (`1.0` vs `1`). */
+  text?: boolean;
 }
 
 const C = `standin_compare_${process.pid}_${Date.now().toString(36)}`;
@@ -46,6 +48,30 @@ const PROBES: Probe[] = [
   { what: 'upsert null in vector', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":2,"vector":[null,2,3,4]}]}' },
   { what: 'upsert 1e999', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":2,"vector":[1e999,2,3,4]}]}' },
   { what: 'upsert 1e39 (f32 overflow)', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":2,"vector":[1e39,2,3,4]}]}' },
+  { what: 'upsert id 1.0 (a float)', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":1.0,"vector":[1,2,3,4]}]}' },
+  { what: 'upsert id 1e2', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":1e2,"vector":[1,2,3,4]}]}' },
+  { what: 'upsert id null', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":null,"vector":[1,2,3,4]}]}' },
+  { what: 'upsert id 2^64', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"points":[{"id":18446744073709551616,"vector":[1,2,3,4]}]}' },
+  { what: 'upsert no points key', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"pointz":[]}' },
+  { what: 'upsert batch lengths differ', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"batch":{"ids":[5,6],"vectors":[[1,2,3,4]]}}' },
+  { what: 'upsert batch null in vector', method: 'PUT', path: `/collections/${C}/points?wait=true`, body: '{"batch":{"ids":[5],"vectors":[[null,2,3,4]]}}' },
+  {
+    what: 'upsert floats and integers in a payload',
+    method: 'PUT',
+    path: `/collections/${C}/points?wait=true`,
+    body: '{"points":[{"id":3,"vector":[0.0001,0,0,0],"payload":{"source":"c","f":1.0,"i":1,"e":1e2,"x":0.5}}]}',
+    pick: ['status'],
+  },
+  { what: 'retrieve the payload as written (1.0 stays a float)', method: 'POST', path: `/collections/${C}/points`, body: '{"ids":[3],"with_payload":true}', text: true },
+  { what: 'retrieve a tiny Cosine vector (kept as sent)', method: 'POST', path: `/collections/${C}/points`, body: '{"ids":[3],"with_vector":true}' },
+  { what: 'count f == 1 (a float is not the integer 1)', method: 'POST', path: `/collections/${C}/points/count`, body: '{"filter":{"must":[{"key":"f","match":{"value":1}}]},"exact":true}' },
+  { what: 'count except source a', method: 'POST', path: `/collections/${C}/points/count`, body: '{"filter":{"must":[{"key":"source","match":{"except":["a"]}}]},"exact":true}' },
+  { what: 'count must_not except source a', method: 'POST', path: `/collections/${C}/points/count`, body: '{"filter":{"must_not":[{"key":"source","match":{"except":["a"]}}]},"exact":true}' },
+  { what: 'scroll limit "ten"', method: 'POST', path: `/collections/${C}/points/scroll`, body: '{"limit":"ten"}' },
+  { what: 'scroll limit -1', method: 'POST', path: `/collections/${C}/points/scroll`, body: '{"limit":-1}' },
+  { what: 'query limit 0', method: 'POST', path: `/collections/${C}/points/query`, body: '{"query":[1,1,1,1],"limit":0}' },
+  { what: 'upsert wait=maybe', method: 'PUT', path: `/collections/${C}/points?wait=maybe`, body: '{"points":[]}' },
+  { what: 'create shard_number 0', method: 'PUT', path: `/collections/${C}_x`, body: '{"vectors":{"size":4,"distance":"Dot"},"shard_number":0}' },
   { what: 'retrieve with vectors', method: 'POST', path: `/collections/${C}/points`, body: '{"ids":[1,18446744073709551615,"550e8400-e29b-41d4-a716-446655440000"],"with_vector":true,"with_payload":true}' },
   { what: 'scroll', method: 'POST', path: `/collections/${C}/points/scroll`, body: '{"limit":2}' },
   { what: 'scroll unknown filter field', method: 'POST', path: `/collections/${C}/points/scroll`, body: '{"filter":{"mustt":[]}}' },
@@ -75,8 +101,10 @@ async function ask(base: string, apiKey: string | undefined, p: Probe): Promise<
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (apiKey) headers['api-key'] = apiKey;
   const res = await fetch(`${base}${p.path}`, { method: p.method, headers, body: p.body });
+  const body = await res.text();
+  if (p.text) return { status: res.status, result: body.replace(/,"time":[0-9.e-]+/, '') };
   // Big ids: compare as text-exact numbers by quoting long integer literals before JSON.parse.
-  const text = (await res.text()).replace(/([:,[]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
+  const text = body.replace(/([:,[]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
   const json = JSON.parse(text) as { result?: unknown; status?: { error?: string } | string };
   if (typeof json.status === 'object' && json.status?.error) return { status: res.status, error: json.status.error };
   return { status: res.status, result: json.result };

@@ -35,7 +35,9 @@ describe('filters', () => {
     expect(await ids({ must: [{ key: 'city', match: { value: 'Berlin' } }] })).toEqual([1, 2]);
     expect(await ids({ must: [{ key: 'city', match: { any: ['Moscow', 'London'] } }] })).toEqual([2, 3, 4]);
     expect(await ids({ must: [{ key: 'count', match: { value: 5 } }] })).toEqual([2]);
-    expect(await ids({ must: [{ key: 'city', match: { except: ['Berlin'] } }] })).toEqual([2, 3, 4, 5]);
+    // except: some value outside the list (['Berlin', 'London'] matches); a point without the field does not.
+    expect(await ids({ must: [{ key: 'city', match: { except: ['Berlin'] } }] })).toEqual([2, 3, 4]);
+    expect(await ids({ must_not: [{ key: 'city', match: { except: ['Berlin'] } }] })).toEqual([1, 5]);
   });
 
   it('full-text match on a text index', async () => {

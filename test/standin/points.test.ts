@@ -1,6 +1,7 @@
 /** Points: writes, reads, ids, vectors and the errors Qdrant gives, through the client and raw HTTP. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { failure, harness, LIVE, vectors, type Harness } from './helpers';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { needsOwnQdrant } from '../support/qdrant';
+import { failure, harness, vectors, type Harness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -34,6 +35,34 @@ describe('upsert and retrieve', () => {
     const [d] = await h.client.retrieve(dot, { ids: [7], with_vector: true });
     expect(d!.vector).toEqual(v);
     expect(d!.payload).toEqual({ text: 'hello', n: 1 });
+  });
+
+  it('normalises a Cosine vector only when its squared length is at least f32::EPSILON (2^-23)', async () => {
+    const name = await collection('eps', 3, 'Cosine');
+    const points = [
+      { id: 1, vector: [2 ** -12, 0, 0] }, // squared length 2^-24: kept as sent
+      { id: 2, vector: [2 ** -11, 0, 0] }, // 2^-22: normalised
+      { id: 3, vector: [0, 0, 0] },
+    ];
+    await h.client.upsert(name, { wait: true, points });
+    const got = await h.client.retrieve(name, { ids: [1, 2, 3], with_vector: true });
+    expect(got.map((p) => (p.vector as number[]).map(Math.fround))).toEqual([[2 ** -12, 0, 0], [1, 0, 0], [0, 0, 0]]);
+  });
+
+  it('stores a value beyond f32 range as infinity (written back as null), and a Cosine vector holding one as NaN and zeros', async () => {
+    const dot = await collection('inf', 2, 'Dot');
+    const cos = await collection('infcos', 2, 'Cosine');
+    for (const name of [dot, cos]) {
+      const r = await h.raw('PUT', `/collections/${name}/points?wait=true`, '{"points":[{"id":1,"vector":[1e39,1]},{"id":2,"vector":[-1e39,1]},{"id":3,"vector":[1,1]}]}');
+      expect(r.status, name).toBe(200);
+    }
+    const read = async (name: string, ids: number[]) => (await h.raw('POST', `/collections/${name}/points`, JSON.stringify({ ids, with_vector: true }))).text;
+    expect(await read(dot, [1, 2])).toMatch(/"id":1,.*"vector":\[null,1\.0\].*"id":2,.*"vector":\[null,1\.0\]/);
+    expect(await read(cos, [1])).toMatch(/"vector":\[null,0\.0\]/);
+    // Scores that are not finite are written as null too; +infinity ranks first, as the best score there is.
+    const q = await h.raw('POST', `/collections/${dot}/points/query`, '{"query":[1,1]}');
+    const points = (JSON.parse(q.text) as { result: { points: { id: number; score: number | null }[] } }).result.points;
+    expect(points.map((p) => [p.id, p.score])).toEqual([[1, null], [3, 2], [2, null]]);
   });
 
   it('returns f32 values in their shortest form, so a double read back rounds to the stored f32', async () => {
@@ -115,7 +144,10 @@ describe('point ids', () => {
 
   it('refuses negative, fractional, oversized and non-UUID string ids with Qdrant\'s message', async () => {
     const name = await collection('badid', 2, 'Dot');
-    for (const [id, shown] of [['-1', '-1'], ['1.5', '1.5'], ['"abc"', 'abc'], ['"42"', '42'], ['18446744073709551616', '18446744073709551616']] as const) {
+    // Qdrant names the value as serde_json read it: an integer beyond u64 becomes a double, written as Rust
+    // writes an f64 (all digits, no exponent); 1.0 and 1e2 are doubles too; JSON null is `Unit`.
+    const cases = [['-1', '-1'], ['1.5', '1.5'], ['"abc"', 'abc'], ['"42"', '42'], ['18446744073709551616', '18446744073709552000'], ['1e30', '1000000000000000000000000000000'], ['1e2', '100'], ['1.0', '1'], ['-9223372036854775809', '-9223372036854776000'], ['null', 'Unit'], ['true', 'true']] as const;
+    for (const [id, shown] of cases) {
       const r = await h.raw('PUT', `/collections/${name}/points?wait=true`, `{"points":[{"id":${id},"vector":[1,2]}]}`);
       expect(r.status, id).toBe(400);
       const error = (r.json() as { status: { error: string } }).status.error;
@@ -140,8 +172,9 @@ describe('bad vectors and bodies', () => {
     const name = await collection('nan', 2, 'Dot');
     const e = await failure(h.client.upsert(name, { wait: true, points: [{ id: 1, vector: [Number.NaN, 1] }] }));
     expect(e.status).toBe(400);
-    expect(e.error).toMatch(/^Format error in JSON body: /);
-    expect(e.error).toContain('points[0].vector[0]');
+    expect(e.error).toMatch(/^Format error in JSON body: data did not match any variant of untagged enum VectorStruct\b/);
+    const batch = await failure(h.client.upsert(name, { wait: true, batch: { ids: [1], vectors: [[Number.NaN, 1]] } }));
+    expect(batch.error).toMatch(/^Format error in JSON body: data did not match any variant of untagged enum BatchVectorStruct\b/);
     const inf = await h.raw('PUT', `/collections/${name}/points?wait=true`, '{"points":[{"id":1,"vector":[1e999,1]}]}');
     expect(inf.status).toBe(400);
     expect(inf.text).toContain('Format error in JSON body: number out of range');
@@ -168,7 +201,9 @@ describe('bad vectors and bodies', () => {
   });
 });
 
-describe.skipIf(LIVE)('request size limit', () => {
+describe('request size limit', () => {
+  beforeEach((ctx) => needsOwnQdrant(ctx, 'a server started with max_request_size_mb=1'));
+
   it('refuses a body over max_request_size_mb with Qdrant\'s text, and accepts one under it', async () => {
     const small = await harness({ maxRequestSizeMb: 1 });
     try {
@@ -178,7 +213,7 @@ describe.skipIf(LIVE)('request size limit', () => {
       expect(body.length).toBeGreaterThan(1024 * 1024);
       const r = await small.raw('PUT', '/collections/limit/points?wait=true', body);
       expect(r.status).toBe(400);
-      expect((r.json() as { status: { error: string } }).status.error).toBe(`Payload error: JSON payload (${Buffer.byteLength(body)} bytes) is larger than allowed (limit: 1048576 bytes).`);
+      expect((r.json() as { status: { error: string } }).status.error).toBe(`JSON payload (${Buffer.byteLength(body)} bytes) is larger than allowed (limit: 1048576 bytes).`);
       const fits = JSON.stringify({ points: points.slice(0, 100) });
       expect((await small.raw('PUT', '/collections/limit/points?wait=true', fits)).status).toBe(200);
     } finally {

@@ -1,6 +1,6 @@
 /**
  * The whole path a user takes: the engine migrates a fixture (ids above 2^53 and negative labels, a pause
- * and a resume mid-run) into the Qdrant stand-in with a real Redis, then `verifyMigration` proves the copy
+ * and a resume mid-run) into Qdrant (the stand-in, or the real server under test:live) with a real Redis, then `verifyMigration` proves the copy
  * and `buildReport` shows exactly what the run recorded, in every format, with no secret anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { createRunController } from '../../electron/engine/migration/index';
 import { verifyMigration } from '../../electron/engine/verify/index';
 import { buildReport, type ReportData } from '../../electron/engine/report/index';
 import { dumpRedis, startServices, stopServices, type Services, type TestQdrant } from './helpers';
+import { slowDown } from '../support/qdrant';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15', 'idmap_flat.faiss');
 const API_KEY = 'qk-engine-run-b41e07c2d9';
@@ -31,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => stopServices(services));
 
 describe('engine run → verify → report', () => {
-  it('proves the run and reports what it recorded', async () => {
+  it('proves the run and reports what it recorded', async (ctx) => {
     const config = MigrationConfigSchema.parse({
       qdrantUrl: qdrant.url,
       qdrantApiKey: API_KEY,
@@ -45,7 +46,7 @@ describe('engine run → verify → report', () => {
       concurrency: 1,
       distance: 'Cosine',
     });
-    if (qdrant.isStandIn) qdrant.faults.latency(25, { match: { operation: 'upsert_points' } });
+    slowDown(ctx, qdrant, 25); // so the pause lands mid-run
     const controller = createRunController({ progressIntervalMs: 20, memoryIntervalMs: 50 });
     let pausedOnce = false;
     const firstProgress = new Promise<void>((resolve) => {
@@ -61,7 +62,7 @@ describe('engine run → verify → report', () => {
     await controller.resume();
     expect(await controller.settled()).toBe('completed');
     await controller.dispose();
-    if (qdrant.isStandIn) qdrant.faults.reset();
+    qdrant.faults.reset();
     expect(pausedOnce).toBe(true);
 
     const result = await verifyMigration(config, { sampleSize: 200, queries: 10 });

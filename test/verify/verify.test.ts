@@ -1,6 +1,6 @@
 /**
- * Verification end to end against real parts: a real redis-server (with a password), the OpenAPI-checked
- * Qdrant stand-in (with an API key), real FAISS fixtures. A faithful copy passes; one damaged point
+ * Verification end to end against real parts: a real redis-server (with a password), Qdrant with an API key
+ * (the OpenAPI-checked stand-in, or the real server under test:live), real FAISS fixtures. A faithful copy passes; one damaged point
  * (vector changed, point deleted, payload edited) fails, and the verdict and the check details name it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { verifyMigration } from '../../electron/engine/verify/index';
 import { pointIdForDocument, pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
 import { corruptVector, deletePoint, dropCollection, dumpRedis, editPayload, qdrantCall, startServices, stopServices, type Services, type TestQdrant } from './helpers';
 import { populate } from './populate';
+import { needsOwnQdrant, needsStandIn } from '../support/qdrant';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'faiss', 'v1_15');
 const STORES = join(__dirname, '..', 'fixtures', 'stores');
@@ -117,8 +118,8 @@ describe('a source that repeats labels', () => {
 });
 
 describe('Qdrant trouble', () => {
-  it('rides out 503s and a 429 with Retry-After; a Qdrant that stays down is one clear line', async (ctx) => {
-    if (!qdrant.isStandIn) ctx.skip();
+  it('rides out 503s, a 502 and a 429 with Retry-After', async (ctx) => {
+    needsStandIn(ctx, 'injected 503, 502 and 429 answers');
     const config = configFor('flaky', 'flat_ip.faiss');
     await populate(access(), config.collection, config.faissIndexPath, 'Dot');
     qdrant.faults.failNext(2, 503, { match: { operation: 'scroll_points' } });
@@ -130,11 +131,23 @@ describe('Qdrant trouble', () => {
       expect(result.verdict).toMatch(/^PASS: 200\/200 points/);
       const refused = qdrant.faults.log.slice(logStart).filter((r) => r.status >= 429).map((r) => `${r.operationId} ${r.status}`);
       expect(refused.sort()).toEqual(['get_points 502', 'query_points 429', 'scroll_points 503', 'scroll_points 503']);
-      await qdrant.faults.down();
+    } finally {
+      qdrant.faults.reset();
+    }
+  });
+
+  it('a Qdrant that stays down is one clear line', async (ctx) => {
+    needsOwnQdrant(ctx, 'a server it can stop');
+    const config = configFor('down', 'flat_ip.faiss');
+    await populate(access(), config.collection, config.faissIndexPath, 'Dot');
+    // The binary is killed for real; the stand-in closes its port.
+    const down = () => (qdrant.real ? qdrant.real.kill() : qdrant.faults.down());
+    const up = () => (qdrant.real ? qdrant.real.start() : qdrant.faults.up());
+    await down();
+    try {
       await expect(verifyMigration(config, { sampleSize: 5, queries: 0 })).rejects.toThrow(new RegExp(`^cannot reach Qdrant at ${qdrant.url.replace(/[.]/g, '\\.')}: .+ \\(is it running\\? check QDRANT_URL\\)$`));
     } finally {
-      await qdrant.faults.up();
-      qdrant.faults.reset();
+      await up();
     }
   });
 });

@@ -21,8 +21,6 @@ export interface RequestContext {
   body: unknown;
   storage: Storage;
   version: string;
-  /** Points already decoded by the upsert fast path (the body then carries only the non-vector skeleton). */
-  fastPoints?: IncomingPoint[];
   /** Per-test refusals of single points (FaultController.rejectPoints). */
   faults?: Pick<FaultController, 'refusalFor'>;
 }
@@ -80,16 +78,17 @@ export function vectorsFromJson(v: unknown, where: string): Map<string, Float32A
   throw badRequest(`${where}: unsupported vector`);
 }
 
+/**
+ * serde reads each JSON number into f32 with `as f32`: a value beyond f32 range becomes ±infinity, and Qdrant
+ * 1.18.3 stores it (it reads back as null).
+ */
 function toF32(values: number[], where: string): Float32Array {
   const f = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const raw = values[i] as unknown;
     // Also refused by the OpenAPI schema; checked here so the stand-in holds without the document.
     if (typeof raw !== 'number' && typeof raw !== 'bigint') throw formatError(`invalid type: ${raw === null ? 'null' : typeof raw}, expected f32 at ${where}[${i}]`);
-    const x = Number(raw);
-    f[i] = x;
-    // serde reads a JSON number into f32 with `as f32`; Qdrant then refuses non-finite vector values.
-    if (!Number.isFinite(f[i]!)) throw validationError(`${where}: vector contains a non-finite value ${x} at index ${i}`);
+    f[i] = Number(raw);
   }
   return f;
 }
@@ -107,21 +106,23 @@ export function pointsFromInsert(body: Schemas['PointInsertOperations']): Incomi
   const batch = b.batch as { ids: unknown[]; vectors: unknown; payloads?: (Payload | null)[] | null };
   const n = batch.ids.length;
   const vecs: Map<string, Float32Array>[] = Array.from({ length: n }, () => new Map());
+  // Qdrant's validator checks the lengths before anything is read (422, field path `batch.batch`).
+  const mismatch = (what: string, got: number) => validationError(`batch.batch: number of ids and ${what} must be equal (${n} != ${got})`);
   if (Array.isArray(batch.vectors)) {
-    if (batch.vectors.length !== n) throw badInput(`number of vectors (${batch.vectors.length}) must be equal to number of ids (${n})`);
+    if (batch.vectors.length !== n) throw mismatch('vectors', batch.vectors.length);
     batch.vectors.forEach((v, i) => vecs[i]!.set('', toF32(v as number[], `batch.vectors[${i}]`)));
   } else {
     for (const [name, list] of Object.entries(batch.vectors as Record<string, unknown[]>)) {
-      if (list.length !== n) throw badInput(`number of vectors (${list.length}) must be equal to number of ids (${n})`);
+      if (list.length !== n) throw mismatch('vectors', list.length);
       list.forEach((v, i) => vecs[i]!.set(name, toF32(v as number[], `batch.vectors.${name}[${i}]`)));
     }
   }
-  if (batch.payloads && batch.payloads.length !== n) throw badInput(`number of payloads (${batch.payloads.length}) must be equal to number of ids (${n})`);
+  if (batch.payloads && batch.payloads.length !== n) throw mismatch('payloads', batch.payloads.length);
   return batch.ids.map((id, i) => ({ id: parsePointId(id), vectors: vecs[i]!, payload: batch.payloads?.[i] ?? null }));
 }
 
-function upsertOp(ctx: RequestContext, c: Collection, body: Schemas['PointInsertOperations'], points?: IncomingPoint[]): () => number {
-  const prepared = c.prepareUpsert(points ?? pointsFromInsert(body));
+function upsertOp(ctx: RequestContext, c: Collection, body: Schemas['PointInsertOperations']): () => number {
+  const prepared = c.prepareUpsert(pointsFromInsert(body));
   const refusal = ctx.faults?.refusalFor(prepared.map((p) => p.id));
   if (refusal) throw badInput(refusal);
   const b = body as Record<string, unknown>;
@@ -220,7 +221,8 @@ export const handlers: Record<string, Handler> = {
     if (b.field_schema === null || b.field_schema === undefined) throw badRequest('Can\'t auto-detect field type, please specify `field_schema` in the request');
     return write(ctx, c, () => {
       c.createIndex(b.field_name, b.field_schema);
-      return ++c.operationId;
+      // Qdrant 1.18.3 spends two operation ids on an index change and answers the second.
+      return (c.operationId += 2);
     });
   },
   delete_field_index: (ctx) => {
@@ -228,12 +230,12 @@ export const handlers: Record<string, Handler> = {
     const field = ctx.params.field_name!;
     return write(ctx, c, () => {
       c.deleteIndex(field);
-      return ++c.operationId;
+      return (c.operationId += 2);
     });
   },
   upsert_points: (ctx) => {
     const c = collection(ctx);
-    return write(ctx, c, upsertOp(ctx, c, ctx.body as Schemas['PointInsertOperations'], ctx.fastPoints));
+    return write(ctx, c, upsertOp(ctx, c, ctx.body as Schemas['PointInsertOperations']));
   },
   delete_points: (ctx) => {
     const c = collection(ctx);

@@ -12,6 +12,7 @@ import { normalize, score, higherIsBetter, type Distance } from './distance';
 import { parsePath, valuesAt } from './payload-path';
 import type { Payload, StoredPoint } from './point';
 import { F32 } from './json-out';
+import { JsonFloat } from './json-in';
 
 export const MAX_VECTOR_DIM = 65536;
 
@@ -71,7 +72,7 @@ function vectorSpecFrom(name: string, raw: Record<string, unknown>): VectorSpec 
 
 /** Deep copy of JSON-ish payload values (bigint kept). */
 function clone<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
+  if (v === null || typeof v !== 'object' || v instanceof JsonFloat) return v;
   if (Array.isArray(v)) return v.map(clone) as T;
   const o: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v)) o[k] = clone(val);
@@ -394,7 +395,8 @@ export class Collection {
       if (seen.has(key)) continue;
       seen.add(key);
       const p = this.points.get(key);
-      if (p) out.push(this.render(p, withPayload, withVector, true));
+      // POST /points leaves the payload out unless asked (Qdrant 1.18.3); GET /points/{id} passes true.
+      if (p) out.push(this.render(p, withPayload, withVector, false));
     }
     return out;
   }
@@ -418,7 +420,7 @@ export class Collection {
       for (const p of this.points.values()) {
         if (!pred({ payload: p.payload, point: p })) continue;
         for (const raw of valuesAt(p.payload, ob.key)) {
-          const v = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : typeof raw === 'string' && idx.dataType === 'datetime' ? Date.parse(raw) : NaN;
+          const v = typeof raw === 'number' || raw instanceof JsonFloat ? Number(raw) : typeof raw === 'bigint' ? Number(raw) : typeof raw === 'string' && idx.dataType === 'datetime' ? Date.parse(raw) : NaN;
           if (Number.isNaN(v)) continue;
           if (start !== undefined && (desc ? v > start : v < start)) continue;
           rows.push({ p, v });
@@ -553,7 +555,10 @@ export class Collection {
       if (threshold !== undefined && threshold !== null && (better ? s < threshold : s > threshold)) continue;
       hits.push({ p, s });
     }
-    hits.sort((a, b) => (better ? b.s - a.s : a.s - b.s) || compareIds(a.p.id, b.p.id));
+    // Qdrant ranks by an ordered float where distances are negated and NaN is the greatest value: a NaN
+    // score (a vector holding infinity) comes first, an infinite distance last.
+    const rank = (s: number) => (Number.isNaN(s) ? Infinity : better ? s : -s);
+    hits.sort((a, b) => rank(b.s) - rank(a.s) || compareIds(a.p.id, b.p.id));
     return hits.slice(offset, offset + limit).map(({ p, s }) => asScored(p, s));
   }
 
@@ -592,9 +597,10 @@ export function fitsIndex(type: Schemas['PayloadSchemaType'], v: unknown): boole
     case 'keyword':
       return typeof v === 'string';
     case 'integer':
-      return typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+      // An i64 index: a u64 beyond i64::MAX is not indexed (and not counted in payload_schema).
+      return (typeof v === 'bigint' && v >= -(1n << 63n) && v < 1n << 63n) || (typeof v === 'number' && Number.isInteger(v));
     case 'float':
-      return typeof v === 'number' || typeof v === 'bigint';
+      return typeof v === 'number' || typeof v === 'bigint' || v instanceof JsonFloat;
     case 'bool':
       return typeof v === 'boolean';
     case 'text':

@@ -3,56 +3,42 @@
  * upsert and scored by dot product; Dot is the dot product; Euclid and Manhattan are distances (smaller is
  * better) reported as the score. Arithmetic is f32, like Qdrant's non-SIMD path.
  */
-import { wasmInstance } from './wasm-module';
-
 export type Distance = 'Cosine' | 'Dot' | 'Euclid' | 'Manhattan';
 
+const F32_EPSILON = 1.1920929e-7;
+
 /**
- * Qdrant's cosine preprocessing: divide by the L2 norm (as f32) unless it is below f32::EPSILON. Qdrant
- * sums in SIMD lanes, whose order no scalar loop reproduces; the kernel (wasm/normalize.ts) sums the
- * squares as doubles in four lanes, so a component can differ from real Qdrant's in the last f32 bit:
- * compare normalised vectors with a 1-ulp tolerance. `inPlace` reuses the array when the caller owns it
- * (the upsert path).
+ * Qdrant's cosine preprocessing: divide by the L2 norm (as f32) unless its square is below f32::EPSILON. Qdrant
+ * sums in SIMD lanes, whose order no scalar loop reproduces; here the squares are summed as doubles in four
+ * lanes, (l0 + l1) + (l2 + l3), so a component can differ from real Qdrant's in the last f32 bit: compare
+ * normalised vectors with a 1-ulp tolerance. A component beyond f32 range (stored as infinity) makes the
+ * norm infinite, as in Qdrant: infinite components become NaN and the others 0. `inPlace` reuses the array
+ * when the caller owns it (the upsert path).
  */
 export function normalize(v: Float32Array, inPlace = false): Float32Array {
-  const k = (kernel ??= new NormalizeKernel());
-  const out = k.run(v);
-  if (!out) return v;
-  if (inPlace) {
-    v.set(out);
-    return v;
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  const n = v.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    l0 += v[i]! * v[i]!;
+    l1 += v[i + 1]! * v[i + 1]!;
+    l2 += v[i + 2]! * v[i + 2]!;
+    l3 += v[i + 3]! * v[i + 3]!;
   }
-  return out.slice();
+  if (i < n) l0 += v[i]! * v[i]!;
+  if (i + 1 < n) l1 += v[i + 1]! * v[i + 1]!;
+  if (i + 2 < n) l2 += v[i + 2]! * v[i + 2]!;
+  // Qdrant compares the squared length with f32::EPSILON, before the square root.
+  const squared = Math.fround(l0 + l1 + (l2 + l3));
+  if (squared < F32_EPSILON) return v;
+  const len = Math.fround(Math.sqrt(squared));
+  const out = inPlace ? v : new Float32Array(n);
+  for (let k = 0; k < n; k++) out[k] = v[k]! / len;
+  return out;
 }
-
-interface NormalizeExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  normalize(p: number, n: number): number;
-}
-
-/** The WebAssembly kernel and its memory: a vector is copied in, normalised there, and read back. */
-class NormalizeKernel {
-  private readonly ex = wasmInstance<NormalizeExports>('normalize');
-  private readonly at = Math.ceil(this.ex.heapBase() / 16) * 16;
-  private floats = new Float32Array(this.ex.memory.buffer);
-
-  /** The normalised vector (a view into the kernel's memory, valid until the next call), or undefined below epsilon. */
-  run(v: Float32Array): Float32Array | undefined {
-    const need = this.at + v.length * 4;
-    const memory = this.ex.memory;
-    if (need > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-      this.floats = new Float32Array(memory.buffer);
-    }
-    const i = this.at >> 2;
-    const view = this.floats.subarray(i, i + v.length);
-    view.set(v);
-    return this.ex.normalize(this.at, v.length) ? view : undefined;
-  }
-}
-
-let kernel: NormalizeKernel | undefined;
 
 export function score(distance: Distance, a: Float32Array, b: Float32Array): number {
   let s = 0;

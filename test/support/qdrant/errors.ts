@@ -8,6 +8,8 @@ export class QdrantHttpError extends Error {
     message: string,
     /** Extra response headers (e.g. Retry-After on 429). */
     readonly headers: Record<string, string> = {},
+    /** Answered as the bare text, without Qdrant's JSON envelope or a content type (the API-key check's 401s). */
+    readonly plainText = false,
   ) {
     super(message);
   }

@@ -101,7 +101,7 @@ export class FaultController {
     this.add({ kind: 'stall' }, times, 1, opts);
   }
 
-  /** wait=false writes stay queued `ms` before being applied (a restart in that window loses them). */
+  /** wait=false writes stay queued `ms` before being applied (`restart({ loseQueued: true })` in that window loses them). */
   asyncApplyDelay(ms: number): void {
     this.hooks.setAsyncApplyDelay(ms);
   }

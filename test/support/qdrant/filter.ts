@@ -6,6 +6,7 @@
  */
 import type { Schemas } from '@qdrant/js-client-rest';
 import { badRequest, formatError } from './errors';
+import { JsonFloat } from './json-in';
 import { idKey, parsePointId } from './ids';
 import { valuesAt, rawValuesAt } from './payload-path';
 import type { Payload, StoredPoint } from './point';
@@ -43,6 +44,7 @@ function equalsValue(stored: unknown, wanted: unknown): boolean {
 
 function toNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
+  if (v instanceof JsonFloat) return v.value;
   if (typeof v === 'bigint') return Number(v);
   return undefined;
 }
@@ -106,11 +108,9 @@ function matchPredicate(key: string, match: Record<string, unknown>, tokenizer: 
   }
   if ('except' in match) {
     const list = match.except as unknown[];
-    // Qdrant: true when the field holds at least one value outside the list, or has no values at all.
-    return ({ payload }) => {
-      const vals = valuesAt(payload, key);
-      return vals.length === 0 || vals.some((v) => !list.some((w) => equalsValue(v, w)));
-    };
+    // Qdrant 1.18.3 (with or without an index): true when the field holds at least one non-null value outside
+    // the list (of any type: a number is outside a list of strings); a missing, null or empty field matches nothing.
+    return ({ payload }) => valuesAt(payload, key).some((v) => v !== null && !list.some((w) => equalsValue(v, w)));
   }
   const tok = tokenizer(key);
   if ('text' in match || 'text_any' in match || 'phrase' in match) {

@@ -4,6 +4,7 @@
  * Ordering follows Qdrant's `ExtendedPointId`: every integer before every UUID, UUIDs by their 128-bit value.
  */
 import { formatError } from './errors';
+import { pointIdValueText } from './serde-text';
 
 export type StoredId = bigint | string;
 
@@ -24,22 +25,24 @@ export function canonicalUuid(s: string): string | undefined {
   return undefined;
 }
 
-function invalid(shown: string): never {
-  throw formatError(`value ${shown} is not a valid point ID, valid values are either an unsigned integer or a UUID`);
+/** Qdrant's 400 for a value that is not a point id, naming it as serde_json read it (see serde-text.ts). */
+export function invalidPointId(v: unknown): never {
+  throw formatError(`value ${pointIdValueText(v)} is not a valid point ID, valid values are either an unsigned integer or a UUID`);
 }
 
 /** A parsed JSON value (number, bigint or string) as a point id, or Qdrant's 400 for anything else. */
 export function parsePointId(v: unknown): StoredId {
   if (typeof v === 'bigint') {
-    if (v < 0n || v > U64_MAX) invalid(v.toString());
+    if (v < 0n || v > U64_MAX) invalidPointId(v);
     return v;
   }
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0) invalid(String(v));
+    if (!Number.isInteger(v) || v < 0) invalidPointId(v);
     return BigInt(v);
   }
-  if (typeof v === 'string') return canonicalUuid(v) ?? invalid(v);
-  return invalid(JSON.stringify(v) ?? String(v));
+  if (typeof v === 'string') return canonicalUuid(v) ?? invalidPointId(v);
+  // Also a JsonFloat (`1.0`, `1e2`): serde_json reads an f64, which is never a point id.
+  return invalidPointId(v);
 }
 
 /** Map key for an id: decimal digits for integers, the hyphenated UUID otherwise (never ambiguous). */

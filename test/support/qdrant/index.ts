@@ -12,7 +12,7 @@
  *   const qdrant = await startQdrant();
  *   const client = new QdrantClient({ url: qdrant.url, apiKey: qdrant.apiKey });
  *   qdrant.faults.failNext(2, 503, { match: { operation: 'upsert_points' } });
- *   await qdrant.restart();      // same port; wait=true writes kept, queued wait=false writes lost
+ *   await qdrant.restart();      // a crash: same port, every acknowledged write kept (as Qdrant's WAL keeps them)
  *   await qdrant.stop();
  */
 import { StandInServer, type ContractViolation, type StandInOptions } from './server';
@@ -33,6 +33,11 @@ export type Faults = Pick<FaultController, 'latency' | 'failNext' | 'failRate' |
 export interface RestartOptions {
   /** Milliseconds the port stays closed between stop and start (default 0). */
   downMs?: number;
+  /**
+   * Stand-in only, a fault: lose the acknowledged wait=false writes still queued (see `faults.asyncApplyDelay`),
+   * as if Qdrant's WAL tail had not reached the disk. Real Qdrant keeps them across a SIGKILL.
+   */
+  loseQueued?: boolean;
 }
 
 export type QdrantKind = 'stand-in' | 'binary' | 'external';
@@ -48,7 +53,7 @@ export interface TestQdrant {
   /** Stand-in only: requests/responses that broke the OpenAPI contract (a test may assert it is empty). */
   violations: ContractViolation[];
   /**
-   * Stand-in: crash + start on the same port (`lostOperations`: queued wait=false writes lost).
+   * Stand-in: crash + start on the same port (`lostOperations`: queued writes lost, 0 unless `loseQueued`).
    * Launched binary: SIGKILL + start on the same ports and storage (`lostOperations` undefined: Qdrant's
    * write-ahead log decides). External server: throws.
    */
@@ -172,6 +177,7 @@ export async function startQdrant(options: StandInOptions = {}): Promise<TestQdr
       faults: realServerFaults(real),
       violations: [],
       restart: async (opts) => {
+        if (opts?.loseQueued) throw new FaultsNeedStandInError('restart({ loseQueued })');
         await real.restart(opts);
         return {};
       },
@@ -207,7 +213,7 @@ export async function startQdrant(options: StandInOptions = {}): Promise<TestQdr
     version: server.version,
     faults,
     violations: server.violations,
-    restart: (opts) => server.restart(opts?.downMs ?? 0),
+    restart: (opts) => server.restart(opts?.downMs ?? 0, opts?.loseQueued ?? false),
     stop: () => server.close(),
     server,
   };

@@ -5,6 +5,8 @@
  * neither, so responses go through this writer: bigint → integer literal, Float32Array → shortest f32 text.
  */
 
+import { JsonFloat } from './json-in';
+
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /** Shortest decimal text that reads back (through a double, then f32) as exactly `f`. */
@@ -94,6 +96,10 @@ function write(v: unknown, out: string[]): void {
     out.push(f32ToJson(Math.fround(v.value)));
     return;
   }
+  if (v instanceof JsonFloat) {
+    out.push(f64FloatText(v.value));
+    return;
+  }
   if (v instanceof Float32Array) {
     let s = '[';
     for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + f32ToJson(v[i]!);
@@ -121,6 +127,12 @@ function write(v: unknown, out: string[]): void {
   out.push('}');
 }
 
+/** A whole-number f64 written so it reads back as a float, as serde_json writes it (`1.0`, `100.0`, `1e+16`). */
+function f64FloatText(x: number): string {
+  if (Object.is(x, -0)) return '-0.0';
+  return Math.abs(x) < 1e16 ? `${x}.0` : x.toExponential();
+}
+
 /** JSON text for a response body (bigint exact, Float32Array as shortest f32). */
 export function writeJson(v: unknown): string {
   const out: string[] = [];
@@ -130,13 +142,16 @@ export function writeJson(v: unknown): string {
 
 /**
  * The same value as plain JSON data for schema validation: bigint → number (the schema only checks
- * type and range, which a double answers for u64), Float32Array → number[].
+ * type and range, which a double answers for u64), Float32Array → number[]. A non-finite f32 (a score or
+ * vector component from a vector holding infinity) becomes 0: Qdrant writes it as null although its own
+ * document says number, and the stand-in answers as Qdrant does.
  */
 export function toPlain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (v === null || typeof v !== 'object') return v;
-  if (v instanceof Float32Array) return Array.from(v);
-  if (v instanceof F32) return v.value;
+  if (v instanceof Float32Array) return Array.from(v, (x) => (Number.isFinite(x) ? x : 0));
+  if (v instanceof F32) return Number.isFinite(v.value) ? v.value : 0;
+  if (v instanceof JsonFloat) return v.value;
   if (Array.isArray(v)) return v.map(toPlain);
   const o: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) if (val !== undefined) o[k] = toPlain(val);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { canonicalUuid } from './ids';
+import { expected, pointIdValueText, unexpected } from './serde-text';
 
 export const OPENAPI_VERSIONS = ['1.19.0', '1.18.3'] as const;
 export type OpenApiVersion = (typeof OPENAPI_VERSIONS)[number];
@@ -101,12 +102,19 @@ const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 const RANGE_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties'];
 
+/**
+ * Fields whose lower bound serde itself enforces (Rust `NonZero…` types), so breaking it is a 400 from the
+ * deserialiser, not the validator's 422: `vectors.size: 0` fails the whole untagged `VectorsConfig`.
+ */
+const SERDE_RANGES = new Set(['components/schemas/VectorParams/properties/size']);
+
 /** The document with range limits removed (what serde alone would accept). */
-function stripRanges(node: Json): Json {
-  if (Array.isArray(node)) return node.map(stripRanges);
+function stripRanges(node: Json, path = ''): Json {
+  if (Array.isArray(node)) return node.map((v, i) => stripRanges(v, `${path}/${i}`));
   if (node === null || typeof node !== 'object') return node;
+  const keep = SERDE_RANGES.has(path.slice(1));
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(node)) if (!RANGE_KEYWORDS.includes(k)) out[k] = k === 'example' ? v : stripRanges(v);
+  for (const [k, v] of Object.entries(node)) if (keep || !RANGE_KEYWORDS.includes(k)) out[k] = k === 'example' ? v : stripRanges(v, `${path}/${k}`);
   return out;
 }
 
@@ -211,16 +219,6 @@ export function loadOpenApi(version: OpenApiVersion): QdrantOpenApi | null {
   return api;
 }
 
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a sequence';
-  if (typeof v === 'object') return 'a map';
-  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
-  if (typeof v === 'boolean') return `boolean \`${v}\``;
-  if (typeof v === 'number') return Number.isInteger(v) ? `integer \`${v}\`` : `floating point \`${v}\``;
-  return String(v);
-}
-
 /** `points[0].id` style path (Qdrant's validator names fields this way). */
 export function fieldPath(instancePath: string): string {
   return instancePath
@@ -255,13 +253,44 @@ function serdeText(e: ErrorObject, v: unknown): string {
       return `unknown field \`${String(p.additionalProperty)}\`${props.length ? `, expected one of ${props.map((x) => `\`${x}\``).join(', ')}` : ''}`;
     }
     case 'type':
-      return `invalid type: ${describeValue(v)}, expected ${String(p.type)}`;
+      return `invalid type: ${unexpected(v)}, expected ${expected(e.parentSchema)}`;
     case 'enum':
       return `unknown variant \`${String(v)}\`, expected one of ${((p.allowedValues as unknown[]) ?? []).map((x) => `\`${String(x)}\``).join(', ')}`;
-    case 'format':
-      return `invalid value: ${describeValue(v)}, expected ${String(p.format)}`;
+    case 'format': {
+      // An integer type given a fraction is a wrong type to serde; a negative or too large one a wrong value.
+      const integral = /^u?int/.test(String(p.format));
+      if (integral && typeof v === 'number' && !Number.isInteger(v)) return `invalid type: ${unexpected(v)}, expected ${expected(e.parentSchema)}`;
+      return `invalid value: ${unexpected(v)}, expected ${expected(e.parentSchema)}`;
+    }
     default:
       return `${e.message ?? 'invalid value'}`;
+  }
+}
+
+/**
+ * Schemas that are a choice in the OpenAPI document but not an untagged enum to serde: Qdrant reads
+ * `PointInsertOperations` by its key (`batch`, else `points`), so the error comes from inside the branch.
+ */
+const NOT_UNTAGGED = new Set(['PointInsertOperations']);
+
+/**
+ * Where Qdrant's validator starts its field paths: the request structs it checks wrap the body
+ * (`ScrollRequest { scroll_request }`, `QueryRequest { internal }`), so `limit` is `scroll_request.limit`.
+ */
+export function validatorPath(operationId: string | undefined, path: string): string {
+  switch (operationId) {
+    case 'scroll_points':
+      return `scroll_request.${path}`;
+    case 'search_points':
+      return `search_request.${path}`;
+    case 'query_points':
+      return `internal.${path}`;
+    case 'facet':
+      return `facet_request.${path}`;
+    case 'query_batch_points':
+      return path.replace(/^searches\[(\d+)\]\./, 'searches[$1].internal.');
+    default:
+      return path;
   }
 }
 
@@ -276,26 +305,27 @@ function isRealEnum(e: ErrorObject): boolean {
  * 400 "Format error in JSON body: ..."), or null when only range limits failed (Qdrant's `validator`, 422
  * "Validation error in JSON body: [field: ...]"). The offending value's JSON path is always named.
  */
-export function describeViolation(api: QdrantOpenApi, full: ErrorObject[], structural: ErrorObject[] | null, data: unknown): Violation {
+export function describeViolation(api: QdrantOpenApi, full: ErrorObject[], structural: ErrorObject[] | null, data: unknown, operationId?: string, raw: unknown = data): Violation {
   if (!structural) {
     const range = [...full].filter((e) => RANGE_KEYWORDS.includes(e.keyword)).sort((a, b) => b.instancePath.length - a.instancePath.length)[0] ?? full[0]!;
     const v = valueAt(data, range.instancePath);
     const p = range.params as { limit?: number };
     const bound = range.keyword.startsWith('min') || range.keyword === 'exclusiveMinimum' ? `must be ${p.limit} or larger` : `must be ${p.limit} or smaller`;
     const what = /Items|Length|Properties/.test(range.keyword) ? `length ${Array.isArray(v) || typeof v === 'string' ? v.length : '?'} invalid, ${bound}` : `value ${String(v)} invalid, ${bound}`;
-    return { status: 422, message: `${fieldPath(range.instancePath) || '(root)'}: ${what}` };
+    return { status: 422, message: `${validatorPath(operationId, fieldPath(range.instancePath)) || '(root)'}: ${what}` };
   }
   const errors = structural;
   // A bad point id gets Qdrant's dedicated message.
   const idErr = errors.find((e) => e.keyword === 'anyOf' && api.componentOf(e.parentSchema) === 'ExtendedPointId');
   if (idErr) {
-    const v = valueAt(data, idErr.instancePath);
-    return { status: 400, message: `value ${typeof v === 'string' ? v : JSON.stringify(v)} is not a valid point ID, valid values are either an unsigned integer or a UUID${at(idErr)}` };
+    return { status: 400, message: `value ${pointIdValueText(valueAt(raw, idErr.instancePath))} is not a valid point ID, valid values are either an unsigned integer or a UUID${at(idErr)}` };
   }
   const deepest = [...errors].filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf').sort((a, b) => b.instancePath.length - a.instancePath.length)[0] ?? errors[0]!;
   const detail = `${serdeText(deepest, valueAt(data, deepest.instancePath))}${at(deepest)}`;
   // serde names the outermost untagged enum that failed; the deepest error says what was wrong inside it.
-  const top = errors.filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && isRealEnum(e)).sort((a, b) => a.instancePath.length - b.instancePath.length)[0];
+  const top = errors
+    .filter((e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && isRealEnum(e) && !NOT_UNTAGGED.has(api.componentOf(e.parentSchema) ?? ''))
+    .sort((a, b) => a.instancePath.length - b.instancePath.length)[0];
   if (top) {
     const name = api.componentOf(top.parentSchema) ?? 'value';
     return { status: 400, message: `data did not match any variant of untagged enum ${name}${at(top)} (${detail})` };

@@ -12,8 +12,6 @@ import { toPlain, writeJson } from './json-out';
 import { describeViolation, fieldPath, loadOpenApi, type OpenApiVersion, type QdrantOpenApi } from './openapi';
 import { matchRoute } from './routes';
 import { Storage } from './storage';
-import { scanUpsertBody } from './upsert-scanner';
-import { compileKernels } from './wasm-module';
 
 export interface StandInOptions {
   /** Port to listen on (0 or absent: a free one). A restart keeps it. */
@@ -26,8 +24,6 @@ export interface StandInOptions {
   apiKey?: string;
   /** Validate against the OpenAPI document (default true when the document is present). */
   validate?: boolean;
-  /** Use the upsert fast path (default true); false parses every body with the general parser. */
-  fastUpsert?: boolean;
 }
 
 /** A request or response that broke the OpenAPI contract, as the stand-in recorded it. */
@@ -79,8 +75,6 @@ export class StandInServer {
 
   async listen(): Promise<void> {
     if (this.server) return;
-    // No request should wait for a WebAssembly kernel to compile (about 2 s each, once per machine).
-    compileKernels();
     const server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
         if (!res.headersSent) this.sendError(res, new QdrantHttpError(500, `Service internal error: ${e instanceof Error ? e.message : String(e)}`), undefined);
@@ -117,10 +111,13 @@ export class StandInServer {
     await new Promise((r) => setTimeout(r, 25));
   }
 
-  /** A crash and restart on the same port: applied writes survive, queued wait=false writes are lost. */
-  async restart(downMs = 0): Promise<{ lostOperations: number }> {
+  /**
+   * A crash and restart on the same port: every acknowledged write survives (Qdrant replays its WAL), unless
+   * `loseQueued` asks for the fault of losing the queued wait=false writes.
+   */
+  async restart(downMs = 0, loseQueued = false): Promise<{ lostOperations: number }> {
     await this.close();
-    const lostOperations = this.storage.crash();
+    const lostOperations = this.storage.crash(loseQueued);
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     await this.listen();
     return { lostOperations };
@@ -204,20 +201,17 @@ export class StandInServer {
     const key = req.headers['api-key'];
     const auth = req.headers.authorization;
     const bearer = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
-    if (key === undefined && bearer === undefined) throw new QdrantHttpError(401, 'Must provide an API key or an Authorization bearer token');
-    if (key !== this.options.apiKey && bearer !== this.options.apiKey) throw new QdrantHttpError(403, 'Invalid API key or JWT');
+    // Qdrant's auth middleware answers before the JSON layer: 401 with the bare text.
+    if (key === undefined && bearer === undefined) throw new QdrantHttpError(401, 'Must provide an API key or an Authorization bearer token', {}, true);
+    if (key !== this.options.apiKey && bearer !== this.options.apiKey) throw new QdrantHttpError(401, 'Invalid API key or JWT', {}, true);
   }
 
-  /**
-   * The body in the pieces it arrived in (none when empty), refused as actix refuses it when it exceeds
-   * max_request_size_mb. Not joined here: the upsert scanner copies the pieces straight to where it reads
-   * them, and a 2 MB join per request costed about 1.5 µs a point.
-   */
+  /** The body in the pieces it arrived in (none when empty), refused as actix refuses it when it exceeds max_request_size_mb. */
   private readBody(req: IncomingMessage): Promise<Buffer[]> {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > this.limitBytes) {
       req.resume();
-      return Promise.reject(new QdrantHttpError(400, `Payload error: JSON payload (${declared} bytes) is larger than allowed (limit: ${this.limitBytes} bytes).`));
+      return Promise.reject(new QdrantHttpError(400, `JSON payload (${declared} bytes) is larger than allowed (limit: ${this.limitBytes} bytes).`));
     }
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -228,7 +222,7 @@ export class StandInServer {
         if (size > this.limitBytes) over = true;
         else if (c.length > 0) chunks.push(c);
       });
-      req.on('end', () => (over ? reject(new QdrantHttpError(400, `Payload error: JSON payload has exceeded limit (${this.limitBytes} bytes).`)) : resolve(chunks)));
+      req.on('end', () => (over ? reject(new QdrantHttpError(400, `JSON payload has exceeded limit (${this.limitBytes} bytes).`)) : resolve(chunks)));
       req.on('error', reject);
     });
   }
@@ -239,15 +233,25 @@ export class StandInServer {
     for (const p of s.query) {
       const raw = query.get(p.name);
       if (raw === null) {
-        if (p.required) throw new QdrantHttpError(400, `Query deserialize error: missing field \`${p.name}\``);
+        if (p.required) throw new QdrantHttpError(400, `Deserialize error in query parameters: missing field \`${p.name}\``);
         continue;
       }
       let v: unknown = raw;
       if (p.type === 'boolean') v = raw === 'true' ? true : raw === 'false' ? false : raw;
       else if (p.type === 'integer' || p.type === 'number') v = raw.trim() !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
       if (!p.validate(v)) {
-        const what = p.type === 'boolean' ? 'provided string was not `true` or `false`' : p.validate.errors?.[0]?.message ?? 'invalid value';
-        throw new QdrantHttpError(400, `Query deserialize error: ${what} (parameter \`${p.name}\`)`);
+        // serde_urlencoded's words, which name the problem but not the parameter.
+        const e = p.validate.errors?.[0];
+        const allowed = (e?.keyword === 'enum' ? (e.params as { allowedValues?: unknown[] }).allowedValues : undefined)?.filter((x) => x !== null);
+        const what =
+          p.type === 'boolean'
+            ? 'provided string was not `true` or `false`'
+            : allowed
+              ? `unknown variant \`${raw}\`, expected one of ${allowed.map((x) => `\`${String(x)}\``).join(', ')}`
+              : p.type === 'integer' && typeof v === 'string'
+                ? 'invalid digit found in string'
+                : (e?.message ?? 'invalid value');
+        throw new QdrantHttpError(400, `Deserialize error in query parameters: ${what}`);
       }
     }
   }
@@ -262,26 +266,21 @@ export class StandInServer {
     }
     const plain = plainForm ?? toPlain(body);
     if (s.body(plain)) return;
+    // Qdrant reads an upsert by its key (`batch`, else `points`), not as the schema's either-or.
+    if (operationId === 'upsert_points' && !(plain !== null && typeof plain === 'object' && ('batch' in plain || 'points' in plain))) {
+      this.violations.push({ direction: 'request', operationId, message: 'Invalid PointInsertOperations format' });
+      throw new QdrantHttpError(400, 'Format error in JSON body: Invalid PointInsertOperations format');
+    }
     const full = s.body.errors ?? [];
     const structure = s.bodyStructure()!;
     const structural = structure(plain) ? null : (structure.errors ?? []);
-    const v = describeViolation(this.openapi!, full, structural, plain);
+    const v = describeViolation(this.openapi!, full, structural, plain, operationId, body);
     this.violations.push({ direction: 'request', operationId, message: v.message });
     throw new QdrantHttpError(v.status, v.status === 422 ? `Validation error in JSON body: [${v.message}]` : `Format error in JSON body: ${v.message}`);
   }
 
-  /** Upserts take the fast scanner; everything else (and any body it declines) the general parser. */
+  /** One parser for every body: lossless-json (exact big integers), then the OpenAPI check. */
   private parseRequest(operationId: string, chunks: Buffer[], ctx: RequestContext): void {
-    if (operationId === 'upsert_points' && this.options.fastUpsert !== false) {
-      const scanned = scanUpsertBody(chunks);
-      // A skeleton that fails the schema goes to the general path too, so the error text is the same.
-      if (scanned.ok && (!this.openapi || this.openapi.schemasFor(operationId)!.body!(scanned.plain))) {
-        ctx.body = scanned.skeleton;
-        ctx.fastPoints = scanned.points;
-        return;
-      }
-      // Declined (unusual shape or an error to report): the general path decides, with its messages.
-    }
     const body = parseBody(Buffer.concat(chunks).toString('utf8'));
     this.validateBody(operationId, body);
     ctx.body = body;
@@ -329,6 +328,10 @@ export class StandInServer {
   }
 
   private sendError(res: ServerResponse, e: QdrantHttpError, operationId: string | undefined, started?: bigint): void {
+    if (e.plainText) {
+      res.writeHead(e.httpStatus, { 'content-length': Buffer.byteLength(e.message), ...e.headers }).end(e.message);
+      return;
+    }
     const body = { status: { error: e.message }, time: this.elapsed(started) };
     try {
       this.checkResponse(operationId, false, body);

@@ -1,9 +1,10 @@
 /**
  * The stand-in's durable state and its write-ahead semantics. A `wait=true` write is applied before the
  * reply (Qdrant: "completed"); a `wait=false` write is acknowledged first and applied from a queue, like
- * an operation that sits in Qdrant's WAL waiting for the update worker. A restart keeps everything applied
- * and drops what is still queued (the stand-in's stand-in for an unflushed WAL tail), so a test can show a
- * client that treats "acknowledged" as "durable" losing data, and one that waits not losing any.
+ * an operation that sits in Qdrant's WAL waiting for the update worker. A crash keeps both, as Qdrant does
+ * (it replays its WAL: acknowledged writes survive a SIGKILL, checked against the real server). Losing the
+ * queue is a fault a test asks for (`restart({ loseQueued: true })`: the WAL tail never reached the disk,
+ * as after a power cut), so a test can show a client that treats "acknowledged" as "durable" losing data.
  */
 import { Collection } from './collection';
 
@@ -45,10 +46,17 @@ export class Storage {
     return this.queue.length;
   }
 
-  /** A crash: queued (acknowledged, unapplied) operations are gone; applied state survives. */
-  crash(): number {
+  /**
+   * A crash. Applied state survives; queued (acknowledged, unapplied) operations are replayed, as Qdrant
+   * replays its WAL, unless `loseQueued` (the fault): then they are gone. Returns how many were lost.
+   */
+  crash(loseQueued = false): number {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (!loseQueued) {
+      this.drain();
+      return 0;
+    }
     const lost = this.queue.length;
     this.queue = [];
     return lost;
