@@ -52,7 +52,7 @@ if (url) {
     console.error(`test:live: ${bin} --version failed (${v.error?.message ?? `exit ${v.status}`}); point QDRANT_BIN at a qdrant executable`);
     process.exit(2);
   }
-  console.log(`test:live: ${v.stdout.trim()} from ${bin}, a fresh server per test on free ports`);
+  console.log(`test:live: ${v.stdout.trim()} from ${bin}, a fresh server for each startQdrant() on free ports`);
   env.QDRANT_BIN = bin;
   env.XNAI_TEST_QDRANT = 'binary';
 }
