@@ -4,10 +4,11 @@
  * the seed's state key, both collections reachable from the picker, payload-key suggestions leading to a
  * filtered page and its exact count, conflicts with an existing collection shown before Start.
  *
- * Real redis-server; Qdrant from `startQdrant()` (the stand-in under `npm test`, the real binary under
- * `npm run test:live`).
+ * Real redis-server and the real Qdrant binary (its outages are real kills, its number parsing real).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startUiEnv, artifact, ROOT, type UiEnv } from './harness';
@@ -16,10 +17,25 @@ import { open, setField, gotoTab, pointIds, startAndWait, stat, toInt } from './
 const LANGCHAIN = join(ROOT, 'test/fixtures/stores/langchain-py');
 const IDS = join(ROOT, 'test/fixtures/faiss/v1_15/idmap2_flat.faiss');
 const LC = 'lc_docs';
+const NUMBERS = 'lc_numbers';
 const BARE = 'ids_euclid';
 
 let env: UiEnv;
 let page: Page;
+let numbersDir = '';
+
+/**
+ * A LangChain JS folder whose documents hold numbers Qdrant's REST JSON parser does not keep exactly: a
+ * float with 17 significant digits and 2^64 (as in test/verify); 5.0 stays a float.
+ */
+function writeNumbersFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'xnai-e2e-numbers-'));
+  cpSync(join(ROOT, 'test/fixtures/stores/langchain-js/faiss.index'), join(dir, 'faiss.index'));
+  const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+  const docs = ids.map((id) => `["${id}",{"pageContent":"document ${id}","metadata":{"x":0.22375380588830573,"big":18446744073709551616,"whole":5.0}}]`);
+  writeFileSync(join(dir, 'docstore.json'), `[[${docs.join(',')}],{${ids.map((id, i) => `"${i}":"${id}"`).join(',')}}]`);
+  return dir;
+}
 
 async function qdrantCount(collection: string, filter?: unknown): Promise<number> {
   const r = await fetch(`${env.qdrant.url}/collections/${collection}/points/count`, {
@@ -39,7 +55,7 @@ async function chooseSource(path: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  env = await startUiEnv(null);
+  env = await startUiEnv(null, {}, { qdrant: 'binary' });
   page = await env.browser.newPage({ width: 1280, height: 800 });
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   await open(page, env.host.url);
@@ -47,6 +63,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await env?.dispose();
+  if (numbersDir) rmSync(numbersDir, { recursive: true, force: true });
 }, 30_000);
 
 describe('admin app in Chromium', () => {
@@ -155,4 +172,48 @@ describe('admin app in Chromium', () => {
     expect(await page.getByTestId('start').isDisabled()).toBe(false);
     expect(toInt(await stat(page, 'source-count'))).toBe(7);
   });
+
+  it("explains a verification: Qdrant's own number parsing apart, then a real mismatch with both types", async () => {
+    numbersDir = writeNumbersFolder();
+    await chooseSource(numbersDir);
+    await setField(page, 'collection', NUMBERS);
+    await setField(page, 'distance', 'Cosine');
+    await setField(page, 'batchSize', '50');
+    await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
+    const runId = await startAndWait(page, 'start', ['completed'], 60_000);
+
+    const card = page.locator('section', { has: page.getByRole('heading', { name: 'Report and verification' }) });
+    await card.getByTestId('verify').click();
+    // The result has the page's width to itself, under the log and the report card.
+    const verification = page.getByTestId('verification');
+    await verification.waitFor({ timeout: 60_000 });
+    // Every sampled float was moved in its last digit by Qdrant's parser, as for any REST client: listed
+    // apart, explained, and the verdict still passes.
+    expect(await verification.getAttribute('data-run-id')).toBe(runId);
+    expect(await verification.locator('p').first().textContent()).toMatch(/^PASS/);
+    expect(await verification.getByTestId('parsing-note').textContent()).toContain('Not a migration error');
+    const parsed = verification.getByTestId('parsing-mismatches');
+    const xRow = parsed.locator('tbody tr', { hasText: 'metadata.x' }).first();
+    expect(await xRow.textContent()).toMatch(/0\.22375380588830573\s*float.*0\.2237538058883057\s*float/);
+    expect(await verification.getByTestId('mismatches').count()).toBe(0);
+
+    // Someone edits a point in Qdrant: the next verification fails and shows both sides with their types.
+    const scroll = (await (await fetch(`${env.qdrant.url}/collections/${NUMBERS}/points/scroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ limit: 1 }) })).json()) as { result: { points: { id: string }[] } };
+    const edited = scroll.result.points[0]!.id;
+    const set = await fetch(`${env.qdrant.url}/collections/${NUMBERS}/points/payload?wait=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ points: [edited], payload: { metadata: { x: '0.22375380588830573', big: 1, whole: 5.0 } } }),
+    });
+    expect(set.ok).toBe(true);
+    await card.getByTestId('verify').click();
+    await expect.poll(() => verification.locator('p').first().textContent(), { timeout: 60_000 }).toMatch(/^FAIL/);
+    const real = verification.getByTestId('mismatches');
+    const row = real.locator('tbody tr', { hasText: 'metadata.x' }).first();
+    expect(await row.textContent()).toContain(edited);
+    expect(await row.locator('td').nth(2).textContent()).toMatch(/0\.22375380588830573\s*float/);
+    expect(await row.locator('td').nth(3).textContent()).toMatch(/"0\.22375380588830573"\s*str/);
+    await verification.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: artifact('admin-verification.png'), fullPage: true });
+  }, 180_000);
 });

@@ -125,12 +125,33 @@ export interface UiEnv {
   dispose(): Promise<void>;
 }
 
+/**
+ * The Qdrant binary for this environment even under `npm test` (where `startQdrant()` gives the stand-in),
+ * through the support module's own 'binary' path, so kill/start and Qdrant's own number parsing are real.
+ * A QDRANT_URL in the environment still wins (the server at that address is used).
+ */
+async function startBinaryQdrant(): Promise<TestQdrant> {
+  const before = process.env.XNAI_TEST_QDRANT;
+  process.env.XNAI_TEST_QDRANT = 'binary';
+  try {
+    return await startQdrant();
+  } finally {
+    if (before === undefined) delete process.env.XNAI_TEST_QDRANT;
+    else process.env.XNAI_TEST_QDRANT = before;
+  }
+}
+
+export interface UiEnvOptions {
+  /** 'binary': the real Qdrant server (see startBinaryQdrant); default: whatever startQdrant() gives. */
+  qdrant?: 'binary';
+}
+
 /** `faissPath` null: the host has no FAISS_INDEX_PATH, so the form starts empty, as for a new user. */
-export async function startUiEnv(faissPath: string | null, extraEnv: Record<string, string> = {}): Promise<UiEnv> {
+export async function startUiEnv(faissPath: string | null, extraEnv: Record<string, string> = {}, options: UiEnvOptions = {}): Promise<UiEnv> {
   ensureRendererBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   const redis = await startRedis();
-  const qdrant = await startQdrant();
+  const qdrant = options.qdrant === 'binary' ? await startBinaryQdrant() : await startQdrant();
   const logDir = mkdtempSync(join(tmpdir(), 'xnai-e2e-logs-'));
   let host: Host | null = null;
   try {

@@ -1,7 +1,7 @@
 /**
  * One run's report and verification: export the report the engine builds for that run (HTML, Markdown or
  * JSON; PDF on the desktop) and verify the run against its source. Used by the Run page for the current run
- * and by the Runs page for any recorded run; a verification shows under the run it belongs to only.
+ * and by the Runs page for any recorded run. The result shows in RunVerification, under its own run only.
  */
 import { useState } from 'react';
 import { REPORT_FORMATS, type ReportFormat } from '../../../shared/contract/verify';
@@ -24,16 +24,12 @@ export function RunReport(props: {
   runId: string | null;
   /** The settings a verification of this run uses; null when they are not valid (the button says so). */
   verifyConfig: MigrationConfig | null;
-  /** A verification recorded with the run (Runs page), shown until a newer one is made here. */
-  stored?: VerificationResult | null;
 }) {
   const { target, runId, verifyConfig } = props;
   const [format, setFormat] = useState<ReportFormat>('html');
   const [busy, setBusy] = useState<'export' | 'pdf' | 'verify' | null>(null);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [elsewhere, setElsewhere] = useState<string | null>(null);
-  const fresh = useVerifications((s) => (runId ? (s.byRun[runId] ?? null) : null));
-  const verification = newer(fresh, props.stored ?? null);
   const printToPdf = bridge().host.printToPdf;
 
   const exportReport = async (asPdf: boolean) => {
@@ -105,7 +101,16 @@ export function RunReport(props: {
           {elsewhere}
         </p>
       ) : null}
-      {verification ? <VerificationView result={verification} /> : null}
     </div>
   );
+}
+
+/**
+ * The run's verification, full width (its mismatch tables need the room): the newest of the one recorded
+ * with the run and one made in this window, for this run only.
+ */
+export function RunVerification({ runId, stored }: { runId: string | null; stored?: VerificationResult | null }) {
+  const fresh = useVerifications((s) => (runId ? (s.byRun[runId] ?? null) : null));
+  const verification = newer(fresh, stored ?? null);
+  return verification ? <VerificationView result={verification} /> : null;
 }

@@ -11,6 +11,8 @@ import { Timeline } from '../components/Timeline';
 import { fmtDuration, fmtInt, fmtMb, fmtPercent, fmtRate, fmtClock } from '../lib/format';
 import { RunCharts } from './Charts';
 import { ReportCard } from './ReportCard';
+import { RunVerification } from './RunReport';
+import { useVerifications } from '../store/verifications';
 
 function Controls() {
   const status = useRun((s) => s.status);
@@ -237,6 +239,18 @@ function SharedRunWorkers() {
   return <WorkersTable workers={progress.workers} now={progress.at} />;
 }
 
+/** The current run's verification, full width; nothing from another run ever shows here. */
+function VerificationCard() {
+  const runId = useRun((s) => s.runId);
+  const has = useVerifications((s) => (runId ? s.byRun[runId] !== undefined : false));
+  if (!has) return null;
+  return (
+    <Card title="Verification" className="verification-card">
+      <RunVerification runId={runId} />
+    </Card>
+  );
+}
+
 export function RunView() {
   const status = useRun((s) => s.status);
   const hasProgress = useRun((s) => s.progress !== null);
@@ -268,6 +282,7 @@ export function RunView() {
         <LogCard />
         <ReportCard />
       </div>
+      <VerificationCard />
     </div>
   );
 }

@@ -18,7 +18,7 @@ import { fmtClock, fmtDuration, fmtInt, fmtMb } from '../lib/format';
 import { Card, EmptyState, ErrorNote, Spinner, Stat } from '../components/common';
 import { NeedTarget } from './RedisView';
 import { ChartsFor } from './Charts';
-import { RunReport } from './RunReport';
+import { RunReport, RunVerification } from './RunReport';
 import { Timeline } from '../components/Timeline';
 
 const STATUS_TEXT: Record<RunSummary['status'], string> = {
@@ -205,7 +205,8 @@ function RunRecord({ target }: { target: Target }) {
               </section>
             </div>
             <h3>Report and verification</h3>
-            <RunReport target={target} runId={s.runId} verifyConfig={verifyConfig} stored={record.verification} />
+            <RunReport target={target} runId={s.runId} verifyConfig={verifyConfig} />
+            <RunVerification runId={s.runId} stored={record.verification} />
           </>
         ) : null}
       </div>
