@@ -15,6 +15,7 @@ import { registerReport } from './commands/report';
 import { registerUi } from './commands/ui';
 import { registerServices } from './commands/services';
 import { registerState } from './commands/state';
+import { registerRuns } from './commands/runs';
 
 export function buildProgram(): Command {
   const program = new Command('xnai-migrate')
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run "xnai-migrate --help" for usage)')
     .exitOverride();
-  for (const register of [registerInspect, registerExport, registerRun, registerStatus, registerReset, registerVerify, registerReport, registerUi, registerServices, registerState]) {
+  for (const register of [registerInspect, registerExport, registerRun, registerStatus, registerReset, registerRuns, registerVerify, registerReport, registerUi, registerServices, registerState]) {
     register(program);
   }
   return program;

@@ -5,14 +5,14 @@
  * request means "use the engine host's" (its environment).
  */
 import type { EngineEvent, EngineHandlers, EngineSnapshot, PointView } from '../../shared/contract';
-import { UserError } from '../../shared/errors';
 import { openSource } from './source';
 import { fingerprintFile } from './source/fingerprint';
 import { openFaissIndex } from './faiss';
 import { buildReport } from './report';
 import { verifyMigration, type VerifyProgress } from './verify';
 import { createRunController, type RunController } from './migration';
-import { getStateView, resetState, testConnections } from './state';
+import { getStateView, resetState, testConnections, withStateStore } from './state';
+import { configForStoredRun, deleteStoredRun, listRunSummaries, requireRun, runDetail } from './state/history';
 import { countPoints, findPoint, findSimilar, getCollectionInfo, getPoint, listCollections, payloadKeys, scrollPoints, sourceVectorFor } from './browse';
 import { checkTarget } from './migration/target-check';
 import { describeLocalServices, describeStarted, startLocalService, stopLocalService, stopServicesStartedHere } from './services';
@@ -51,10 +51,7 @@ const IDLE_SNAPSHOT: EngineSnapshot = {
   status: 'idle', runId: null, progress: null, lastMemory: null, config: null, source: null, timeline: [], lastError: null, warnings: [], outages: [],
 };
 
-/** Run history lands in the next engine commit (issue 13, step 3); until then these say so in one line. */
-const historyNotYet = (name: string) => async (): Promise<never> => {
-  throw new UserError('usage', `${name}: run history is not in this build yet (it follows in the next engine commit)`);
-};
+
 
 export function createEngineService(options: EngineServiceOptions = {}): EngineService {
   const env = options.env ?? process.env;
@@ -145,16 +142,29 @@ export function createEngineService(options: EngineServiceOptions = {}): EngineS
         lastPhase = p.phase;
         events.emit({ type: 'log', level: 'info', msg: `verify: ${p.message}`, at: Date.now() });
       };
-      return verifyMigration(config, options, onProgress);
+      return verifyMigration(config, options, onProgress, request.runId);
     },
     async buildReport(request) {
       const r = fill(request);
-      return buildReport(r, r.format);
+      return buildReport(r, r.format, r.runId);
     },
-    listRuns: historyNotYet('listRuns'),
-    getRun: historyNotYet('getRun'),
-    deleteRun: historyNotYet('deleteRun'),
-    resumeStoredRun: historyNotYet('resumeStoredRun'),
+    async listRuns(request) {
+      const r = fill(request);
+      return withStateStore(r, (store) => listRunSummaries(store, r.limit));
+    },
+    async getRun(request) {
+      const r = fill(request);
+      return withStateStore(r, (store) => runDetail(store, r.runId));
+    },
+    async deleteRun(request) {
+      const r = fill(request);
+      return withStateStore(r, (store) => deleteStoredRun(store, r.runId));
+    },
+    async resumeStoredRun(request) {
+      const { runId, ...connection } = fill(request);
+      const run = await withStateStore(connection, (store) => requireRun(store, runId));
+      return controller().resumeStored(configForStoredRun(run, connection), runId);
+    },
     async listCollections(request) {
       return { collections: await listCollections(fill(request)) };
     },

@@ -148,5 +148,18 @@ export function redactConfig<T extends Partial<MigrationConfig>>(config: T): T {
   for (const f of SECRET_FIELDS) {
     if (out[f] !== undefined && out[f] !== '') out[f] = '(set)';
   }
+  // a password in the URL (http://user:pass@host) is a secret too
+  if (typeof out.qdrantUrl === 'string' && out.qdrantUrl.includes('@')) {
+    try {
+      const u = new URL(out.qdrantUrl);
+      if (u.username || u.password) {
+        u.username = '';
+        u.password = '';
+        out.qdrantUrl = u.toString().replace(/\/$/, '');
+      }
+    } catch {
+      // not a URL: the schema refuses it elsewhere
+    }
+  }
   return out as T;
 }

@@ -108,20 +108,28 @@ export type StateView = z.infer<typeof StateViewSchema>;
 
 /**
  * Redis keys of one migration, all under the seed's key so `redis-cli --scan --pattern 'xnai:migration:*'`
- * shows everything: the seed's JSON state at the base key itself, the rest beside it.
+ * shows everything: the seed's JSON state at the base key itself, the run history beside it.
  */
 export function stateKeys(base: string) {
   return {
-    /** The seed's JSON state (MigrationStateSchema), rewritten atomically after each acknowledged batch. */
+    /** The current (or last) run's JSON state in the seed's shape, rewritten atomically with its run's record. */
     state: base,
     /** Run lock: value = holder id, PX expiry renewed while the run is alive. */
     lock: `${base}:lock`,
-    /** Hash: exact FAISS label (decimal) → FailedPoint JSON. */
-    failed: `${base}:failed`,
-    /** List of ProgressSample JSON (oldest first), capped, for the report's charts. */
-    samples: `${base}:samples`,
-    /** The last VerificationResult JSON. */
-    verification: `${base}:verification`,
+    /** Sorted set of run ids, scored by their start (ms since the epoch): the run history. */
+    runs: `${base}:runs`,
+    /** One run's JSON state (MigrationStateSchema), kept until the user deletes the run. */
+    run: (runId: string) => `${base}:run:${runId}`,
+    /** Hash: exact FAISS label (decimal) → FailedPoint JSON, of one run. */
+    runFailed: (runId: string) => `${base}:run:${runId}:failed`,
+    /** List of ProgressSample JSON (oldest first), capped, of one run. */
+    runSamples: (runId: string) => `${base}:run:${runId}:samples`,
+    /** The last VerificationResult JSON of one run. */
+    runVerification: (runId: string) => `${base}:run:${runId}:verification`,
+    /** The last VerificationResult JSON of a collection no run of ours wrote. */
+    collectionVerification: (collection: string) => `${base}:verification:${collection}`,
+    /** Before run history (read once and moved into it, see RedisStateStore.upgrade): the one run's data. */
+    legacy: { failed: `${base}:failed`, samples: `${base}:samples`, verification: `${base}:verification` },
   } as const;
 }
 

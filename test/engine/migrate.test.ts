@@ -337,8 +337,10 @@ describe('control and failures mid-run', () => {
     }
   });
 
-  it('never resumes into a different index, and RESUME_MODE=false starts over', async (ctx) => {
-    const cfg = config({ batchSize: 1000 });
+  it('never resumes into a changed index; another file is a new run; RESUME_MODE=false starts a new run', async (ctx) => {
+    const own = join(work, 'resume-me.faiss');
+    writeFlatIndex(own, 6000, 16);
+    const cfg = config({ batchSize: 1000, faissIndexPath: own });
     const c = createRunController();
     slowDown(ctx, qdrant, 40);
     await c.start(cfg);
@@ -346,13 +348,26 @@ describe('control and failures mid-run', () => {
     await c.pause();
     await c.dispose();
     qdrant.faults.reset();
+    const paused = await readState(cfg.stateKey);
+    // the same file rewritten since: resuming would skip or repeat points, so it is refused
+    writeFlatIndex(own, 500, 16);
+    await expect(createRunController().start(cfg)).rejects.toThrow(new RegExp(`run ${paused.run_id} under .* migrated a different version of this index .*RESUME_MODE=false to start a new run`));
+    // another file is another migration: a new run, the paused one kept
     const other = join(work, 'other.faiss');
     writeFlatIndex(other, 500, 16);
-    await expect(createRunController().start({ ...cfg, faissIndexPath: other })).rejects.toThrow(/belongs to a different index .*xnai-migrate reset.* RESUME_MODE=false/);
+    const next = createRunController();
+    const logs: string[] = [];
+    next.on((e) => e.type === 'log' && logs.push(e.msg));
+    await next.start({ ...cfg, faissIndexPath: other, collection: `${cfg.collection}b` });
+    expect(await next.settled()).toBe('completed');
+    expect(logs).toContain(`starting a new run; run ${paused.run_id} (paused at ${paused.processed_vectors} of 6000 points of ${own} into "${cfg.collection}") stays in the run history and can be resumed from there`);
+    expect(await readState(cfg.stateKey)).toMatchObject({ processed_vectors: 500, total_vectors: 500 });
     const fresh = createRunController();
     await fresh.start({ ...cfg, faissIndexPath: other, resumeMode: false, collection: `${cfg.collection}b` });
     expect(await fresh.settled()).toBe('completed');
-    expect(await readState(cfg.stateKey)).toMatchObject({ processed_vectors: 500, total_vectors: 500 });
+    const last = await readState(cfg.stateKey);
+    expect(last).toMatchObject({ processed_vectors: 500, total_vectors: 500 });
+    expect(last.run_id).not.toBe(paused.run_id);
   });
 
   it('memory: at 90 % of the limit warns in the seed\'s words and throttles; at the limit takes no new batches until memory falls', async (ctx) => {

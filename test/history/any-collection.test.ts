@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MigrationConfigSchema, type MigrationConfig } from '../../shared/contract';
+import type { MigrationConfig } from '../../shared/contract';
 import { createEngineService, type EngineService } from '../../electron/engine/handlers';
 import { startRedis, type TestRedis } from '../support/redis';
 import { startQdrant, type TestQdrant } from '../support/qdrant/index';
 import { writeFlatIndex } from '../engine/support/flat-index';
+import { runConfig } from './support';
 
 const FIXTURES = join(process.cwd(), 'test/fixtures');
 const LANGCHAIN = join(FIXTURES, 'stores/langchain-py');
@@ -29,18 +30,7 @@ const suffix = `${process.pid}_${Date.now()}`;
 const FLAT_COLLECTION = `flat_${suffix}`;
 const DOCS_COLLECTION = `docs_${suffix}`;
 
-function config(over: Partial<MigrationConfig>): MigrationConfig {
-  return MigrationConfigSchema.parse({
-    qdrantUrl: qdrant.url,
-    qdrantApiKey: qdrant.apiKey,
-    redisHost: redis.host,
-    redisPort: redis.port,
-    stateKey: KEY,
-    logDir: join(work, 'logs'),
-    distance: 'Euclid',
-    ...over,
-  });
-}
+const config = (over: Partial<MigrationConfig>): MigrationConfig => runConfig({ qdrant, redis, work, stateKey: KEY }, over);
 
 const target = (collection: string) => ({ qdrantUrl: qdrant.url, qdrantApiKey: qdrant.apiKey, redisHost: redis.host, redisPort: redis.port, redisDb: 0, stateKey: KEY, collection });
 

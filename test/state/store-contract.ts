@@ -182,20 +182,96 @@ export function describeStateStore(name: string, open: OpenStore): void {
       await expect(t.store.readCurrent()).rejects.toThrow(new RegExp(`${t.store.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} holds a state this version cannot resume .*xnai-migrate reset`));
       await t.corrupt('not json');
       await expect(t.store.readCurrent()).rejects.toThrow(/does not hold JSON; "xnai-migrate reset" clears it/);
+      // and reset does clear it, as the message says
+      expect(await t.store.reset()).toBe(true);
+      expect(await t.store.readCurrent()).toBeNull();
     });
 
-    it('reset deletes the current document and its run\'s data, never the lock', async () => {
+    it('reset deletes the current document and its run, never another run or the lock', async () => {
       const { store } = await fresh();
       expect(await store.reset()).toBe(false);
       const holder = makeHolder('r');
       await store.acquireLock(holder, 10_000);
+      await store.checkpoint(holder, stateFor('old', { status: 'completed', started_at: '2024-01-01T00:00:00.000Z' }), [failed('5')]);
       await store.checkpoint(holder, stateFor('r'), [failed('1')]);
       await store.pushSamples('r', [sample(1)]);
       expect(await store.reset()).toBe(true);
       expect(await store.readCurrent()).toBeNull();
+      expect(await store.readRun('r')).toBeNull();
       expect(await store.failedCount('r')).toBe(0);
       expect(await store.readSamples('r')).toEqual([]);
+      expect((await store.listRuns()).runs.map((x) => x.run_id)).toEqual(['old']);
+      expect(await store.failedCount('old')).toBe(1);
       expect((await store.lockInfo())?.holder).toBe(holder);
+    });
+
+    it('keeps every run: a second run replaces the current document and never touches the first', async () => {
+      const { store } = await fresh();
+      expect(await store.listRuns()).toEqual({ runs: [], unreadable: [] });
+      const holder = makeHolder('h');
+      await store.acquireLock(holder, 10_000);
+      const first = stateFor('first', { started_at: '2024-05-01T10:00:00.000Z', status: 'completed', completed_at: '2024-05-01T10:05:00.000Z', processed_vectors: 1000 });
+      await store.checkpoint(holder, first, [failed('3')]);
+      await store.pushSamples('first', [sample(1), sample(2)]);
+      await store.saveVerification({ at: '2024-05-01T10:06:00.000Z', collection: 'c', runId: 'first', passed: true, verdict: 'PASS', checks: [], durationMs: 1 });
+      const second = stateFor('second', { started_at: '2024-05-02T10:00:00.000Z', collection: 'other' });
+      await store.checkpoint(holder, second);
+      expect((await store.readCurrent())?.run_id).toBe('second');
+      const { runs } = await store.listRuns();
+      expect(runs.map((r) => r.run_id)).toEqual(['second', 'first']);
+      expect(await store.readRun('first')).toEqual(first);
+      expect(await store.failedCount('first')).toBe(1);
+      expect(await store.failedCount('second')).toBe(0);
+      expect((await store.readSamples('first')).length).toBe(2);
+      expect((await store.readVerification({ runId: 'first' }))?.verdict).toBe('PASS');
+      expect(await store.readVerification({ runId: 'second' })).toBeNull();
+      // the first run resumed later keeps its id and place
+      await store.checkpoint(holder, { ...first, status: 'in_progress' });
+      expect((await store.listRuns()).runs.map((r) => r.run_id)).toEqual(['second', 'first']);
+      expect((await store.readCurrent())?.run_id).toBe('first');
+      expect(await store.listRuns(1)).toMatchObject({ runs: [{ run_id: 'second' }] });
+    });
+
+    it('a refused start is kept in the history without touching the current document', async () => {
+      const { store } = await fresh();
+      const holder = makeHolder('h');
+      await store.acquireLock(holder, 10_000);
+      const done = stateFor('done', { status: 'completed', started_at: '2024-05-01T10:00:00.000Z' });
+      await store.checkpoint(holder, done);
+      const refused = stateFor('refused', { status: 'failed', never_started: true, error: 'collection "c" holds 8-dimensional vectors but the index has 16' });
+      await store.recordRun(refused);
+      expect(await store.readCurrent()).toEqual(done);
+      expect(await store.readRun('refused')).toEqual(refused);
+      expect((await store.listRuns()).runs.map((r) => r.run_id)).toEqual(['refused', 'done']);
+    });
+
+    it('deletes one run with its data; the current document only when it is that run\'s', async () => {
+      const { store } = await fresh();
+      const holder = makeHolder('h');
+      await store.acquireLock(holder, 10_000);
+      await store.checkpoint(holder, stateFor('a', { started_at: '2024-05-01T10:00:00.000Z' }), [failed('1')]);
+      await store.pushSamples('a', [sample(1)]);
+      await store.saveVerification({ at: '2024-05-01T10:06:00.000Z', collection: 'c', runId: 'a', passed: false, verdict: 'FAIL', checks: [], durationMs: 1 });
+      await store.checkpoint(holder, stateFor('b', { started_at: '2024-05-02T10:00:00.000Z' }));
+      expect(await store.deleteRun('a')).toBe(true);
+      expect(await store.readRun('a')).toBeNull();
+      expect(await store.failedCount('a')).toBe(0);
+      expect(await store.readSamples('a')).toEqual([]);
+      expect(await store.readVerification({ runId: 'a' })).toBeNull();
+      expect((await store.readCurrent())?.run_id).toBe('b');
+      expect(await store.deleteRun('a')).toBe(false);
+      expect(await store.deleteRun('b')).toBe(true);
+      expect(await store.readCurrent()).toBeNull();
+      expect(await store.listRuns()).toEqual({ runs: [], unreadable: [] });
+    });
+
+    it('keeps a verification of a collection no run wrote apart from every run', async () => {
+      const { store } = await fresh();
+      const v: VerificationResult = { at: new Date().toISOString(), collection: 'theirs', runId: null, passed: true, verdict: 'PASS', checks: [], durationMs: 3 };
+      await store.saveVerification(v);
+      expect(await store.readVerification({ collection: 'theirs' })).toEqual(v);
+      expect(await store.readVerification({ collection: 'c' })).toBeNull();
+      expect(await store.readVerification({ runId: 'theirs' })).toBeNull();
     });
 
     it('names where it lives without secrets', async () => {

@@ -90,6 +90,8 @@ describe('engine run → verify → report', () => {
       expect(text).not.toContain(API_KEY);
       expect(text).not.toContain(REDIS_PASSWORD);
     }
-    expect(await client.exists(stateKeys(config.stateKey).verification)).toBe(1);
+    // kept with the run it verifies
+    expect(result.runId).toBe(state.run_id);
+    expect(await client.exists(stateKeys(config.stateKey).runVerification(state.run_id))).toBe(1);
   });
 });

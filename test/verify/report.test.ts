@@ -96,8 +96,9 @@ beforeAll(async () => {
   state.source = await fingerprintFile(FIXTURE);
   const keys = stateKeys(BASE);
   await client.set(keys.state, stringifyJson(state));
-  await client.rpush(keys.samples, ...samples.map((s) => stringifyJson(s)));
-  for (const f of failed) await client.hset(keys.failed, f.faissId, stringifyJson(f));
+  // written as the version before run history did: moved into the run's record on first contact
+  await client.rpush(keys.legacy.samples, ...samples.map((s) => stringifyJson(s)));
+  for (const f of failed) await client.hset(keys.legacy.failed, f.faissId, stringifyJson(f));
   await verifyMigration(knownRun().config, { sampleSize: 200, queries: 10 });
 });
 
@@ -204,7 +205,7 @@ describe('report of a known run', () => {
     const { state } = knownRun();
     state.config = { ...state.config, qdrantApiKey: API_KEY, redisPassword: REDIS_PASSWORD, qdrantUrl: `http://admin:${REDIS_PASSWORD}@127.0.0.1:1` };
     await client.set(stateKeys(leakyBase).state, stringifyJson(state));
-    await client.hset(stateKeys(leakyBase).failed, '1', stringifyJson({ faissId: '1', pointId: '1', batch: 0, reason: `auth ${API_KEY} rejected` }));
+    await client.hset(stateKeys(leakyBase).legacy.failed, '1', stringifyJson({ faissId: '1', pointId: '1', batch: 0, reason: `auth ${API_KEY} rejected` }));
     try {
       for (const format of ['html', 'json', 'md'] as const) {
         const r = await buildReport({ ...target(), stateKey: leakyBase }, format);
@@ -213,7 +214,7 @@ describe('report of a known run', () => {
         expect(r.content).toContain('(set)');
       }
     } finally {
-      await client.del(stateKeys(leakyBase).state, stateKeys(leakyBase).failed);
+      await client.del(stateKeys(leakyBase).state, stateKeys(leakyBase).legacy.failed);
     }
   });
 

@@ -65,7 +65,9 @@ describe('a faithful copy', () => {
     expect(result.passed).toBe(true);
     expect(result.checks.map((c) => c.name)).toEqual(['collection', 'count', 'vectors', 'payloads', 'search', 'recall', 'ids']);
     expect([...phases]).toEqual(expect.arrayContaining(['prepare', 'count', 'source', 'sample', 'search', 'ids', 'store']));
-    const stored = VerificationResultSchema.parse(parseJson(String(await client.get(stateKeys(config.stateKey).verification))));
+    // no run of ours wrote this collection: the result is kept as the collection's
+    const stored = VerificationResultSchema.parse(parseJson(String(await client.get(stateKeys(config.stateKey).collectionVerification(config.collection)))));
+    expect(stored.runId).toBeNull();
     expect(stored.verdict).toBe(result.verdict);
     // Neither secret is stored anywhere in Redis.
     const all = await dumpRedis(client);

@@ -15,13 +15,14 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('Write the migration report: configuration (secrets removed), source, timeline, throughput and memory charts, totals, failed points, verification, collection info.')
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('html'))
-    .option('--out <file>', 'file to write (default: a name with the collection and time, in the current folder)');
+    .option('--out <file>', 'file to write (default: a name with the collection and time, in the current folder)')
+    .option('--run <id>', 'report this run of the history ("xnai-migrate runs" lists them); default: the current or last run');
   addConfigOptions(cmd);
   cmd.action(
     action(async (opts: Record<string, unknown>) => {
       const target = await loadCliTarget(opts);
       const { buildReport } = await import('../../engine/report/index');
-      const report = await buildReport(target, opts.format as ReportFormat);
+      const report = await buildReport(target, opts.format as ReportFormat, typeof opts.run === 'string' ? opts.run : undefined);
       const out = typeof opts.out === 'string' && opts.out ? opts.out : report.filename;
       // Write beside, then rename: a failed write never leaves a half report under the final name.
       const tmp = `${out}.partial`;

@@ -10,7 +10,7 @@ import type { EngineEvent, MigrationConfig, Progress } from '../../../shared/con
 import { ExitCode } from '../../../shared/errors';
 import { addRunOptions, flagsFrom } from '../../engine/config/cli-flags';
 import { loadConfig } from '../../engine/config/index';
-import { createRunController } from '../../engine/migration/index';
+import { createRunController, type RunController } from '../../engine/migration/index';
 import { action } from '../run-action';
 import { offerServices, stopStartedServices } from '../services-offer';
 
@@ -123,7 +123,16 @@ function resumedElsewhere(controller: ReturnType<typeof createRunController>): P
   });
 }
 
-async function runInTerminal(config: MigrationConfig, options: { retryFailed: boolean; quiet: boolean; join: boolean }): Promise<number> {
+export interface TerminalRunOptions {
+  quiet: boolean;
+  retryFailed?: boolean;
+  join?: boolean;
+  /** How the run starts (default: start, retryFailed or join): `runs resume` continues a stored run. */
+  begin?: (controller: RunController) => Promise<{ runId: string }>;
+}
+
+/** Runs one migration in this process with the terminal's progress display; resolves to the exit code. */
+export async function runInTerminal(config: MigrationConfig, options: TerminalRunOptions): Promise<number> {
   // WORKER_LEASE_MS: how long a shared run's batch stays with a worker that stopped answering (default 30 s)
   const lease = Number(process.env.WORKER_LEASE_MS);
   const controller = createRunController(Number.isInteger(lease) && lease >= 500 ? { leaseMs: lease } : {});
@@ -158,7 +167,8 @@ async function runInTerminal(config: MigrationConfig, options: { retryFailed: bo
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
-    if (options.join) await controller.join(config);
+    if (options.begin) await options.begin(controller);
+    else if (options.join) await controller.join(config);
     else if (options.retryFailed) await controller.retryFailed(config);
     else await controller.start(config);
     let status = await controller.settled();

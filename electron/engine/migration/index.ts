@@ -26,12 +26,12 @@ export function createRunController(deps: RunDeps = {}): RunController & { reado
 
   const active = () => run !== null && !run.isEnded() && run.status !== 'failed';
 
-  async function begin(config: MigrationConfig, retryFailed: boolean, join = false): Promise<{ runId: string }> {
+  async function begin(config: MigrationConfig, options: { retryFailed?: boolean; join?: boolean; resumeRunId?: string }): Promise<{ runId: string }> {
     if (active()) throw new UserError('usage', `a run is already ${run!.status}: pause, cancel or wait for it first`);
     const parsed = MigrationConfigSchema.parse(config);
     const next = new Run(parsed, emit, deps);
     run = next;
-    await next.prepare({ retryFailed, join });
+    await next.prepare(options);
     next.execute();
     return { runId: next.runId };
   }
@@ -40,9 +40,10 @@ export function createRunController(deps: RunDeps = {}): RunController & { reado
     get exitCode() {
       return run?.exitCode ?? 0;
     },
-    start: (config) => begin(config, false),
-    retryFailed: (config) => begin(config, true),
-    join: (config) => begin(config, false, true),
+    start: (config) => begin(config, {}),
+    retryFailed: (config) => begin(config, { retryFailed: true }),
+    join: (config) => begin(config, { join: true }),
+    resumeStored: (config, runId) => begin({ ...config, resumeMode: true }, { resumeRunId: runId }),
     async pause(): Promise<JobStatus> {
       return run ? run.pause() : 'idle';
     },

@@ -1,10 +1,12 @@
 /**
- * What a new run does with the state a previous run left under the state key: resume it exactly, start over,
- * or refuse. Kept apart from the run so the rules read in one place: a state is only resumed for the same
+ * What a new run does with the state a previous run left under the state key: resume it exactly, start a new
+ * run, or refuse. Kept apart from the run so the rules read in one place: a state is only resumed for the same
  * index file (size, mtime, header hash) and the same collection, with the batch size it started with
- * (batch numbers are the checkpoint's unit, so changing it would skip or repeat points); anything ambiguous
- * is refused with the setting that resolves it rather than guessed.
+ * (batch numbers are the checkpoint's unit, so changing it would skip or repeat points). Another file or
+ * another collection is a new run (the unfinished one stays in the run history); the same file changed
+ * since is ambiguous and refused with the setting that resolves it rather than guessed.
  */
+import { resolve } from 'node:path';
 import { redactConfig, type Distance, type MigrationConfig, type MigrationState, type SourceFingerprint } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
 import type { ConcretePayloadLayout } from '../payload/index';
@@ -12,7 +14,7 @@ import type { ConcretePayloadLayout } from '../payload/index';
 export type ResumePlan =
   /** Continue `previous` (also a completed state of this source and collection: nothing is left to do). */
   | { kind: 'resume'; previous: MigrationState; batchSize: number; warning?: string }
-  /** A new migration; `clear` when a previous state must be removed first, `notice` said before that. */
+  /** A new migration; `clear` when it supersedes a previous current document (kept in the history), `notice` said then. */
   | { kind: 'fresh'; batchSize: number; clear: boolean; notice?: string };
 
 /** Throws a UserError when the state belongs to something else and the user must choose. */
@@ -28,10 +30,12 @@ export function planResume(previous: MigrationState | null, config: MigrationCon
     return { kind: 'resume', previous, batchSize: previous.batch_size };
   }
   if (previous && config.resumeMode && previous.status !== 'completed') {
-    if (!sameSource(previous.source, fingerprint)) throw differentIndex(config, previous, fingerprint);
-    if (previous.collection !== config.collection) {
-      throw new UserError('usage', `the state under ${config.stateKey} is a migration into collection "${previous.collection}", not "${config.collection}": set QDRANT_COLLECTION=${previous.collection} to resume it, or RESUME_MODE=false to start over`);
+    // another file, or another collection, is another migration: the unfinished one stays in the history
+    if (!samePath(previous.source, fingerprint) || previous.collection !== config.collection) {
+      return { kind: 'fresh', batchSize: config.batchSize, clear: true, notice: `starting a new run; run ${previous.run_id} (${previous.status} at ${previous.processed_vectors} of ${previous.total_vectors} points of ${previous.source.path} into "${previous.collection}") stays in the run history and can be resumed from there` };
     }
+    // the same file, changed since: resuming would skip or repeat points, starting over may not be meant
+    if (!sameSource(previous.source, fingerprint)) throw differentIndex(config, previous, fingerprint);
     const warning = previous.batch_size !== config.batchSize ? `resuming with the batch size the run started with (${previous.batch_size}); BATCH_SIZE=${config.batchSize} applies to new runs` : undefined;
     return { kind: 'resume', previous, batchSize: previous.batch_size, ...(warning ? { warning } : {}) };
   }
@@ -40,7 +44,7 @@ export function planResume(previous: MigrationState | null, config: MigrationCon
     return { kind: 'resume', previous, batchSize: previous.batch_size };
   }
   if (previous && !config.resumeMode) {
-    return { kind: 'fresh', batchSize: config.batchSize, clear: true, notice: `RESUME_MODE=false: starting over (the previous state, ${previous.status} at ${previous.processed_vectors} points, is replaced)` };
+    return { kind: 'fresh', batchSize: config.batchSize, clear: true, notice: `RESUME_MODE=false: starting a new run (the previous one, ${previous.run_id}, ${previous.status} at ${previous.processed_vectors} points, stays in the run history)` };
   }
   // no state, or a completed state of another source or collection: a new migration
   return { kind: 'fresh', batchSize: config.batchSize, clear: previous !== null };
@@ -74,9 +78,13 @@ export function freshState(args: { runId: string; config: MigrationConfig; total
   };
 }
 
-/** The previous state taken over by this run: its progress kept, this run's id and (redacted) config. */
-export function resumedState(previous: MigrationState, args: { runId: string; config: MigrationConfig; total: number; totalBatches: number; now: string }): MigrationState {
-  return { ...previous, status: 'in_progress', run_id: args.runId, config: redactConfig(args.config) as Record<string, unknown>, last_checkpoint: args.now, total_vectors: args.total, total_batches: args.totalBatches };
+/** The previous state continued by this run: its id and progress kept, this attempt's (redacted) config. */
+export function resumedState(previous: MigrationState, args: { config: MigrationConfig; total: number; totalBatches: number; now: string }): MigrationState {
+  return { ...previous, status: 'in_progress', error: null, config: redactConfig(args.config) as Record<string, unknown>, last_checkpoint: args.now, total_vectors: args.total, total_batches: args.totalBatches };
+}
+
+function samePath(a: SourceFingerprint, b: SourceFingerprint): boolean {
+  return resolve(a.path) === resolve(b.path);
 }
 
 export function sameSource(a: SourceFingerprint, b: SourceFingerprint): boolean {
@@ -90,6 +98,6 @@ export function describeFingerprint(f: SourceFingerprint): string {
 function differentIndex(config: MigrationConfig, previous: MigrationState, now: SourceFingerprint): UserError {
   return new UserError(
     'usage',
-    `the state under ${config.stateKey} belongs to a different index (${describeFingerprint(previous.source)}; now ${describeFingerprint(now)}): run "xnai-migrate reset" or set RESUME_MODE=false to start over`,
+    `run ${previous.run_id} under ${config.stateKey} migrated a different version of this index (${describeFingerprint(previous.source)}; now ${describeFingerprint(now)}): set RESUME_MODE=false to start a new run (run ${previous.run_id} stays in the run history), or restore the file it migrated`,
   );
 }

@@ -58,6 +58,8 @@ import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
 import { freshState, planResume, resumedState, sameSource } from './resume-plan';
 import { SharedRun } from './shared-run';
+import { keepRefusedStart } from './run-history';
+import { requireRun } from '../state/history';
 import { retryFailedPoints } from './retry-failed';
 import { checkDocumentIds, decideDistance, migrationFieldsNote } from './run-choices';
 import { SampleHistory } from './sample-history';
@@ -87,7 +89,12 @@ type Emit = (e: EngineEvent) => void;
 const TIMELINE_CAP = 200;
 
 export class Run {
-  readonly runId = randomUUID();
+  /** This process's attempt at the run: names the lock's holder, and a new run's id. */
+  private readonly sessionId = randomUUID();
+  /** The run's id: a resumed run keeps its own (final once the preflight has read the state). */
+  get runId(): string {
+    return this.state?.run_id ?? this.sessionId;
+  }
   status: JobStatus = 'preparing';
   progress: Progress | null = null;
   lastMemory: MemorySample | null = null;
@@ -103,7 +110,9 @@ export class Run {
   private store: StateStore | null = null;
   private sink: PointSink | null = null;
   private transportKind: TransportKind | undefined;
-  private holder = makeHolder(this.runId);
+  private holder = makeHolder(this.sessionId);
+  /** A run of the history to resume (`resumeStoredRun`) instead of the current document's. */
+  private resumeRunId: string | null = null;
   private state: MigrationState | null = null;
   private ledger: BatchLedger | null = null;
   private fingerprint: SourceFingerprint | null = null;
@@ -212,10 +221,11 @@ export class Run {
 
   // ---------------------------------------------------------------- preflight
 
-  async prepare(options: { retryFailed?: boolean; join?: boolean } = {}): Promise<void> {
+  async prepare(options: { retryFailed?: boolean; join?: boolean; resumeRunId?: string } = {}): Promise<void> {
     const config = this.config;
     this.retryMode = options.retryFailed === true;
     this.joining = options.join === true;
+    this.resumeRunId = options.resumeRunId ?? null;
     this.setStatus('preparing');
     this.log = openEngineLog(config.logDir);
     this.log.addSecrets(config.qdrantApiKey, config.redisPassword);
@@ -228,6 +238,7 @@ export class Run {
       this.lastError = err.message;
       this.exitCode = err.code;
       this.say('error', err.message);
+      await keepRefusedStart(this.store, this.state, this.sessionId, err.message, (m) => this.say('debug', m));
       await this.teardown();
       this.setStatus('failed', err.message);
       this.settle('failed');
@@ -277,15 +288,13 @@ export class Run {
 
     // 4. state: resume, start over, or refuse
     const total = summary.count;
-    const previous = await this.store.readCurrent();
+    const previous = this.resumeRunId ? await requireRun(this.store, this.resumeRunId) : await this.store.readCurrent();
     const now = new Date().toISOString();
     const plan = planResume(previous, config, this.fingerprint, this.retryMode);
     const batchSize = plan.batchSize;
     if (plan.kind === 'resume' && plan.warning) this.warn(plan.warning);
-    if (plan.kind === 'fresh' && plan.clear) {
-      if (plan.notice) this.say('info', plan.notice);
-      await this.store.reset();
-    }
+    // a new run never deletes another: the previous one stays in the history
+    if (plan.kind === 'fresh' && plan.notice) this.say('info', plan.notice);
     const totalBatches = Math.ceil(total / batchSize);
     if (plan.kind === 'resume') {
       const previous = plan.previous;
@@ -294,7 +303,7 @@ export class Run {
         this.warn(`resuming in the payload layout the run started with (${previous.payload_layout}); PAYLOAD_LAYOUT applies to new runs`);
         this.layout = previous.payload_layout as ConcretePayloadLayout;
       }
-      this.state = resumedState(previous, { runId: this.runId, config, total, totalBatches, now });
+      this.state = resumedState(previous, { config, total, totalBatches, now });
       this.ledger = new BatchLedger(previous.watermark, previous.completed_above, totalBatches);
       this.mark(this.retryMode ? 'retry-failed' : previous.status === 'completed' ? 'start' : 'resume', `from batch ${previous.watermark} of ${totalBatches}`);
       if (!this.retryMode && previous.status !== 'completed') this.say('info', `Resuming at batch ${previous.watermark} of ${totalBatches} (${previous.processed_vectors} points already migrated)`);
@@ -308,7 +317,6 @@ export class Run {
     if (setup.created && this.ledger!.doneCount() > 0) {
       // the state says batches are done, but the collection they went to is gone: resuming would skip them
       this.warn(`collection "${config.collection}" did not exist although the saved state counts ${this.state!.processed_vectors} points in it (deleted?): starting over`);
-      await this.store.reset();
       this.retryMode = false;
       this.startFresh(total, this.state!.batch_size, new Date().toISOString());
     }
@@ -437,7 +445,7 @@ export class Run {
 
   private startFresh(total: number, batchSize: number, now: string): void {
     const totalBatches = Math.ceil(total / batchSize);
-    this.state = freshState({ runId: this.runId, config: this.config, total, batchSize, now, fingerprint: this.fingerprint!, layout: this.layout, distance: this.distance });
+    this.state = freshState({ runId: this.sessionId, config: this.config, total, batchSize, now, fingerprint: this.fingerprint!, layout: this.layout, distance: this.distance });
     this.ledger = new BatchLedger(0, [], totalBatches);
     this.mark('start', `${total} vectors in ${totalBatches} batches of ${batchSize}`);
   }
@@ -461,6 +469,8 @@ export class Run {
   }
 
   private startTimers(): void {
+    // one sample now: however short the run, its history and peak RSS are recorded
+    this.throttle.sample();
     const every = this.deps.progressIntervalMs ?? 250;
     this.timers.push(setInterval(() => this.emitProgress(), every));
     this.timers.push(setInterval(() => this.throttle.sample(), this.deps.memoryIntervalMs ?? 1000));
@@ -742,6 +752,7 @@ export class Run {
   /** Every memory sample: the snapshot's last one, the memory event, and a point of the stored history. */
   private recordMemory(s: MemorySample): void {
     this.lastMemory = s;
+    if (this.state) this.state.peak_rss_mb = Math.max(this.state.peak_rss_mb ?? 0, s.rssMb);
     this.emit({ type: 'memory', sample: s });
     this.history.record(s, this.progress);
   }
@@ -828,6 +839,7 @@ export class Run {
       this.exitCode = err.code;
       status = 'failed';
       this.setDocStatus('failed');
+      state.error = err.message;
       this.mark('failed', err.message);
       this.say('error', err.message);
       this.emit({ type: 'error', message: err.message, code: err.code, at: Date.now() });
@@ -851,6 +863,9 @@ export class Run {
       this.exitCode = state.failed_vectors > 0 ? 6 : 0;
       this.say('info', `Migration completed: ${state.processed_vectors} points migrated, ${state.failed_vectors} failed`);
     }
+    // the last sample and progress: a run shorter than a sampling interval still has both
+    this.emitProgress(true);
+    this.throttle.sample();
     try {
       await this.writeState();
     } catch (e) {

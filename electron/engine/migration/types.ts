@@ -10,6 +10,8 @@ export interface RunController {
   join(config: MigrationConfig): Promise<{ runId: string }>;
   /** Start a run that re-sends only the points recorded as failed. */
   retryFailed(config: MigrationConfig): Promise<{ runId: string }>;
+  /** Continue a run of the history (paused, interrupted, failed) under its own id; `config` carries its settings. */
+  resumeStored(config: MigrationConfig, runId: string): Promise<{ runId: string }>;
   /** In-flight batches finish, the state says paused. Resolves once paused. */
   pause(): Promise<JobStatus>;
   resume(): Promise<JobStatus>;

@@ -134,7 +134,8 @@ export function computeTotals(state: MigrationState, samples: ProgressSample[], 
     pauses: paused.length,
     avgPointsPerSec: activeMs > 0 ? state.processed_vectors / (activeMs / 1000) : 0,
     peakPointsPerSec: samples.length ? Math.max(...samples.map((s) => s.pointsPerSec)) : null,
-    peakRssMb: samples.length ? Math.max(...samples.map((s) => s.rssMb)) : null,
+    // the document keeps the peak too, so a run shorter than a sampling interval still has one
+    peakRssMb: samples.length || state.peak_rss_mb !== undefined ? Math.max(...samples.map((s) => s.rssMb), state.peak_rss_mb ?? 0) : null,
     memoryLimitMb: samples.length ? samples[samples.length - 1]!.limitMb : null,
     transport: state.transport ?? null,
   };
@@ -224,12 +225,14 @@ function safeConfig(config: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-export async function gatherReportData(target: ReportTarget, now = new Date()): Promise<ReportData> {
+/** The report's data for the current run, or for `runId` (any run of the history, reported with its own collection). */
+export async function gatherReportData(requested: ReportTarget, now = new Date(), runId?: string): Promise<ReportData> {
   let storeText = '';
-  const record = await withStateStore(target, (store) => {
+  const record = await withStateStore(requested, (store) => {
     storeText = `${store.location} (${store.reason})`;
-    return readRunRecord(store, target.collection);
+    return readRunRecord(store, requested.collection, runId);
   });
+  const target = runId && record.state ? { ...requested, collection: record.state.collection } : requested;
   const state = record.state;
   const endAt = state ? Date.parse(state.completed_at ?? state.last_checkpoint) : now.getTime();
   const timeline = state ? [...state.timeline].sort((a, b) => a.at - b.at) : [];

@@ -48,11 +48,12 @@ export function reportFilename(collection: string, format: ReportFormat, at: Dat
   return `xnai-report-${collection.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}.${format}`;
 }
 
-export async function buildReport(target: ReportTarget, format: ReportFormat): Promise<BuiltReport> {
+/** The report of the current run, or of `runId` (any run of the history). */
+export async function buildReport(target: ReportTarget, format: ReportFormat, runId?: string): Promise<BuiltReport> {
   const now = new Date();
-  const data = await gatherReportData(target, now);
+  const data = await gatherReportData(target, now, runId);
   return {
-    filename: reportFilename(target.collection, format, now),
+    filename: reportFilename(data.target.collection, format, now),
     mimeType: MIME[format],
     content: scrubSecrets(renderReport(data, format), [target.qdrantApiKey, target.redisPassword]),
   };

@@ -7,6 +7,7 @@
 import type { FailedPoint, MigrationState, ProgressSample, VerificationResult } from '../../../shared/contract';
 import { describeError } from '../../../shared/errors';
 import type { StateStore } from '../state/types';
+import { requireRun } from '../state/history';
 
 export interface RunRecord {
   key: string;
@@ -27,15 +28,18 @@ export async function readState(store: StateStore): Promise<{ state: MigrationSt
   }
 }
 
-/** The current run's record; with no run, the last verification of `collection` (written without a run). */
-export async function readRunRecord(store: StateStore, collection: string, failedLimit = 1000): Promise<RunRecord> {
-  const { state, problem } = await readState(store);
+/**
+ * A run's record: the one named (any run of the history), else the current run's; with no run, the last
+ * verification of `collection` (one written without a run).
+ */
+export async function readRunRecord(store: StateStore, collection: string, runId?: string, failedLimit = 1000): Promise<RunRecord> {
+  const { state, problem } = runId ? { state: await requireRun(store, runId), problem: null } : await readState(store);
   const empty: RunRecord = { key: store.key, state, stateProblem: problem, failedPoints: [], failedTotal: 0, samples: [], verification: null };
   if (!state) return { ...empty, verification: await store.readVerification({ collection }) };
-  const runId = state.run_id;
-  const failedPoints = await store.readFailed(runId, failedLimit);
+  const id = state.run_id;
+  const failedPoints = await store.readFailed(id, failedLimit);
   failedPoints.sort((a, b) => a.batch - b.batch || a.faissId.localeCompare(b.faissId, 'en', { numeric: true }));
-  const samples = await store.readSamples(runId);
+  const samples = await store.readSamples(id);
   samples.sort((a, b) => a.at - b.at);
-  return { ...empty, failedPoints, failedTotal: await store.failedCount(runId), samples, verification: await store.readVerification({ runId }) };
+  return { ...empty, failedPoints, failedTotal: await store.failedCount(id), samples, verification: await store.readVerification({ runId: id }) };
 }

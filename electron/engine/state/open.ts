@@ -28,7 +28,15 @@ export async function openStateStore(target: StateTarget, options: OpenStoreOpti
     return EmbeddedStateStore.open(choice.dataDir, target.stateKey, choice.reason);
   }
   const redis = await connectRedis(target, options);
-  return new RedisStateStore(redis, target.stateKey, `Redis at ${target.redisHost}:${target.redisPort} db ${target.redisDb}`, choice.reason);
+  const store = new RedisStateStore(redis, target.stateKey, `Redis at ${target.redisHost}:${target.redisPort} db ${target.redisDb}`, choice.reason);
+  try {
+    // an earlier version's keys join the run history on first contact
+    await store.upgrade();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
 }
 
 /** Opens the store, runs `fn`, closes it: for one-shot commands (status, reset, verify, report). */

@@ -17,7 +17,8 @@ export class RedisSharedRunStore implements SharedRunStore {
 
   constructor(
     private readonly redis: Redis,
-    private readonly keys: { state: string; failed: string; base: string },
+    /** The seed's key, the run history's keys (a merge writes the run's record with the current document), the base. */
+    private readonly keys: { state: string; runs: string; run: (runId: string) => string; runFailed: (runId: string) => string; base: string },
   ) {}
 
   async updateCurrent(runId: string, mutate: (doc: MigrationState) => MigrationState, failed: readonly FailedPoint[] = [], recovered: readonly string[] = []): Promise<MigrationState | null> {
@@ -33,9 +34,12 @@ export class RedisSharedRunStore implements SharedRunStore {
         return null;
       }
       const next = mutate(parsed.data);
-      const tx = r.multi().set(this.keys.state, JSON.stringify(next));
-      for (const f of failed) tx.hset(this.keys.failed, f.faissId, JSON.stringify(f));
-      if (recovered.length > 0) tx.hdel(this.keys.failed, ...recovered);
+      const doc = JSON.stringify(next);
+      const started = Date.parse(next.started_at);
+      const tx = r.multi().set(this.keys.state, doc).set(this.keys.run(runId), doc).zadd(this.keys.runs, 'NX', Number.isFinite(started) ? started : 0, runId);
+      const failedKey = this.keys.runFailed(runId);
+      for (const f of failed) tx.hset(failedKey, f.faissId, JSON.stringify(f));
+      if (recovered.length > 0) tx.hdel(failedKey, ...recovered);
       if ((await tx.exec()) !== null) return next;
       // another worker merged first: read its document and merge into that
     }

@@ -6,9 +6,11 @@
  * or worker leases (issue 14) implement or extend the same interface, and `openStateStore` (./open) is the
  * one place that chooses.
  *
- * One store is one migration: everything under one state key (the seed's `xnai:migration:faiss_to_qdrant`
- * by default). Inside it, data that belongs to one run (samples, failed points, verification) is addressed
- * by the run's id (`MigrationState.run_id`).
+ * One store is one migration key: everything under one state key (the seed's `xnai:migration:faiss_to_qdrant`
+ * by default). It holds the run history (every run, kept until the user deletes it) and the current
+ * document (the current or last run's, in the seed's shape). Data that belongs to one run (its record,
+ * samples, failed points, verification) is addressed by the run's id (`MigrationState.run_id`). A run keeps
+ * its id when it is resumed, whichever process resumes it.
  *
  * The guarantees an implementation must give (test/state/store-contract.ts checks them against any backend):
  * - `checkpoint` is atomic and conditional: the document and the failed/recovered points land together,
@@ -59,9 +61,9 @@ export interface StateStore {
   // ------------------------------------------------------------ checkpoints
 
   /**
-   * Atomically, and only while `holder` holds the lock: stores `state` as the current document, records
-   * `failed` and forgets `recovered` (FAISS labels) among the failed points of `state.run_id`.
-   * False (nothing written) when the lock is not `holder`'s.
+   * Atomically, and only while `holder` holds the lock: stores `state` as the current document and as the
+   * record of run `state.run_id` (adding it to the history), records `failed` and forgets `recovered` (FAISS
+   * labels) among that run's failed points. False (nothing written) when the lock is not `holder`'s.
    */
   checkpoint(holder: string, state: MigrationState, failed?: readonly FailedPoint[], recovered?: readonly string[]): Promise<boolean>;
 
@@ -81,11 +83,32 @@ export interface StateStore {
   saveVerification(result: VerificationResult): Promise<void>;
   readVerification(of: VerificationOwner): Promise<VerificationResult | null>;
 
+  // ------------------------------------------------------------ run history
+
+  /**
+   * Every run kept under the key, newest first (by start), at most `limit`. A record this version cannot
+   * read is listed in `unreadable` (kept, never deleted).
+   */
+  listRuns(limit?: number): Promise<{ runs: MigrationState[]; unreadable: { runId: string; problem: string }[] }>;
+  /** One run's record; null when there is none; a UserError when it cannot be read. */
+  readRun(runId: string): Promise<MigrationState | null>;
+  /**
+   * Keeps the record of a run that never wrote a checkpoint (refused in its preflight). The current
+   * document and every other run are left as they are.
+   */
+  recordRun(state: MigrationState): Promise<void>;
+  /**
+   * Deletes one run's record with its failed points, samples and verification; when it is the current run,
+   * the current document too. The caller refuses while the run is active. True when anything was deleted.
+   */
+  deleteRun(runId: string): Promise<boolean>;
+
   // ------------------------------------------------------------ housekeeping
 
   /**
-   * `xnai-migrate reset`: deletes the current document and the current run's failed points, samples and
-   * verification (never the lock). True when anything was deleted.
+   * `xnai-migrate reset`: deletes the current document and the current run (as `deleteRun`), and what an
+   * earlier version kept beside the key; other runs stay in history. Never the lock. True when anything was
+   * deleted. Works on a current document this version cannot read, too.
    */
   reset(): Promise<boolean>;
   /** Told when the store's connection goes away and comes back. Returns the unsubscribe function. */

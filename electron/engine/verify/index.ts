@@ -11,12 +11,12 @@ import { UserError } from '../../../shared/errors';
 import { openSource } from '../source/index';
 import { buildPayload, resolvePayloadLayout } from '../payload/index';
 import { labelPointIds } from '../point-id';
-import { readState } from '../report/run-record';
 import { collectionCheck, readCollectionFacts } from './collection-check';
 import { clusterCheck } from './cluster-check';
 import { countCheck, coverageCheck, scrollIds } from './coverage-check';
 import { QdrantRest } from './qdrant-rest';
 import { openStateStore } from '../state/open';
+import { runForVerification } from '../state/history';
 import { checkSample } from './sample-check';
 import { sampleOrdinals } from './sampling';
 import { checkSearch, SEARCH_K, TIE_ROOM } from './search-check';
@@ -31,6 +31,8 @@ export async function verifyMigration(
   config: MigrationConfig,
   options: Partial<VerifyOptions> = {},
   onProgress?: VerifyProgressListener,
+  /** The run this verifies (a run opened from history); by default the latest run of the collection. */
+  forRunId?: string,
 ): Promise<VerificationResult> {
   const opts = VerifyOptionsSchema.parse(options);
   const started = Date.now();
@@ -46,9 +48,13 @@ export async function verifyMigration(
     if (info === null) {
       throw new UserError('usage', `collection "${config.collection}" does not exist in Qdrant: run "xnai-migrate run" first or check QDRANT_COLLECTION`);
     }
-    const { state } = await readState(store);
-    // the run this verifies: the one that migrated this collection (none when another tool wrote it)
-    runId = state && state.collection === config.collection ? state.run_id : null;
+    // the run this verifies, whose record the result joins: the one named, or the latest that migrated this
+    // collection (none when another tool wrote it)
+    const state = await runForVerification(store, config.collection, forRunId);
+    if (state && state.collection !== config.collection) {
+      throw new UserError('usage', `run ${state.run_id} migrated collection "${state.collection}", not "${config.collection}": verify it with QDRANT_COLLECTION=${state.collection}`);
+    }
+    runId = state?.run_id ?? null;
     const source = await openSource(config.faissIndexPath);
     try {
       const checks: CheckResult[] = [];
