@@ -77,7 +77,7 @@ describe('xnai-migrate runs', () => {
     expect(show.stdout).toContain(`Run ${first}: completed`);
     expect(show.stdout).toMatch(/ {2}points: {6}200 \/ 200 migrated, 0 failed; batches 1 \/ 1 of 500/);
     expect(show.stdout).toMatch(/ {2}peak RSS: {4}\d+ MB \(\d+ samples\)/);
-    expect(show.stdout).toMatch(/timeline:\n.*start: 200 vectors in 1 batches of 500\n.*end: 200 migrated, 0 failed/);
+    expect(show.stdout).toMatch(/timeline:\n.*start: 200 vectors in 1 batches of 500\n(.*\n)*.*end: 200 migrated, 0 failed/);
 
     const out = join(work, 'first.json');
     const rep = await xnai(['report', '--run', first, '--format', 'json', '--out', out]);
