@@ -4,6 +4,8 @@
  * (up to the position suffix, which differs by design: Qdrant says "at line L column C", the stand-in names
  * the JSON path) and results must agree. Runs only under `npm run test:live`.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qdrantKind, startQdrant, StandInServer, type TestQdrant } from '../support/qdrant';
 import { OPENAPI_VERSIONS, type OpenApiVersion } from '../support/qdrant/openapi';
@@ -97,11 +99,29 @@ interface Answer {
   result?: unknown;
 }
 
+/**
+ * One request on its own connection: a pooled keep-alive socket that the server closes while a loaded machine
+ * dawdles between probes fails with "other side closed", which would be a flake, not a difference.
+ */
+function send(url: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const req = request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function ask(base: string, apiKey: string | undefined, p: Probe): Promise<Answer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (apiKey) headers['api-key'] = apiKey;
-  const res = await fetch(`${base}${p.path}`, { method: p.method, headers, body: p.body });
-  const body = await res.text();
+  const res = await send(`${base}${p.path}`, p.method, headers, p.body);
+  const body = res.body;
   if (p.text) return { status: res.status, result: body.replace(/,"time":[0-9.e-]+/, '') };
   // Big ids: compare as text-exact numbers by quoting long integer literals before JSON.parse.
   const text = body.replace(/([:,[]\s*)(\d{16,})(?=\s*[,}\]])/g, '$1"$2"');
