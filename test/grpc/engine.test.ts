@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { MigrationConfigSchema, type EngineEvent, type MigrationConfig, type MigrationState, type TransportKind } from '../../shared/contract';
 import { createRunController } from '../../electron/engine/migration/index';
+import { pointIdForDocument } from '../../electron/engine/point-id';
 import { buildReport } from '../../electron/engine/report/index';
 import { startRedis, type TestRedis } from '../support/redis';
 import { bundleCli, runCli, spawnCli } from '../engine/support/cli';
@@ -212,8 +213,9 @@ describe.skipIf(!BIN)('runs over gRPC and REST against the real Qdrant', () => {
         expect(JSON.parse(failed['137']!).reason).toMatch(transport === 'grpc' ? /lone surrogate/ : /HTTP 400/);
         const stored = await scrollAll(qdrant.url, cfg.collection);
         expect(stored.size).toBe(499);
-        expect(stored.has('137')).toBe(false);
-        expect(stored.get('138')?.payload.page_content).toBe('document 138');
+        // a LangChain folder's points are keyed by their document ids (uuid5 of "d137", "d138")
+        expect(stored.has(pointIdForDocument('d137'))).toBe(false);
+        expect(stored.get(pointIdForDocument('d138'))?.payload.page_content).toBe('document 138');
       });
 
       it('the CLI killed with SIGKILL at random points ten times, then a last run: exactly the source points', async () => {
