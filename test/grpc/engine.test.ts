@@ -207,7 +207,8 @@ describe.skipIf(!BIN)('runs over gRPC and REST against the real Qdrant', () => {
         expect(state).toMatchObject({ processed_vectors: 499, failed_vectors: 1 });
         const r = new Redis({ host: redis.host, port: redis.port, lazyConnect: true });
         await r.connect();
-        const failed = await r.hgetall(`${cfg.stateKey}:failed`);
+        // failed points are kept per run (run history): ${key}:run:<run id>:failed
+        const failed = await r.hgetall(`${cfg.stateKey}:run:${state.run_id}:failed`);
         r.disconnect();
         expect(Object.keys(failed)).toEqual(['137']);
         expect(JSON.parse(failed['137']!).reason).toMatch(transport === 'grpc' ? /lone surrogate/ : /HTTP 400/);
