@@ -8,6 +8,7 @@ import { errorMessage } from '../lib/errors';
 import { applySnapshot } from './run-store';
 import { inspectIfChanged, revealAllErrors, sourceReadiness, useSetup } from './setup-store';
 import { setTab } from './ui-store';
+import { useWorkersControl } from './workers-store';
 
 export type RunAction = 'start' | 'pause' | 'resume' | 'cancel' | 'retry';
 
@@ -64,7 +65,20 @@ export async function startRun(): Promise<boolean> {
     setTab('setup');
     return false;
   }
-  const ok = await perform('start', () => api().startRun({ config }));
+  const ok = await perform('start', () => api().startRun({ config: { ...config, sharedRun: useWorkersControl.getState().share || config.sharedRun } }));
+  if (ok) setTab('run');
+  return ok;
+}
+
+/** Take part in the shared run under the state key as one more worker (`xnai-migrate run --join`). */
+export async function joinRun(): Promise<boolean> {
+  const { config } = useSetup.getState();
+  if (!config) {
+    revealAllErrors();
+    useRunActions.setState({ error: 'Joining needs the source path and the Redis settings: fix the fields marked in Set up.', failed: 'start' });
+    return false;
+  }
+  const ok = await perform('start', () => api().joinRun({ config }));
   if (ok) setTab('run');
   return ok;
 }

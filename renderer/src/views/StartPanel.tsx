@@ -6,6 +6,7 @@ import type { TargetConflict } from '../../../shared/contract/qdrant';
 import { isActive, useRun } from '../store/run-store';
 import { startRun, useRunActions } from '../store/run-actions';
 import { setTab } from '../store/ui-store';
+import { WorkersControl } from './WorkersControl';
 import { Card, ErrorNote } from '../components/common';
 import { fmtInt } from '../lib/format';
 import type { FieldName } from '../lib/config-form';
@@ -137,6 +138,7 @@ export function StartPanel() {
           {busy === 'start' ? 'Starting…' : readiness === 'loading' ? 'Reading the source…' : 'Start migration'}
         </button>
       </div>
+      <WorkersControl disabled={active || busy !== null || !config || blockedBySource} />
     </Card>
   );
 }
