@@ -123,6 +123,14 @@ describe.skipIf(skip !== null)('several workers on one run', () => {
     // (the victim may have written batches it never recorded, which were redone), yet the document counts each once
     const recorded = records.reduce((n, r) => n + r.batches, 0);
     expect(recorded).toBeGreaterThanOrEqual(COUNT / BATCH);
+    // the report lists every worker with its host, rate and peak RSS
+    const out = join(work, 'report.md');
+    const report = await runCli(cli, ['report', '--format', 'md', '--out', out], e, work);
+    expect(report.code, report.stderr).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    expect(md).toContain('## Workers (3)');
+    expect(md).toContain('| Host | PID | Role | Status | Points | Batches | Points/s (last) | Peak RSS | CPU |');
+    for (const r of records) expect(md).toMatch(new RegExp(`\\| ${r.host} \\| ${r.pid} \\| ${r.role} \\| ${r.status} \\| `));
     // the victim's leased batches came back when their leases expired, and a survivor took them over
     const log = readFileSync(join(work, 'logs1', 'migration.log'), 'utf8');
     expect(log).toMatch(/Batch \d+: its lease expired \(its worker stopped answering\); this worker takes it over/);

@@ -5,7 +5,7 @@
  * reached (Qdrant down, source file moved) become a note in the report, not a failure to report.
  */
 import type { z } from 'zod';
-import type { FailedPoint, MigrationState, ProgressSample, SourceKind, TimelineEntry, VerificationResult } from '../../../shared/contract';
+import type { FailedPoint, MigrationState, ProgressSample, SourceKind, TimelineEntry, VerificationResult, WorkerRecord } from '../../../shared/contract';
 import { redactConfig, type TargetSchema } from '../../../shared/contract';
 import { describeError } from '../../../shared/errors';
 import { detectSource } from '../source/detect';
@@ -92,6 +92,8 @@ export interface ReportData {
   failedTotal: number;
   verification: VerificationResult | null;
   collection: ReportCollection;
+  /** A shared run's workers as they last reported (host, rate, RSS); empty for a run of one process. */
+  workers: WorkerRecord[];
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' || typeof v === 'bigint' ? Number(v) : null);
@@ -228,9 +230,12 @@ function safeConfig(config: Record<string, unknown>): Record<string, unknown> {
 /** The report's data for the current run, or for `runId` (any run of the history, reported with its own collection). */
 export async function gatherReportData(requested: ReportTarget, now = new Date(), runId?: string): Promise<ReportData> {
   let storeText = '';
-  const record = await withStateStore(requested, (store) => {
+  let workers: WorkerRecord[] = [];
+  const record = await withStateStore(requested, async (store) => {
     storeText = `${store.location} (${store.reason})`;
-    return readRunRecord(store, requested.collection, runId);
+    const r = await readRunRecord(store, requested.collection, runId);
+    if (r.state?.shared && store.shared) workers = await store.shared.readWorkers(r.state.run_id);
+    return r;
   });
   const target = runId && record.state ? { ...requested, collection: record.state.collection } : requested;
   const state = record.state;
@@ -260,5 +265,6 @@ export async function gatherReportData(requested: ReportTarget, now = new Date()
     failedTotal: record.failedTotal,
     verification: record.verification,
     collection,
+    workers,
   };
 }

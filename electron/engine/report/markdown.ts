@@ -2,7 +2,7 @@
 import type { ReportData } from './data';
 import { escapeMd, escapeMdCell as cell } from './escape';
 import { count, detailLines, duration, sparkline, when } from './format-values';
-import { collectionRows, configRows, FAILED_HEAD, failedRows, PAYLOAD_INDEX_HEAD, payloadIndexRows, sourceRows, TIMELINE_HEAD, timelineRows, totalsRows } from './sections';
+import { collectionRows, configRows, FAILED_HEAD, failedRows, PAYLOAD_INDEX_HEAD, payloadIndexRows, sourceRows, TIMELINE_HEAD, timelineRows, totalsRows, WORKERS_HEAD, workerRows } from './sections';
 
 function table(head: string[], rows: string[][]): string {
   const line = (r: string[]) => `| ${r.map(cell).join(' | ')} |`;
@@ -48,6 +48,7 @@ export function renderMarkdown(d: ReportData): string {
     out.push(`${count(d.samples.length)} samples (the HTML report draws them as charts).`, '', table(['Series', 'Range', 'Over time'], rows), '');
   }
 
+  if (d.workers.length) out.push(`## Workers (${count(d.workers.length)})`, '', table(WORKERS_HEAD, workerRows(d.workers)), '');
   out.push('## Timeline', '');
   if (d.timeline.length === 0) out.push('No timeline recorded.', '');
   else out.push(table(TIMELINE_HEAD, timelineRows(d.timeline)), '');

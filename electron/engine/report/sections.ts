@@ -78,3 +78,10 @@ export function failedRows(failed: ReportData['failedPoints']): string[][] {
 export function configRows(config: Record<string, unknown>): LabelledRow[] {
   return Object.entries(config).map(([k, v]) => [k, value(v)]);
 }
+
+export const WORKERS_HEAD = ['Host', 'PID', 'Role', 'Status', 'Points', 'Batches', 'Points/s (last)', 'Peak RSS', 'CPU'];
+
+/** A shared run's workers, as they last reported. */
+export function workerRows(workers: ReportData['workers']): string[][] {
+  return workers.map((w) => [w.host, String(w.pid), w.role, w.status, count(w.processed), count(w.batches), rate(w.pointsPerSec), mb(w.peakRssMb), w.cpuSeconds === undefined ? '—' : `${w.cpuSeconds.toFixed(1)} s`]);
+}
