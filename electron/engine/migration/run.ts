@@ -516,46 +516,53 @@ export class Run {
     if (this.retryMode) return this.retryLoop();
     if (this.shared) return this.sharedLoop();
     if (ledger.allDone()) return;
-    const workers = new Set<Promise<void>>();
     const iterator = source.index.batches({ batchSize: bs, start: ledger.watermark * bs })[Symbol.asyncIterator]();
     let exhausted = false;
-    while (!this.fatal && !this.cancelled) {
-      // wait for a slot: not paused, not over memory, fewer than `concurrency` in flight
-      while (!this.fatal && !this.cancelled && (this.userPaused || this.throttle.paused || this.clusterHold?.held || this.inflight.size >= this.throttle.concurrency)) {
-        if (this.userPaused && this.inflight.size === 0 && !this.pauseEntered) this.enterPaused();
-        await new Promise<void>((r) => (this.wake = r));
-      }
-      if (this.fatal || this.cancelled) break;
-      let batch = this.requeue.shift();
-      if (!batch && !exhausted) {
-        const next = await iterator.next();
-        if (next.done) exhausted = true;
-        else batch = next.value;
-      }
-      if (!batch) {
-        if (this.inflight.size === 0) break;
-        await new Promise<void>((r) => (this.wake = r));
-        continue;
-      }
-      const number = Math.floor(batch.start / bs);
-      if (ledger.isDone(number)) continue;
-      const p = this.runBatch(number, batch).finally(() => {
-        workers.delete(p);
-        this.poke();
+    try {
+      await this.schedule(async () => {
+        for (;;) {
+          let batch = this.requeue.shift();
+          if (!batch && !exhausted) {
+            const next = await iterator.next();
+            if (next.done) exhausted = true;
+            else batch = next.value;
+          }
+          if (!batch) return this.inflight.size === 0 ? 'end' : { idleMs: null };
+          const number = Math.floor(batch.start / bs);
+          if (!ledger.isDone(number)) return { number, batch };
+        }
       });
-      workers.add(p);
+    } finally {
+      await iterator.return?.();
     }
-    // stop: siblings of a fatal failure or a cancel are aborted; the others finish
-    if (this.fatal || this.cancelled) this.abort.abort(new Cancelled());
-    await Promise.allSettled([...workers]);
-    await iterator.return?.();
-    if (this.fatal) throw this.fatal;
   }
 
   /** A shared run: batches come from the queue as leases; the loop ends when the document says all are done. */
-  private async sharedLoop(): Promise<void> {
+  private sharedLoop(): Promise<void> {
     const shared = this.shared!;
     const bs = this.state!.batch_size;
+    return this.schedule(async () => {
+      for (;;) {
+        const batch = this.requeue.shift();
+        if (batch) return { number: Math.floor(batch.start / bs), batch };
+        const lease = await shared.take();
+        if (lease === null) return this.inflight.size === 0 && (await this.sharedDrained()) ? 'end' : { idleMs: 250 };
+        const n = lease.batch;
+        if (lease.handedBack) this.say('info', `Batch ${n}: its lease expired (its worker stopped answering); this worker takes it over`);
+        // already counted (its lease expired while its worker was only slow): nothing to redo
+        if (!this.ledger!.isDone(n)) return { number: n, batch: await this.source!.index.readRange(n * bs, bs) };
+        await shared.done(n);
+      }
+    });
+  }
+
+  /**
+   * The scheduling loop both kinds of run share: wait for a slot (not paused, not over memory, the cluster not
+   * holding, fewer than `concurrency` in flight), take the next batch from `next`, run it; `idleMs` waits for a
+   * batch to finish (or that long), `end` stops. On a fatal failure or a cancel the siblings are aborted; the
+   * others finish.
+   */
+  private async schedule(next: () => Promise<{ number: number; batch: VectorBatch } | { idleMs: number | null } | 'end'>): Promise<void> {
     const workers = new Set<Promise<void>>();
     while (!this.fatal && !this.cancelled) {
       while (!this.fatal && !this.cancelled && (this.userPaused || this.throttle.paused || this.clusterHold?.held || this.inflight.size >= this.throttle.concurrency)) {
@@ -563,28 +570,20 @@ export class Run {
         await new Promise<void>((r) => (this.wake = r));
       }
       if (this.fatal || this.cancelled) break;
-      let batch = this.requeue.shift();
-      if (!batch) {
-        const lease = await shared.take();
-        if (lease === null) {
-          if (this.inflight.size === 0 && (await this.sharedDrained())) break;
-          await new Promise<void>((r) => {
-            const t = setTimeout(r, 250);
-            this.wake = () => (clearTimeout(t), r());
-          });
-          continue;
-        }
-        const n = lease.batch;
-        if (lease.handedBack) this.say('info', `Batch ${n}: its lease expired (its worker stopped answering); this worker takes it over`);
-        if (this.ledger!.isDone(n)) {
-          // already counted (its lease expired while its worker was only slow): nothing to redo
-          await shared.done(n);
-          continue;
-        }
-        batch = await this.source!.index.readRange(n * bs, bs);
+      const item = await next();
+      if (item === 'end') break;
+      if ('idleMs' in item) {
+        const ms = item.idleMs;
+        await new Promise<void>((r) => {
+          const t = ms === null ? null : setTimeout(r, ms);
+          this.wake = () => {
+            if (t) clearTimeout(t);
+            r();
+          };
+        });
+        continue;
       }
-      const number = Math.floor(batch.start / bs);
-      const p = this.runBatch(number, batch).finally(() => {
+      const p = this.runBatch(item.number, item.batch).finally(() => {
         workers.delete(p);
         this.poke();
       });

@@ -3,6 +3,7 @@
  * snapshot fetched after each command makes the page right even if an event was missed.
  */
 import { create } from 'zustand';
+import type { MigrationConfig } from '../../../shared/contract';
 import { api } from '../bridge-instance';
 import { errorMessage } from '../lib/errors';
 import { applySnapshot } from './run-store';
@@ -71,30 +72,23 @@ export async function startRun(): Promise<boolean> {
 }
 
 /** Take part in the shared run under the state key as one more worker (`xnai-migrate run --join`). */
-export async function joinRun(): Promise<boolean> {
-  const { config } = useSetup.getState();
-  if (!config) {
-    revealAllErrors();
-    useRunActions.setState({ error: 'Joining needs the source path and the Redis settings: fix the fields marked in Set up.', failed: 'start' });
-    return false;
-  }
-  const ok = await perform('start', () => api().joinRun({ config }));
-  if (ok) setTab('run');
-  return ok;
-}
+export const joinRun = () => withSettings('start', 'Joining needs the source path and the Redis settings: fix the fields marked in Set up.', (config) => api().joinRun({ config }));
 
 export const pauseRun = () => perform('pause', () => api().pauseRun({}));
 export const resumeRun = () => perform('resume', () => api().resumeRun({}));
 export const cancelRun = () => perform('cancel', () => api().cancelRun({}));
 
-export async function retryFailed(): Promise<boolean> {
+export const retryFailed = () => withSettings('retry', 'Retrying needs the full run settings: fix the fields marked in Set up.', (config) => api().retryFailed({ config }));
+
+/** An action that needs the whole form valid: refused with `invalid` (the fields marked) when it is not; the Run page after. */
+async function withSettings(action: RunAction, invalid: string, call: (config: MigrationConfig) => Promise<unknown>): Promise<boolean> {
   const { config } = useSetup.getState();
   if (!config) {
     revealAllErrors();
-    useRunActions.setState({ error: 'Retrying needs the full run settings: fix the fields marked in Set up.', failed: 'retry' });
+    useRunActions.setState({ error: invalid, failed: action });
     return false;
   }
-  const ok = await perform('retry', () => api().retryFailed({ config }));
+  const ok = await perform(action, () => call(config));
   if (ok) setTab('run');
   return ok;
 }
