@@ -24,6 +24,8 @@ export interface ChartSample {
 }
 
 export interface LogLine {
+  /** Increasing number of the line in this window: a stable key while old lines drop off the top. */
+  seq: number;
   at: number;
   level: 'debug' | 'info' | 'warn' | 'error';
   msg: string;
@@ -61,6 +63,8 @@ export const ACTIVE_STATUSES: readonly JobStatus[] = ['preparing', 'running', 'p
 
 const samples = new RingBuffer<ChartSample>(CHART_CAPACITY);
 const logs = new RingBuffer<LogLine>(LOG_CAPACITY);
+let logSeq = 0;
+const logLine = (line: Omit<LogLine, 'seq'>): LogLine => ({ seq: ++logSeq, ...line });
 const rate = new RateEstimator();
 
 export const useRun = create<RunState>()(() => ({
@@ -183,7 +187,7 @@ function flush(): void {
         }
         if (status === 'running' || status === 'preparing') lastError = null;
         if (status !== 'running') lastWarning = null;
-        logs.push({ at: e.at, level: status === 'failed' ? 'error' : 'info', msg: `Job ${status}${e.reason ? `: ${e.reason}` : ''}` });
+        logs.push(logLine({ at: e.at, level: status === 'failed' ? 'error' : 'info', msg: `Job ${status}${e.reason ? `: ${e.reason}` : ''}` }));
         logsChanged = true;
         // Shown until the next snapshot brings the engine's own timeline (which replaces this one).
         timeline = [...timeline, { at: e.at, event: status, ...(e.reason ? { detail: e.reason } : {}) }].slice(-50);
@@ -207,7 +211,7 @@ function flush(): void {
         sampled = true;
         break;
       case 'log':
-        logs.push({ at: e.at, level: e.level, msg: e.msg });
+        logs.push(logLine({ at: e.at, level: e.level, msg: e.msg }));
         logsChanged = true;
         if (e.level === 'warn') lastWarning = { msg: e.msg, at: e.at };
         break;
@@ -218,7 +222,7 @@ function flush(): void {
       }
       case 'error':
         lastError = { message: e.message, code: e.code, at: e.at };
-        logs.push({ at: e.at, level: 'error', msg: e.message });
+        logs.push(logLine({ at: e.at, level: 'error', msg: e.message }));
         logsChanged = true;
         break;
     }

@@ -36,6 +36,14 @@ function loneDot(key: 'pps' | 'latencyMs') {
 const ppsDot = loneDot('pps');
 const latencyDot = loneDot('latencyMs');
 
+/** Whether any sample stands alone: only then does a line get a dots layer (one element per sample). */
+function hasLone(data: readonly ChartSample[], key: 'pps' | 'latencyMs'): boolean {
+  for (let i = 0; i < data.length; i++) {
+    if (data[i]![key] !== null && (data[i - 1]?.[key] ?? null) === null && (data[i + 1]?.[key] ?? null) === null) return true;
+  }
+  return false;
+}
+
 const tooltipLabel = (t: unknown) => (typeof t === 'number' ? fmtClock(t) : String(t));
 
 const Throughput = memo(function Throughput({ data }: { data: ChartSample[] }) {
@@ -48,7 +56,7 @@ const Throughput = memo(function Throughput({ data }: { data: ChartSample[] }) {
           <TimeAxis />
           <YAxis width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => fmtInt(v)} />
           <Tooltip labelFormatter={tooltipLabel} formatter={(v) => [fmtInt(Number(v)), 'points/s']} />
-          <Line className="series-throughput" type="linear" dataKey="pps" name="points/s" dot={ppsDot} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
+          <Line className="series-throughput" type="linear" dataKey="pps" name="points/s" dot={hasLone(data, 'pps') ? ppsDot : false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
         </LineChart>
       </ResponsiveContainer>
     </figure>
@@ -90,7 +98,7 @@ const Latency = memo(function Latency({ data }: { data: ChartSample[] }) {
           <TimeAxis />
           <YAxis width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => fmtInt(v)} />
           <Tooltip labelFormatter={tooltipLabel} formatter={(v) => [`${fmtInt(Number(v))} ms`, 'batch latency']} />
-          <Line className="series-latency" type="linear" dataKey="latencyMs" name="ms" dot={latencyDot} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
+          <Line className="series-latency" type="linear" dataKey="latencyMs" name="ms" dot={hasLone(data, 'latencyMs') ? latencyDot : false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
         </LineChart>
       </ResponsiveContainer>
     </figure>

@@ -1,7 +1,7 @@
 /** "Run": the job's state machine, its controls, progress, live charts and log. */
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { WorkersTable } from './WorkersTable';
-import { useRun, isActive } from '../store/run-store';
+import { useRun, isActive, type LogLine } from '../store/run-store';
 import { useSetup } from '../store/setup-store';
 import { cancelRun, pauseRun, resumeRun, startRun, useRunActions } from '../store/run-actions';
 import { setTab, useUi } from '../store/ui-store';
@@ -190,6 +190,15 @@ function ProgressCard() {
   );
 }
 
+/** One line: keyed by its sequence number and memoised, so a new line renders one row, not three hundred. */
+const LogRow = memo(function LogRow({ line }: { line: LogLine }) {
+  return (
+    <div className={`log-line level-${line.level}`}>
+      <time>{fmtClock(line.at)}</time> <span className="log-level">{line.level}</span> {line.msg}
+    </div>
+  );
+});
+
 /**
  * The engine's log, following new lines while the user is at the bottom and staying put once they scroll up
  * to read (back at the bottom, it follows again). The Run page stays mounted when hidden, where a box has
@@ -221,10 +230,8 @@ function LogCard() {
             stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
           }}
         >
-          {logs.map((l, i) => (
-            <div key={i} className={`log-line level-${l.level}`}>
-              <time>{fmtClock(l.at)}</time> <span className="log-level">{l.level}</span> {l.msg}
-            </div>
+          {logs.map((l) => (
+            <LogRow key={l.seq} line={l} />
           ))}
         </div>
       )}
