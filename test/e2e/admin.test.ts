@@ -7,12 +7,12 @@
  * Real redis-server and the real Qdrant binary (its outages are real kills, its number parsing real).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startUiEnv, artifact, ROOT, type UiEnv } from './harness';
-import { open, setField, gotoTab, pointIds, startAndWait, stat, toInt } from './page';
+import { open, setField, gotoTab, pointIds, startAndWait, stat, toInt, waitForProcessed, waitForStatus, processed, currentRunId } from './page';
 
 const LANGCHAIN = join(ROOT, 'test/fixtures/stores/langchain-py');
 const IDS = join(ROOT, 'test/fixtures/faiss/v1_15/idmap2_flat.faiss');
@@ -23,6 +23,8 @@ const BARE = 'ids_euclid';
 let env: UiEnv;
 let page: Page;
 let numbersDir = '';
+/** Run ids, as the page showed them when each run started. */
+const runs: Record<string, string> = {};
 
 /**
  * A LangChain JS folder whose documents hold numbers Qdrant's REST JSON parser does not keep exactly: a
@@ -84,7 +86,7 @@ describe('admin app in Chromium', () => {
     await setField(page, 'concurrency', '1');
     await setField(page, 'distance', 'Cosine');
     await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
-    await startAndWait(page, 'start', ['completed'], 60_000);
+    runs[LC] = await startAndWait(page, 'start', ['completed'], 60_000);
     expect(await qdrantCount(LC)).toBe(7);
 
     await chooseSource(IDS);
@@ -92,9 +94,35 @@ describe('admin app in Chromium', () => {
     await setField(page, 'batchSize', '20');
     await setField(page, 'distance', 'Euclid');
     await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
-    await startAndWait(page, 'start', ['completed'], 60_000);
+    runs[BARE] = await startAndWait(page, 'start', ['completed'], 60_000);
     expect(await qdrantCount(BARE)).toBe(200);
   }, 180_000);
+
+  it('keeps both runs: listed, each opened as recorded and its report exported', async () => {
+    await gotoTab(page, 'Runs');
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    for (const [collection, points] of [[LC, '7 / 7'], [BARE, '200 / 200']] as const) {
+      const row = page.locator(`[data-testid=run-row][data-run-id="${runs[collection]}"]`);
+      expect(await row.getByTestId('run-state').getAttribute('data-state')).toBe('completed');
+      expect(await row.textContent()).toContain(collection);
+      expect(await row.getByTestId('run-points').textContent()).toContain(points);
+      await row.getByTestId('run-open').click();
+      const record = page.getByTestId('run-record');
+      await expect.poll(() => record.getAttribute('data-run-id')).toBe(runs[collection]);
+      await expect.poll(() => record.getByTestId('record-processed').textContent(), { timeout: 15_000 }).toBe(points);
+      // Its dashboard as recorded: samples, peak RSS (however short the run), timeline.
+      expect(await record.getByTestId('record-peak-rss').textContent()).toMatch(/\d+ MB/);
+      expect(await record.getByTestId('record-timeline').locator('li').count()).toBeGreaterThan(1);
+      expect(Number(await record.getByTestId('record-charts').getAttribute('data-samples'))).toBeGreaterThan(0);
+      await record.getByTestId('report-format').selectOption('md');
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), record.getByTestId('export-report').click()]);
+      const text = readFileSync(await download.path(), 'utf8');
+      expect(text).toContain(runs[collection]);
+      expect(text.replace(/\\_/g, '_')).toContain(collection);
+    }
+    await page.screenshot({ path: artifact('admin-runs.png'), fullPage: true });
+  });
 
   it('lists every collection of the server and shows any one of them', async () => {
     await gotoTab(page, 'Qdrant collection');
@@ -173,6 +201,42 @@ describe('admin app in Chromium', () => {
     expect(toInt(await stat(page, 'source-count'))).toBe(7);
   });
 
+  it('keeps the earlier runs intact when a start fails', async () => {
+    await chooseSource(IDS);
+    await setField(page, 'collection', 'ids_refused');
+    await setField(page, 'distance', 'Euclid');
+    await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
+    // Between the check and Start, someone creates the collection with another vector size (Set up would
+    // show the conflict on its next check; Start is faster): the run is refused in its preflight.
+    const created = await fetch(`${env.qdrant.url}/collections/ids_refused`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ vectors: { size: 16, distance: 'Euclid' } }),
+    });
+    expect(created.ok).toBe(true);
+    runs.refused = await startAndWait(page, 'start', ['failed'], 60_000);
+    expect(await page.getByTestId('run-error').textContent()).toMatch(/16-dimensional vectors but the index has 8/);
+    // Nothing was written, so there is no checkpoint to offer.
+    expect(await page.getByTestId('run-start').textContent()).toBe('Start again');
+    await gotoTab(page, 'Runs');
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
+    const refused = page.locator(`[data-testid=run-row][data-run-id="${runs.refused}"]`);
+    expect(await refused.getByTestId('run-state').getAttribute('data-state')).toBe('refused before start');
+    expect(await refused.getByTestId('run-resume-stored').count()).toBe(0);
+    for (const c of [LC, BARE]) {
+      expect(await page.locator(`[data-testid=run-row][data-run-id="${runs[c]}"]`).getByTestId('run-state').getAttribute('data-state')).toBe('completed');
+    }
+    // The earlier run's record is whole: open it and export it.
+    await page.locator(`[data-testid=run-row][data-run-id="${runs[BARE]}"]`).getByTestId('run-open').click();
+    const record = page.getByTestId('run-record');
+    await expect.poll(() => record.getByTestId('record-processed').textContent(), { timeout: 15_000 }).toBe('200 / 200');
+    await record.getByTestId('report-format').selectOption('json');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), record.getByTestId('export-report').click()]);
+    expect(readFileSync(await download.path(), 'utf8')).toContain(runs[BARE]!);
+    expect(await qdrantCount(BARE)).toBe(200);
+  });
+
   it("explains a verification: Qdrant's own number parsing apart, then a real mismatch with both types", async () => {
     numbersDir = writeNumbersFolder();
     await chooseSource(numbersDir);
@@ -181,6 +245,7 @@ describe('admin app in Chromium', () => {
     await setField(page, 'batchSize', '50');
     await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
     const runId = await startAndWait(page, 'start', ['completed'], 60_000);
+    runs[NUMBERS] = runId;
 
     const card = page.locator('section', { has: page.getByRole('heading', { name: 'Report and verification' }) });
     await card.getByTestId('verify').click();
@@ -216,4 +281,62 @@ describe('admin app in Chromium', () => {
     await verification.scrollIntoViewIfNeeded();
     await page.screenshot({ path: artifact('admin-verification.png'), fullPage: true });
   }, 180_000);
+
+  it('resumes an interrupted run from the Runs page; the Run page shows no other run\'s verification', async () => {
+    // A slowed run into a new collection, cancelled part-way.
+    await chooseSource(IDS);
+    await setField(page, 'collection', 'ids_resumed');
+    await setField(page, 'batchSize', '5');
+    await setField(page, 'concurrency', '1');
+    await setField(page, 'distance', 'Euclid');
+    await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
+    env.qdrant.real!.throttle({ runMs: 5, stopMs: 60 });
+    try {
+      runs.resumed = await startAndWait(page, 'start', ['running'], 60_000);
+      // The last run's FAIL (another run) is not on this run's page.
+      expect(await page.getByTestId('verification').count()).toBe(0);
+      await waitForProcessed(page, 20, 60_000);
+      await page.getByTestId('run-cancel').click();
+      await page.getByTestId('run-cancel-confirm').click();
+      await waitForStatus(page, ['cancelled'], 60_000);
+    } finally {
+      env.qdrant.real!.throttle(null);
+    }
+    const atCancel = await processed(page);
+    expect(atCancel).toBeLessThan(200);
+
+    await gotoTab(page, 'Runs');
+    const row = page.locator(`[data-testid=run-row][data-run-id="${runs.resumed}"]`);
+    await expect.poll(() => row.getByTestId('run-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('cancelled');
+    // The verification of the numbers run is under that run, FAIL, and nowhere else.
+    const numbersRow = page.locator(`[data-testid=run-row][data-run-id="${runs[NUMBERS]}"]`);
+    expect(await numbersRow.getByTestId('run-verdict').textContent()).toBe('FAIL');
+    expect(await row.getByTestId('run-verdict').count()).toBe(0);
+
+    await row.getByTestId('run-resume-stored').click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Run', exact: true }).getAttribute('aria-selected')).toBe('true');
+    await waitForStatus(page, ['completed'], 90_000);
+    await expect.poll(() => processed(page)).toBe(200);
+    expect(await currentRunId(page)).toBe(runs.resumed);
+    expect(await qdrantCount('ids_resumed')).toBe(200);
+    await gotoTab(page, 'Runs');
+    await expect.poll(() => row.getByTestId('run-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('completed');
+  }, 180_000);
+
+  it('deletes one run on request, after a confirmation', async () => {
+    await gotoTab(page, 'Runs');
+    const rows = page.getByTestId('run-row');
+    const before = await rows.count();
+    const refused = page.locator(`[data-testid=run-row][data-run-id="${runs.refused}"]`);
+    await refused.getByTestId('run-delete').click();
+    expect(await refused.getByRole('group').textContent()).toContain('points stay in Qdrant');
+    await refused.getByRole('button', { name: 'Keep it' }).click();
+    expect(await rows.count()).toBe(before);
+    await refused.getByTestId('run-delete').click();
+    await refused.getByTestId('run-delete-confirm').click();
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(before - 1);
+    expect(await page.getByTestId('runs-message').textContent()).toContain(`Deleted the record of run ${runs.refused}`);
+    // The others are all still there.
+    for (const c of [LC, BARE, NUMBERS, 'resumed']) expect(await page.locator(`[data-testid=run-row][data-run-id="${runs[c]}"]`).count()).toBe(1);
+  });
 });

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const env = await startUiEnv(null);
   try {
     const page = await env.browser.newPage({ width: 1280, height: 800 });
+    await open(page, env.host.url);
 
     // 1. A LangChain folder, migrated and verified.
     await chooseSource(page, docsFolder);

@@ -54,7 +54,7 @@ const Throughput = memo(function Throughput({ data }: { data: ChartSample[] }) {
         <LineChart data={data} syncId={SYNC} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <TimeAxis />
-          <YAxis width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => fmtInt(v)} />
+          <YAxis width={56} tick={{ fontSize: 11 }} allowDecimals={false} tickFormatter={(v: number) => fmtInt(v)} />
           <Tooltip labelFormatter={tooltipLabel} formatter={(v) => [fmtInt(Number(v)), 'points/s']} />
           <Line className="series-throughput" type="linear" dataKey="pps" name="points/s" dot={hasLone(data, 'pps') ? ppsDot : false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
         </LineChart>
@@ -96,7 +96,7 @@ const Latency = memo(function Latency({ data }: { data: ChartSample[] }) {
         <LineChart data={data} syncId={SYNC} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <TimeAxis />
-          <YAxis width={56} tick={{ fontSize: 11 }} tickFormatter={(v: number) => fmtInt(v)} />
+          <YAxis width={56} tick={{ fontSize: 11 }} allowDecimals={false} tickFormatter={(v: number) => fmtInt(v)} />
           <Tooltip labelFormatter={tooltipLabel} formatter={(v) => [`${fmtInt(Number(v))} ms`, 'batch latency']} />
           <Line className="series-latency" type="linear" dataKey="latencyMs" name="ms" dot={hasLone(data, 'latencyMs') ? latencyDot : false} strokeWidth={2} isAnimationActive={false} connectNulls={false} />
         </LineChart>

@@ -30,7 +30,9 @@ function Controls() {
   }, [confirmCancel]);
 
   const ended = status === 'failed' || status === 'cancelled';
-  const startLabel = ended && resumeMode ? 'Resume from checkpoint' : status === 'completed' ? 'Run again' : 'Start migration';
+  // A run refused before its first point has no checkpoint to resume from: Start again, not "Resume".
+  const moved = useRun((s) => (s.progress ? s.progress.processed + s.progress.failed > 0 : false));
+  const startLabel = ended && resumeMode && moved ? 'Resume from checkpoint' : ended ? 'Start again' : status === 'completed' ? 'Run again' : 'Start migration';
   return (
     <Card title="Job" className="controls-card">
       <div className="controls">
@@ -69,13 +71,13 @@ function Controls() {
           ) : null}
         </div>
       </div>
-      {reason && status !== 'running' ? <p className="reason" data-testid="job-reason">{reason}</p> : null}
+      {reason && status !== 'running' && status !== 'failed' ? <p className="reason" data-testid="job-reason">{reason}</p> : null}
       <RunDetails />
-      {status === 'failed' && lastError ? (
+      {status === 'failed' && (lastError || reason) ? (
         <ErrorNote testId="run-error">
-          {lastError.message}
+          {lastError?.message ?? reason}
           <br />
-          {resumeMode ? 'Nothing acknowledged is lost: fix the cause, then press “Resume from checkpoint”.' : 'Turn on “Resume from the last checkpoint” in Set up to continue where it stopped.'}
+          {!moved ? 'Nothing was written: fix the cause (see Set up), then start again. Earlier runs are kept under Runs.' : resumeMode ? 'Nothing acknowledged is lost: fix the cause, then press “Resume from checkpoint”.' : 'Turn on “Resume from the last checkpoint” in Set up to continue where it stopped.'}
         </ErrorNote>
       ) : null}
       {error ? <ErrorNote testId="action-error">{error}</ErrorNote> : null}
