@@ -56,6 +56,8 @@ class Transcoder {
   ws(): void {
     const s = this.s;
     let i = this.i;
+    // the engine's payload text has no whitespace between tokens: one comparison in the common case
+    if (s.charCodeAt(i) > 32) return;
     for (;;) {
       const c = s.charCodeAt(i);
       if (c === 32 || c === 10 || c === 13 || c === 9) i++;
@@ -86,13 +88,12 @@ class Transcoder {
     }
     for (;;) {
       if (this.s.charCodeAt(this.i) !== 34 /* " */) this.fail('expects a quoted key');
-      const key = this.string();
+      w.tag(field, WIRE_LEN);
+      const entry = w.fork(24);
+      this.stringField(1);
       this.ws();
       if (this.s.charCodeAt(this.i) !== 58 /* : */) this.fail("expects ':'");
       this.i++;
-      w.tag(field, WIRE_LEN);
-      const entry = w.fork(key.length + 8);
-      w.string(1, key);
       w.tag(2, WIRE_LEN);
       const value = w.fork(8);
       this.value(depth + 1);
@@ -117,8 +118,7 @@ class Transcoder {
     const s = this.s;
     const c = s.charCodeAt(this.i);
     if (c === 34 /* " */) {
-      const text = this.string();
-      w.string(STRING_VALUE, text);
+      this.stringField(STRING_VALUE);
     } else if (c === 123 /* { */) {
       w.tag(STRUCT_VALUE, WIRE_LEN);
       const struct = w.fork(64);
@@ -177,17 +177,34 @@ class Transcoder {
     const s = this.s;
     const start = this.i;
     let i = start;
+    let plain = true;
+    // the common case, a short integer, is parsed while it is scanned
+    let value = 0;
+    const negative = s.charCodeAt(i) === 45;
+    if (negative) i++;
     for (;;) {
       const c = s.charCodeAt(i);
-      // digits, '-', '+', '.', 'e', 'E'
-      if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69) i++;
-      else break;
+      if (c >= 48 && c <= 57) {
+        value = value * 10 + (c - 48);
+        i++;
+      } else if (c === 45 || c === 43 || c === 46 || c === 101 || c === 69) {
+        plain = false;
+        i++;
+      } else break;
+    }
+    const digits = i - start - (negative ? 1 : 0);
+    const w = this.w;
+    // up to 15 digits a double holds the integer exactly; "-0", "01" and "-" take the slow path
+    if (plain && digits > 0 && digits <= 15 && (digits === 1 || s.charCodeAt(start + (negative ? 1 : 0)) !== 48) && !(negative && value === 0)) {
+      this.i = i;
+      w.tag(INTEGER_VALUE, WIRE_VARINT);
+      w.int64(negative ? -value : value);
+      return;
     }
     const text = s.slice(start, i);
     const m = NUMBER.exec(text);
     if (!m) this.fail(`has a malformed number ${JSON.stringify(text)}`);
     this.i = i;
-    const w = this.w;
     if (m[1] !== undefined || m[2] !== undefined || text === '-0') {
       const v = Number(text);
       if (!Number.isFinite(v)) this.fail(`has the number ${text}, beyond the range of a double`);
@@ -195,7 +212,6 @@ class Transcoder {
       w.double(v);
       return;
     }
-    // up to 15 digits a double holds the integer exactly
     if (text.length <= 15) {
       w.tag(INTEGER_VALUE, WIRE_VARINT);
       w.int64(Number(text));
@@ -211,12 +227,17 @@ class Transcoder {
     }
   }
 
-  /** A JSON string at i (on its opening quote) → its value; refuses raw control characters and lone surrogates. */
-  string(): string {
+  /**
+   * The JSON string at i (on its opening quote) as the string field `field`. Plain ASCII without escapes,
+   * which is most keys and many values, is copied byte for byte from the text; anything else is decoded
+   * (JSON.parse for escapes) and written as UTF-8. Raw control characters and lone surrogates are refused.
+   */
+  stringField(field: number): void {
     const s = this.s;
     const start = this.i;
     let i = start + 1;
     let escaped = false;
+    let ascii = true;
     let surrogates = false;
     for (;;) {
       const c = s.charCodeAt(i);
@@ -234,10 +255,30 @@ class Transcoder {
         this.i = i;
         this.fail('has a raw control character in a string');
       }
-      if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+      if (c >= 128) {
+        ascii = false;
+        if (c >= 0xd800 && c <= 0xdfff) surrogates = true;
+      }
       i++;
     }
     this.i = i + 1;
+    const w = this.w;
+    if (ascii && !escaped) {
+      const len = i - start - 1;
+      w.tag(field, WIRE_LEN);
+      w.varint(len);
+      w.ensure(len);
+      if (len > 32) {
+        // long: one native copy beats the loop
+        w.pos += w.buf.write(s.slice(start + 1, i), w.pos, 'latin1');
+        return;
+      }
+      const buf = w.buf;
+      let pos = w.pos;
+      for (let k = start + 1; k < i; k++) buf[pos++] = s.charCodeAt(k);
+      w.pos = pos;
+      return;
+    }
     let value: string;
     if (!escaped) value = s.slice(start + 1, i);
     else {
@@ -253,7 +294,7 @@ class Transcoder {
       this.i = start;
       this.fail('has a string with a lone surrogate (not valid Unicode; Qdrant refuses it)');
     }
-    return value;
+    w.string(field, value);
   }
 }
 
