@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { formatTable, type BenchTable } from './table';
 
-const SECTIONS = ['faiss-reader', 'docstore-join', 'engine', 'ui', 'verify', 'state', 'scale'] as const;
+const SECTIONS = ['faiss-reader', 'docstore-join', 'engine', 'real', 'ui', 'verify', 'state', 'scale'] as const;
 
 async function main() {
   const here = dirname(fileURLToPath(import.meta.url));
