@@ -15,6 +15,7 @@ import { SinkError, type PointSink, type PreparedPoints } from '../../electron/e
 import type { PointId } from '../../electron/engine/point-id';
 import { scrollAll } from '../engine/support/qdrant-read';
 import { resolveQdrantBin, startRealQdrant, type RealQdrant } from '../support/qdrant/real-server';
+import { startSizeLimitProxy } from './support/size-limit-proxy';
 
 const BIN = resolveQdrantBin();
 if (!BIN) console.log('test/grpc/sink.test.ts skipped: no Qdrant binary (set QDRANT_BIN, or put it at ../shared/qdrant/bin/qdrant)');
@@ -137,7 +138,7 @@ describe.skipIf(!BIN)('gRPC sink against the real Qdrant', () => {
     expect(beyondOneUlp).toBe(0);
   });
 
-  it('a message over the size limit is split: every point arrives', async () => {
+  it("a message over the sink's own limit is split before sending: every point arrives", async () => {
     const dim = 384;
     const collection = await createCollection(qdrant, dim);
     const batch = points(1500, dim);
@@ -147,6 +148,25 @@ describe.skipIf(!BIN)('gRPC sink against the real Qdrant', () => {
     const stored = await scrollAll(qdrant.url, collection);
     expect(stored.size).toBe(1500);
     expect(Float32Array.from(stored.get('1496')!.vector)).toEqual(batch.vectors.subarray(1496 * dim, 1497 * dim));
+  });
+
+  it(`a message over a gRPC hop's size limit (RESOURCE_EXHAUSTED "larger than max") is split until it fits: every point arrives`, async () => {
+    const dim = 384;
+    const collection = await createCollection(qdrant, dim);
+    const proxy = await startSizeLimitProxy(parseGrpcUrl(qdrant.grpcUrl).target, 100_000);
+    const batch = points(500, dim);
+    const sink = new GrpcPointSink({ address: parseGrpcUrl(proxy.url), collection });
+    const over = await thrown(sink.upsert(batch));
+    expect(over.kind).toBe('rejected');
+    expect(over.message).toMatch(/RESOURCE_EXHAUSTED: .*larger than max/);
+    const result = await writeWithRecovery(sink, batch, { baseDelayMs: 1 });
+    await sink.close();
+    await proxy.close();
+    expect(result.failed).toEqual([]);
+    expect(result.retries).toBeGreaterThan(8);
+    const stored = await scrollAll(qdrant.url, collection);
+    expect(stored.size).toBe(500);
+    expect(Float32Array.from(stored.get('496')!.vector)).toEqual(batch.vectors.subarray(496 * dim, 497 * dim));
   });
 
   it('a point Qdrant cannot take (a lone surrogate in its payload) is isolated and reported; the rest is stored, over both transports', async () => {
