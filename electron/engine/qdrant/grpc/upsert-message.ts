@@ -62,7 +62,8 @@ export class UpsertMessageWriter {
     const vector = 2 + varintSize(dense) + dense;
     const vectors = 1 + varintSize(vector) + vector;
     const vecs = points.vectors;
-    const bytes = new Uint8Array(vecs.buffer, vecs.byteOffset, vecs.byteLength);
+    // one Buffer view over the batch's floats: each point's bytes are copied out of it without a view per point
+    const bytes = Buffer.from(vecs.buffer, vecs.byteOffset, vecs.byteLength);
     w.reset();
     w.bytes(this.head);
     let k = from;
@@ -94,8 +95,10 @@ export class UpsertMessageWriter {
       w.varint(dense);
       w.tag(1, WIRE_LEN);
       w.varint(vecBytes);
-      if (LITTLE_ENDIAN) w.bytes(bytes.subarray(i * vecBytes, (i + 1) * vecBytes));
-      else {
+      if (LITTLE_ENDIAN) {
+        w.ensure(vecBytes);
+        w.pos += bytes.copy(w.buf, w.pos, i * vecBytes, (i + 1) * vecBytes);
+      } else {
         w.ensure(vecBytes);
         for (let j = 0; j < dim; j++) w.buf.writeFloatLE(vecs[i * dim + j]!, w.pos + j * 4);
         w.pos += vecBytes;
