@@ -7,10 +7,12 @@
  *    is shared; wall time is not).
  * 2. End to end through the run controller (Redis checkpoints included) into the real Qdrant server, over
  *    REST (`npm run bench real` compares the transports against a raw loader).
- * 3. Peak RSS of whole runs over 100k and 1M vectors (384-d), each in its own process.
+ * 3. Whole runs over 100k and 1M vectors (384-d) into the null sinks, over gRPC and REST, each in its own
+ *    process: points per client CPU-second, garbage collection time per point, peak RSS.
  * Sources are IndexFlatL2 files written by test/engine/support/flat-index.ts (FAISS's byte layout).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,22 +130,39 @@ async function endToEnd(qdrantUrl: string, redis: { host: string; port: number }
   return { points: p?.processed ?? 0, wall };
 }
 
-/** Child mode: one whole run, then print the process's peak RSS. */
-async function childRun(path: string, url: string, redisPort: number, collection: string): Promise<void> {
+/**
+ * Child mode: one whole run (TRANSPORT=auto picks gRPC, which the gRPC null sink offers, unless `transport`
+ * says rest), then print its speed per client CPU-second, its garbage collection time and peak RSS.
+ */
+async function childRun(path: string, url: string, grpcUrl: string, transport: TransportKind, redisPort: number, collection: string): Promise<void> {
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  });
   const c = createRunController();
-  const t0 = performance.now();
-  await c.start(MigrationConfigSchema.parse({ qdrantUrl: url, redisHost: '127.0.0.1', redisPort, faissIndexPath: path, collection, stateKey: `bench:rss:${collection}`, batchSize: BATCH, concurrency: 4, distance: 'Euclid', resumeMode: false, logDir: join(DIR, 'logs') }));
+  let t0 = performance.now();
+  let cpu0 = process.cpuUsage();
+  c.on((e) => {
+    if (e.type === 'state' && e.status === 'running') {
+      t0 = performance.now();
+      cpu0 = process.cpuUsage();
+      gc.observe({ entryTypes: ['gc'] });
+    }
+  });
+  await c.start(MigrationConfigSchema.parse({ qdrantUrl: url, qdrantGrpcUrl: grpcUrl, transport, redisHost: '127.0.0.1', redisPort, faissIndexPath: path, collection, stateKey: `bench:rss:${collection}`, batchSize: BATCH, concurrency: 4, distance: 'Euclid', resumeMode: false, logDir: join(DIR, 'logs') }));
   const status = await c.settled();
+  gc.disconnect();
+  const cpu = process.cpuUsage(cpu0);
   const p = c.snapshot().progress;
-  process.stdout.write(`${JSON.stringify({ status, points: p?.processed ?? 0, wall: (performance.now() - t0) / 1000, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+  process.stdout.write(`${JSON.stringify({ status, transport: p?.transport, points: p?.processed ?? 0, wall: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6, gcMs, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
 }
 
-async function peakRss(path: string, url: string, redisPort: number, collection: string) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/engine.ts', '--child-run', path, url, String(redisPort), collection], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function wholeRun(path: string, url: string, grpcUrl: string, transport: TransportKind, redisPort: number, collection: string) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/engine.ts', '--child-run', path, url, grpcUrl, transport, String(redisPort), collection], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   await new Promise((r) => proc.once('exit', r));
-  return JSON.parse(out.trim().split('\n').pop()!) as { status: string; points: number; wall: number; maxRssMb: number };
+  return JSON.parse(out.trim().split('\n').pop()!) as { status: string; transport?: string; points: number; wall: number; cpuS: number; gcMs: number; maxRssMb: number };
 }
 
 export async function run(): Promise<BenchTable[]> {
@@ -207,18 +226,21 @@ export async function run(): Promise<BenchTable[]> {
       await qdrant.stop();
     }
 
-    // 3. peak RSS of whole runs
+    // 3. whole runs into the null sinks: the product's own cost per point, and its peak RSS
     const rss: (string | number)[][] = [];
     for (const count of quick ? [100_000] : [100_000, 1_000_000]) {
       const path = source(count, 384);
-      const r = await peakRss(path, sink.url, redis.port, `rss_${count}`);
-      rss.push([count, 384, `${(statSync(path).size / 1048576).toFixed(0)} MB`, r.status, Math.round(r.points / r.wall), r.maxRssMb, r.maxRssMb < 300 ? 'yes' : 'NO']);
+      for (const transport of ['grpc', 'rest'] as const) {
+        const r = await wholeRun(path, sink.url, grpcSink.url, transport, redis.port, `rss_${count}_${transport}`);
+        rss.push([r.transport === 'grpc' ? 'gRPC' : 'REST', count, 384, `${(statSync(path).size / 1048576).toFixed(0)} MB`, r.status, Math.round(r.points / r.wall), Math.round(r.points / r.cpuS), ((1000 * r.gcMs) / r.points).toFixed(1), r.maxRssMb, r.maxRssMb < 300 ? 'yes' : 'NO']);
+      }
     }
     tables.push({
-      title: 'Peak RSS of a whole run into the null sink (4 in flight, batch 500, Redis checkpoints)',
+      title: 'Whole runs into the null sinks (run controller: reader, points, encoding, Redis checkpoint per batch; 4 in flight, batch 500)',
       reference: "the seed's approach (faiss.read_index + reconstruct_n, 1M x 384): about 1.5 GB RSS (DESIGN.md); target < 300 MB",
-      columns: ['vectors', 'dim', 'index file', 'status', 'points/s', 'peak RSS MB', '< 300 MB'],
+      columns: ['transport', 'vectors', 'dim', 'index file', 'status', 'points/s', 'points per client CPU-s', 'GC µs per point', 'peak RSS MB', '< 300 MB'],
       rows: rss,
+      notes: ["what the product itself costs a point, without a server: the part of the 2 cores a real Qdrant does not get (`npm run bench real` has the server)"],
     });
   } finally {
     await stop(sink.proc);
@@ -230,8 +252,8 @@ export async function run(): Promise<BenchTable[]> {
 }
 
 if (process.argv[2] === '--child-run') {
-  const [, , , path, url, port, collection] = process.argv;
-  childRun(path!, url!, Number(port), collection!).then(
+  const [, , , path, url, grpcUrl, transport, port, collection] = process.argv;
+  childRun(path!, url!, grpcUrl!, transport as TransportKind, Number(port), collection!).then(
     () => process.exit(0),
     (e) => {
       console.error(e);

@@ -16,8 +16,10 @@
  *
  * BENCH_QUICK=1: 50k points and the main rows only. BENCH_TUNE=1 adds the sweep the defaults were chosen
  * from (points per request × streams for the raw gRPC loader, in-flight batches for the product).
- * BENCH_POINTS=n overrides the count; BENCH_KEEP=1 keeps the generated FAISS files; BENCH_CPU_PROF=DIR writes
- * a --cpu-prof profile of each product row there.
+ * BENCH_ROWS runs only the rows named, in order, e.g. `raw:grpc:2,product:grpc:2,product:grpc:4,raw:grpc:2:1000`
+ * (kind:transport:in flight[:points per request]); repeating rows interleaved shows how much the machine's
+ * load moved them. BENCH_POINTS=n overrides the count; BENCH_KEEP=1 keeps the generated FAISS files;
+ * BENCH_CPU_PROF=DIR writes a --cpu-prof profile of each product row there.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -247,6 +249,15 @@ export async function run(): Promise<BenchTable[]> {
 
   try {
     const defaults = MigrationConfigSchema.parse({ faissIndexPath: 'x' });
+    const only = process.env.BENCH_ROWS?.split(',').map((r) => r.trim().split(':'));
+    if (only) {
+      for (const [kind, transport, inFlight, per] of only) {
+        if ((kind !== 'raw' && kind !== 'product') || (transport !== 'grpc' && transport !== 'rest') || !Number(inFlight)) throw new Error(`BENCH_ROWS: "${[kind, transport, inFlight, per].filter(Boolean).join(':')}" is not kind:transport:in flight[:points per request], e.g. product:grpc:2`);
+        if (kind === 'raw') await raw(transport, Number(inFlight), Number(per) || BATCH);
+        else await prod(transport, Number(inFlight));
+      }
+      return tableOf();
+    }
     // the main rows: raw loaders at their best stream counts, the product at its defaults
     for (const s of quick ? [2] : [1, 2, 4]) await raw('grpc', s);
     for (const s of quick ? [2] : [2, 4]) await raw('rest', s);
@@ -263,43 +274,47 @@ export async function run(): Promise<BenchTable[]> {
       const million = source(1_000_000);
       await prod('grpc', defaults.concurrency, 1_000_000, million);
     }
+    return tableOf();
   } finally {
     await Promise.all([qdrant.stop(), redis.dispose()]);
     if (process.env.BENCH_KEEP !== '1') rmSync(DIR, { recursive: true, force: true });
   }
-  const loadAfter = loadavg();
 
-  const rate = (r: Row) => r.result.points / r.result.seconds;
-  const bestRawGrpc = Math.max(...rows.filter((r) => r.kind === 'raw' && r.transport === 'grpc').map(rate));
-  const table: (string | number)[][] = rows.map((r) => [
-    r.kind === 'raw' ? 'raw loader' : 'product',
-    r.transport === 'grpc' ? 'gRPC' : 'REST',
-    r.streams,
-    r.perRequest,
-    r.count,
-    Math.round(rate(r)),
-    `${(rate(r) / bestRawGrpc).toFixed(2)}`,
-    r.result.maxRssMb,
-    r.result.cpuSeconds.toFixed(1),
-    Number.isFinite(r.serverCpu) ? r.serverCpu.toFixed(1) : '?',
-  ]);
-  const defaultsProduct = rows.find((r) => r.kind === 'product' && r.transport === 'grpc' && r.count === count);
-  const million = rows.find((r) => r.count === 1_000_000);
-  const fmtLoad = (l: number[]) => l.map((v) => v.toFixed(2)).join(', ');
-  return [
-    {
-      title: `Bulk load into the real Qdrant ${qdrant.version} (${count.toLocaleString('en-US')} × ${DIM}, fresh collection per row: on-disk vectors, Cosine, payload indexes, wait=true)`,
-      reference: 'the raw gRPC loader (requests pre-encoded, only sending timed): the best such row is 1.00; target: product over gRPC ≥ 0.90, peak RSS < 300 MB at 1M × 384',
-      columns: ['row', 'transport', 'in flight', 'points/request', 'points', 'points/s', 'vs raw gRPC', 'peak RSS MB', 'client CPU s', 'server CPU s'],
-      rows: table,
-      notes: [
-        defaultsProduct ? `product over gRPC at its defaults / best raw gRPC loader: ${(rate(defaultsProduct) / bestRawGrpc).toFixed(2)} (target 0.90: ${rate(defaultsProduct) / bestRawGrpc >= 0.9 ? 'met' : 'NOT met'})` : 'no product gRPC row',
-        million ? `peak RSS of the product over gRPC at 1M × 384: ${million.result.maxRssMb} MB (target < 300 MB: ${million.result.maxRssMb < 300 ? 'met' : 'NOT met'})` : 'the 1M × 384 row runs without BENCH_QUICK=1',
-        `load average (1, 5, 15 min) before: ${fmtLoad(loadBefore)}; after: ${fmtLoad(loadAfter)} on ${process.env.BENCH_MACHINE ?? '2 shared cores'}: figures taken with a load above ~2 share the cores with other work`,
-        'raw loader RSS holds every pre-encoded request (not comparable with the product); client CPU is the measured process only; server CPU is the Qdrant process over the row',
-      ],
-    },
-  ];
+  function tableOf(): BenchTable[] {
+    const loadAfter = loadavg();
+
+    const rate = (r: Row) => r.result.points / r.result.seconds;
+    const bestRawGrpc = Math.max(...rows.filter((r) => r.kind === 'raw' && r.transport === 'grpc').map(rate));
+    const table: (string | number)[][] = rows.map((r) => [
+      r.kind === 'raw' ? 'raw loader' : 'product',
+      r.transport === 'grpc' ? 'gRPC' : 'REST',
+      r.streams,
+      r.perRequest,
+      r.count,
+      Math.round(rate(r)),
+      `${(rate(r) / bestRawGrpc).toFixed(2)}`,
+      r.result.maxRssMb,
+      r.result.cpuSeconds.toFixed(1),
+      Number.isFinite(r.serverCpu) ? r.serverCpu.toFixed(1) : '?',
+    ]);
+    const defaultsProduct = rows.find((r) => r.kind === 'product' && r.transport === 'grpc' && r.count === count && r.streams === MigrationConfigSchema.parse({ faissIndexPath: 'x' }).concurrency);
+    const million = rows.find((r) => r.count === 1_000_000);
+    const fmtLoad = (l: number[]) => l.map((v) => v.toFixed(2)).join(', ');
+    return [
+      {
+        title: `Bulk load into the real Qdrant ${qdrant.version} (${count.toLocaleString('en-US')} × ${DIM}, fresh collection per row: on-disk vectors, Cosine, payload indexes, wait=true)`,
+        reference: 'the raw gRPC loader (requests pre-encoded, only sending timed): the best such row is 1.00; target: product over gRPC ≥ 0.90, peak RSS < 300 MB at 1M × 384',
+        columns: ['row', 'transport', 'in flight', 'points/request', 'points', 'points/s', 'vs raw gRPC', 'peak RSS MB', 'client CPU s', 'server CPU s'],
+        rows: table,
+        notes: [
+          defaultsProduct ? `product over gRPC at its defaults / best raw gRPC loader: ${(rate(defaultsProduct) / bestRawGrpc).toFixed(2)} (target 0.90: ${rate(defaultsProduct) / bestRawGrpc >= 0.9 ? 'met' : 'NOT met'})` : 'no product gRPC row',
+          million ? `peak RSS of the product over gRPC at 1M × 384: ${million.result.maxRssMb} MB (target < 300 MB: ${million.result.maxRssMb < 300 ? 'met' : 'NOT met'})` : 'the 1M × 384 row runs without BENCH_QUICK=1',
+          `load average (1, 5, 15 min) before: ${fmtLoad(loadBefore)}; after: ${fmtLoad(loadAfter)} on ${process.env.BENCH_MACHINE ?? '2 shared cores'}: figures taken with a load above ~2 share the cores with other work`,
+          'raw loader RSS holds every pre-encoded request (not comparable with the product); client CPU is the measured process only; server CPU is the Qdrant process over the row',
+        ],
+      },
+    ];
+  }
 }
 
 const mode = process.argv[2];
