@@ -39,7 +39,8 @@ import { apiKeyMetadata, openChannel, unaryCall } from '../electron/engine/qdran
 import { UpsertMessageWriter } from '../electron/engine/qdrant/grpc/upsert-message';
 import { allPositions } from '../electron/engine/qdrant/types';
 import { startRedis } from '../test/support/redis';
-import { startRealQdrant, type RealQdrant } from '../test/support/qdrant/real-server';
+import type { RealQdrant } from '../test/support/qdrant/real-server';
+import { startBenchQdrant } from './support';
 import { writeFlatIndex } from '../test/engine/support/flat-index';
 import type { BenchTable } from './table';
 
@@ -77,6 +78,8 @@ function settings(target: Target, collection: string, over: Partial<MigrationCon
     redisPort: target.redisPort,
     faissIndexPath: join(DIR, 'unused'),
     collection,
+    // the issue's setting for every row (DISTANCE=auto would pick Euclid for this L2 index)
+    distance: 'Cosine',
     stateKey: `bench:real:${collection}`,
     resumeMode: false,
     logDir: join(DIR, 'logs'),
@@ -218,14 +221,14 @@ export async function run(): Promise<BenchTable[]> {
   const cpuProf = process.env.BENCH_CPU_PROF;
   const loadBefore = loadavg();
   const path = source(count);
-  const [qdrant, redis] = await Promise.all([startRealQdrant(), startRedis()]);
+  const [qdrant, redis] = await Promise.all([startBenchQdrant(), startRedis()]);
   const target: Target = { url: qdrant.url, grpcUrl: qdrant.grpcUrl, redisPort: redis.port };
   const client = createQdrantClient({ qdrantUrl: qdrant.url });
   const rows: Row[] = [];
   let n = 0;
   const fresh = async () => {
     const name = `bench_${++n}`;
-    await ensureCollection(client, settings(target, name), DIM);
+    await ensureCollection(client, { ...settings(target, name), distance: 'Cosine', layout: 'raw' }, DIM);
     return name;
   };
   const measure = async (q: RealQdrant, go: () => Promise<RowResult>) => {
