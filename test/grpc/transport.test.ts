@@ -103,6 +103,26 @@ describe.skipIf(!BIN)('TRANSPORT', () => {
     expect((await choose({ transport: 'grpc', qdrantGrpcUrl: qdrant.grpcUrl })).line).toBe(`Bulk transport: gRPC at ${qdrant.grpcUrl} (TRANSPORT=grpc)`);
   });
 
+  it('auto with an API key: gRPC with the right key; a key the gRPC port refuses falls back to REST, saying so without the key', async () => {
+    const keyed = await startRealQdrant({ apiKey: 'grpc-right-key' });
+    try {
+      const r = await fetch(`${keyed.url}/collections/k`, { method: 'PUT', headers: { 'content-type': 'application/json', 'api-key': 'grpc-right-key' }, body: '{"vectors":{"size":4,"distance":"Dot"}}' });
+      expect(r.status).toBe(200);
+      const pick = async (apiKey: string) => {
+        const t = await openBulkTransport({ qdrantUrl: keyed.url, qdrantGrpcUrl: keyed.grpcUrl, qdrantApiKey: apiKey, collection: 'k', transport: 'auto', writeOrdering: 'weak' }, { restVersion: keyed.version, probeTimeoutMs: 1500 });
+        await t.sink.close();
+        return t;
+      };
+      expect((await pick('grpc-right-key')).kind).toBe('grpc');
+      const wrong = await pick('grpc-wrong-key');
+      expect(wrong.kind).toBe('rest');
+      expect(wrong.line).toMatch(/cannot be used: it refused the API key \(.+\)\)$/);
+      expect(wrong.line).not.toMatch(/grpc-wrong-key|grpc-right-key/);
+    } finally {
+      await keyed.stop();
+    }
+  });
+
   it('rest: REST without trying gRPC', async () => {
     const t = await choose({ transport: 'rest', qdrantGrpcUrl: qdrant.grpcUrl });
     expect(t.kind).toBe('rest');

@@ -27,7 +27,8 @@ export async function probeGrpc(address: GrpcAddress, options: ProbeOptions): Pr
   try {
     let version: string;
     try {
-      const reply = await unaryCall(client, '/qdrant.Qdrant/HealthCheck', Buffer.alloc(0), apiKeyMetadata(options.apiKey), left());
+      // no API key here: the health check needs none, and the address is not yet known to be Qdrant's
+      const reply = await unaryCall(client, '/qdrant.Qdrant/HealthCheck', Buffer.alloc(0), apiKeyMetadata(undefined), left());
       version = readString(reply, [2]) ?? '';
     } catch (e) {
       if (!isServiceError(e)) throw e;
