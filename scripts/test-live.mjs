@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:live`: the Qdrant-facing suites (test/standin, test/engine, test/grpc, test/verify, test/live) against a
+// `npm run test:live`: the Qdrant-facing suites (test/standin, test/engine, test/grpc, test/verify, test/history, test/live) against a
 // real Qdrant (config: test/live/vitest.live.config.ts).
 // - By default every startQdrant() starts its own real server from the binary (QDRANT_BIN, else
 //   ../shared/qdrant/bin/qdrant beside the repository) on free ports with a temporary storage folder, and ends

@@ -66,7 +66,7 @@ describe('bad configuration: one line naming the value, and the exit code', () =
       { name: 'missing path', env: env({ FAISS_INDEX_PATH: join(work, 'nope.faiss') }), code: 3, line: /FAISS_INDEX_PATH=.*nope\.faiss: no such file or folder/ },
       { name: 'bad config file', env: env(), args: ['--config', badJson], code: 2, line: /--config .*bad\.json: not valid JSON/ },
       { name: 'DISTANCE=hamming', env: env({ DISTANCE: 'hamming' }), code: 2, line: /DISTANCE=hamming: is not one of Cosine, Euclid, Dot, Manhattan/ },
-      { name: 'Qdrant down', env: env({ QDRANT_URL: 'http://127.0.0.1:9' }), code: 4, line: /^xnai-migrate: Failed to connect to Qdrant at http:\/\/127\.0\.0\.1:9: / },
+      { name: 'Qdrant down', env: env({ QDRANT_URL: 'http://127.0.0.1:9' }), code: 4, line: /^xnai-migrate: Qdrant at http:\/\/127\.0\.0\.1:9 cannot be reached: / },
       { name: 'wrong Redis password', env: env({ REDIS_PORT: String(pw.port), REDIS_PASSWORD: 'wrong-password' }), code: 4, line: /refused the password \(REDIS_PASSWORD\)/ },
       { name: 'missing Redis password', env: env({ REDIS_PORT: String(pw.port) }), code: 4, line: /requires a password: set REDIS_PASSWORD/ },
     ];

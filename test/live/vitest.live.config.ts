@@ -8,7 +8,7 @@ const shared = Boolean(process.env.QDRANT_URL);
 
 export default defineConfig({
   test: {
-    include: ['test/standin/**/*.test.ts', 'test/engine/**/*.test.ts', 'test/grpc/**/*.test.ts', 'test/verify/**/*.test.ts', 'test/frameworks/**/*.test.ts', 'test/live/**/*.test.ts'],
+    include: ['test/standin/**/*.test.ts', 'test/engine/**/*.test.ts', 'test/grpc/**/*.test.ts', 'test/verify/**/*.test.ts', 'test/frameworks/**/*.test.ts', 'test/history/**/*.test.ts', 'test/live/**/*.test.ts'],
     exclude: ['node_modules/**'],
     pool: 'forks',
     maxWorkers: shared ? 1 : 2,

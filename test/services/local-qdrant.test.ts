@@ -56,7 +56,7 @@ describe.skipIf(!haveQdrant)('a local Qdrant started for the user', () => {
     // without --start-services (and no terminal to ask on) the run fails with its one line, which now says how
     const refused = await runCli(cli, ['run'], env, work);
     expect(refused.code).toBe(4);
-    expect(refused.stderr).toBe(`xnai-migrate: Failed to connect to Qdrant at http://localhost:${port}: ECONNREFUSED; --start-services starts one from ${QDRANT_BIN} (data in ${dataDir})\n`);
+    expect(refused.stderr).toBe(`xnai-migrate: Qdrant at http://localhost:${port} cannot be reached: nothing is listening there: start Qdrant, or fix QDRANT_URL if it runs elsewhere (ECONNREFUSED); --start-services starts one from ${QDRANT_BIN} (data in ${dataDir})\n`);
 
     const r = await runCli(cli, ['run', '--start-services'], env, work);
     expect(r.code, r.stderr).toBe(0);

@@ -13,6 +13,8 @@ export interface TestRedis {
   host: string;
   port: number;
   password: string | undefined;
+  /** A hung server: SIGSTOP now, SIGCONT after `ms` (connections stay open, nothing answers). Resolves when it runs again. */
+  freeze(ms: number): Promise<void>;
   /** Stop the server (SIGTERM, so the AOF is flushed) and start it again on the same port and data. */
   restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -72,6 +74,13 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
     password: options.password,
     start,
     stop,
+    async freeze(ms) {
+      const p = proc;
+      if (!p || p.exitCode !== null) throw new Error('redis-server is not running');
+      p.kill('SIGSTOP');
+      await new Promise((r) => setTimeout(r, ms));
+      p.kill('SIGCONT');
+    },
     async restart(downMs = 0) {
       await stop();
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));

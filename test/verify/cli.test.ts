@@ -105,7 +105,7 @@ describe('xnai-migrate verify / report', () => {
 
     const down = await cli(['verify'], { REDIS_PORT: '1' });
     expect(down.code).toBe(ExitCode.connection);
-    expect(down.stderr).toBe('xnai-migrate: Failed to connect to Redis at 127.0.0.1:1: ECONNREFUSED\n');
+    expect(down.stderr).toBe('xnai-migrate: Redis at 127.0.0.1:1 cannot be reached: nothing is listening there: start Redis, or fix REDIS_HOST / REDIS_PORT if it runs elsewhere (ECONNREFUSED)\n');
     expect(down.stderr).not.toContain(REDIS_PASSWORD);
   });
 });

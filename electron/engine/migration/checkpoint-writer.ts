@@ -19,6 +19,8 @@ export interface CheckpointWriterOptions {
   lockTtlMs: number;
   /** Told when the lock had expired and was taken again. */
   onLockRetaken: (message: string) => void;
+  /** Told after each stored checkpoint (the store answers). */
+  onWritten?: () => void;
   /** A shared run's merge into the document (./shared-run), used instead of the lock-holder's checkpoint when set. */
   sharedCommit?: () => ((failed: FailedPoint[], recovered: string[]) => Promise<void>) | null;
 }
@@ -28,6 +30,8 @@ export class CheckpointWriter {
   private pendingFailed: FailedPoint[] = [];
   private pendingRecovered: string[] = [];
   private writing = false;
+  /** When the write in flight started (ms since the epoch), null when none is: how long the store has been silent. */
+  private writeStartedAt: number | null = null;
 
   constructor(private readonly options: CheckpointWriterOptions) {}
 
@@ -41,20 +45,29 @@ export class CheckpointWriter {
     });
   }
 
+  /** How long the checkpoint in flight has waited for the store, ms (0 when none is in flight). */
+  waitingMs(now = Date.now()): number {
+    return this.writeStartedAt === null ? 0 : now - this.writeStartedAt;
+  }
+
   private flushWrites(): void {
     if (this.writing || this.pendingWrites.length === 0) return;
     const waiters = this.pendingWrites.splice(0);
     const failed = this.pendingFailed.splice(0);
     const recovered = this.pendingRecovered.splice(0);
     this.writing = true;
+    this.writeStartedAt = Date.now();
     this.writeNow(failed, recovered).then(
       () => {
         this.writing = false;
+        this.writeStartedAt = null;
+        this.options.onWritten?.();
         for (const w of waiters) w.resolve();
         this.flushWrites();
       },
       (e: unknown) => {
         this.writing = false;
+        this.writeStartedAt = null;
         for (const w of waiters) w.reject(e);
         this.flushWrites();
       },

@@ -64,7 +64,7 @@ export function createRunController(deps: RunDeps = {}): RunController & { reado
         timeline: run ? [...run.timeline] : [],
         lastError: run?.lastError ?? null,
         warnings: run ? [...run.warnings] : [],
-        outages: [],
+        outages: run ? run.outages.current() : [],
       };
     },
     on(listener) {

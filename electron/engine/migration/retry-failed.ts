@@ -6,7 +6,7 @@
  */
 import type { FailedPoint, MigrationState } from '../../../shared/contract';
 import type { VectorBatch } from '../faiss/types';
-import { writeWithRecovery } from '../qdrant/recovery';
+import { writeWithRecovery, type RecoveryOptions } from '../qdrant/recovery';
 import type { PointSink, PreparedPoints } from '../qdrant/types';
 import type { MigrationSource } from '../source/index';
 import type { StateStore } from '../state/types';
@@ -22,6 +22,9 @@ export interface RetryFailedContext {
   prepare: (number: number, batch: VectorBatch) => PreparedPoints;
   signal: AbortSignal;
   outageBudgetMs?: number;
+  /** Told of each retry of an unanswered write (the run's outage tracking), and of each write that went through. */
+  onRetry?: RecoveryOptions['onRetry'];
+  onWritten?: () => void;
   /** True once the run is cancelled or has failed: no further batch is started. */
   stopped: () => boolean;
   say: (level: 'info', msg: string) => void;
@@ -47,7 +50,8 @@ export async function retryFailedPoints(ctx: RetryFailedContext): Promise<void> 
     if (keep.length === 0) continue;
     const prepared = ctx.prepare(number, batch);
     const subset = pickPoints(prepared, keep);
-    const result = await writeWithRecovery(ctx.sink, subset, { signal: ctx.signal, outageBudgetMs: ctx.outageBudgetMs });
+    const result = await writeWithRecovery(ctx.sink, subset, { signal: ctx.signal, outageBudgetMs: ctx.outageBudgetMs, ...(ctx.onRetry ? { onRetry: ctx.onRetry } : {}) });
+    ctx.onWritten?.();
     const stillFailed = new Set(result.failed.map((f) => f.faissId));
     const recovered = [...labels].filter((l) => !stillFailed.has(l));
     const state = ctx.state();

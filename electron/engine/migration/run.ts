@@ -59,6 +59,8 @@ import { RateTracker } from './progress';
 import { freshState, planResume, resumedState, sameSource } from './resume-plan';
 import { SharedRun } from './shared-run';
 import { keepRefusedStart } from './run-history';
+import { OutageTracker } from './outages';
+import { safeUrl } from '../qdrant/rest-reads';
 import { requireRun } from '../state/history';
 import { retryFailedPoints } from './retry-failed';
 import { checkDocumentIds, decideDistance, migrationFieldsNote } from './run-choices';
@@ -151,6 +153,8 @@ export class Run {
   /** Into a cluster: holds the run while shards have no live replica (./cluster-hold). */
   private clusterHold: ClusterHold | null = null;
   private disposing = false;
+  /** Redis and Qdrant outages the run waits out, in plain sight (./outages). */
+  readonly outages: OutageTracker;
 
   constructor(
     public config: MigrationConfig,
@@ -163,6 +167,13 @@ export class Run {
       say: (level, msg) => this.say(level, msg),
       released: () => this.poke(),
     });
+    this.outages = new OutageTracker({
+      emit: (e) => this.emit(e),
+      say: (level, msg) => this.say(level, msg),
+      mark: (event, detail) => this.mark(event, detail),
+      state: () => this.state,
+      runId: () => this.runId,
+    });
     this.settledPromise = new Promise((r) => (this.settle = r));
     // created now so every path can await a checkpoint; it reads the store and state set by the preflight
     this.checkpoints = new CheckpointWriter({
@@ -171,6 +182,7 @@ export class Run {
       holder: this.holder,
       lockTtlMs: deps.lockTtlMs ?? 30_000,
       onLockRetaken: (message) => this.say('warn', message),
+      onWritten: () => this.outages.recovered('redis'),
       sharedCommit: () => (this.shared ? (failed, recovered) => this.commitShared(failed, recovered) : null),
     });
   }
@@ -272,6 +284,7 @@ export class Run {
 
     // 3. the state store (Redis) and the lock
     this.store = await openStateStore(config);
+    this.outages.watchStore(this.store, `${config.redisHost}:${config.redisPort}`);
     this.say('info', `State: ${this.store.location} (${this.store.reason})`);
     const ttl = this.deps.lockTtlMs ?? 30_000;
     if (config.sharedRun) this.requireSharedStore('a shared run (SHARED_RUN, --shared)');
@@ -377,6 +390,7 @@ export class Run {
     const { version } = await checkQdrant(this.client, this.config.qdrantUrl);
     this.say('info', `Connected to Qdrant ${version} at ${this.config.qdrantUrl}`);
     this.store = await openStateStore(this.config);
+    this.outages.watchStore(this.store, `${this.config.redisHost}:${this.config.redisPort}`);
     this.requireSharedStore('--join');
     const doc = await this.store.readCurrent();
     const key = this.config.stateKey;
@@ -475,6 +489,8 @@ export class Run {
     this.timers.push(setInterval(() => this.emitProgress(), every));
     this.timers.push(setInterval(() => this.throttle.sample(), this.deps.memoryIntervalMs ?? 1000));
     this.timers.push(setInterval(() => void this.flushSamples(), 5000));
+    // a store that stops answering without closing the connection (a frozen Redis) is an outage too
+    this.timers.push(setInterval(() => this.outages.silentStore(this.checkpoints.waitingMs(), `${this.config.redisHost}:${this.config.redisPort}`), 1000));
     if (this.shared) this.timers.push(setInterval(() => void this.heartbeat().catch(() => undefined), this.deps.heartbeatMs ?? 1000));
   }
 
@@ -634,6 +650,7 @@ export class Run {
           outageBudgetMs: this.deps.outageBudgetMs,
           onRetry: ({ attempt, delayMs, error }) => {
             entry.retrying = true;
+            this.outages.waiting('qdrant', safeUrl(this.config.qdrantUrl), error.message, Date.now() + delayMs);
             if (attempt === 1 || attempt % 5 === 0) this.say('warn', `Batch ${number}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`);
             // a pause during an outage does not wait for it to end: the batch is put back for later
             if (this.userPaused || this.cancelled || this.clusterHold?.held) abort.abort(new Cancelled());
@@ -641,6 +658,7 @@ export class Run {
           },
         });
         entry.retrying = false;
+        this.outages.recovered('qdrant');
         failed.push(...result.failed);
       }
       this.lastLatencyMs = Date.now() - started;
@@ -706,6 +724,8 @@ export class Run {
       prepare: (number, batch) => this.preparePoints(number, batch),
       signal: this.abort.signal,
       outageBudgetMs: this.deps.outageBudgetMs,
+      onRetry: ({ delayMs, error }) => this.outages.waiting('qdrant', safeUrl(this.config.qdrantUrl), error.message, Date.now() + delayMs),
+      onWritten: () => this.outages.recovered('qdrant'),
       stopped: () => this.cancelled || Boolean(this.fatal),
       say: (level, msg) => this.say(level, msg),
       checkpoint: (failed, recovered) => this.writeState(failed, recovered),
@@ -862,6 +882,7 @@ export class Run {
       this.exitCode = state.failed_vectors > 0 ? 6 : 0;
       this.say('info', `Migration completed: ${state.processed_vectors} points migrated, ${state.failed_vectors} failed`);
     }
+    this.outages.closeAll();
     // the last sample and progress: a run shorter than a sampling interval still has both
     this.emitProgress(true);
     this.throttle.sample();

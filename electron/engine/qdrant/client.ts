@@ -4,6 +4,8 @@
  */
 import { QdrantClient, QdrantClientTimeoutError, QdrantClientUnexpectedResponseError } from '@qdrant/js-client-rest';
 import { UserError } from '../../../shared/errors';
+import { explainConnectionError } from '../../../shared/connection-errors';
+import { describeConnectionError } from '../connection-failure';
 
 export interface QdrantTarget {
   qdrantUrl: string;
@@ -71,7 +73,8 @@ export function qdrantError(e: unknown, url: string, what: string): UserError {
     return new UserError('connection', `Qdrant at ${url} refused the API key (QDRANT_API_KEY): HTTP ${status}; set the key the server expects`);
   }
   if (status !== null) return new UserError('connection', `Qdrant at ${url} failed to ${what}: HTTP ${status}: ${serverMessage(e)}`);
-  return new UserError('connection', `Failed to connect to Qdrant at ${url}: ${reasonOf(e)}`);
+  if (e instanceof QdrantClientTimeoutError) return new UserError('connection', explainConnectionError({ service: 'Qdrant', address: url, code: 'ETIMEDOUT', message: 'no reply (timeout)' }));
+  return new UserError('connection', describeConnectionError('Qdrant', url, e));
 }
 
 /**

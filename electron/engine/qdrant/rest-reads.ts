@@ -11,6 +11,7 @@ import { parse as losslessParse } from 'lossless-json';
 import { parseJson, stringifyJson } from '../../../shared/json';
 import { parseJsonNumber } from '../python-number';
 import { UserError } from '../../../shared/errors';
+import { describeConnectionError } from '../connection-failure';
 import type { QdrantTarget } from './client';
 
 export type { QdrantTarget } from './client';
@@ -107,8 +108,7 @@ export async function qdrantRead<T>(target: QdrantTarget, method: 'GET' | 'POST'
         await sleep(backoff(attempt));
         continue;
       }
-      const cause = e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e);
-      throw new UserError('connection', `cannot reach Qdrant at ${safeUrl(target.qdrantUrl)}: ${cause} (is it running? check QDRANT_URL)`);
+      throw new UserError('connection', describeConnectionError('Qdrant', safeUrl(target.qdrantUrl), e));
     }
     const text = await res.text();
     if (TRANSIENT.has(res.status) && !last) {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { UpsertBodyWriter } from './body-writer';
 import { SinkError, allPositions, type PointSink, type PreparedPoints } from './types';
+import { explainConnectionError } from '../../../shared/connection-errors';
 
 export interface RestSinkOptions {
   url: string;
@@ -22,9 +23,6 @@ export interface RestSinkOptions {
 }
 
 export const DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
-
-/** Transport errors that mean "try again": the server restarted, dropped us, or is not up yet. */
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ECONNABORTED']);
 
 function retryAfterMs(header: string | string[] | undefined): number | null {
   const v = Array.isArray(header) ? header[0] : header;
@@ -55,12 +53,15 @@ export class RestPointSink implements PointSink {
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
+  /** The server's address for messages (no user info). */
+  private readonly address: string;
 
   constructor(private readonly options: RestSinkOptions) {
     const base = options.url.endsWith('/') ? options.url : `${options.url}/`;
     this.target = new URL(`collections/${encodeURIComponent(options.collection)}/points`, base);
     this.target.searchParams.set('wait', 'true');
     this.target.searchParams.set('ordering', options.ordering ?? 'weak');
+    this.address = `${this.target.protocol}//${this.target.host}`;
     const secure = this.target.protocol === 'https:';
     this.request = secure ? https.request : http.request;
     const AgentClass = secure ? https.Agent : http.Agent;
@@ -102,13 +103,12 @@ export class RestPointSink implements PointSink {
         if (err) reject(err);
         else resolve();
       };
-      req.on('timeout', () => req.destroy(new SinkError('transient', `no reply within ${Math.round(this.timeoutMs / 1000)} s`)));
+      req.on('timeout', () => req.destroy(new SinkError('transient', `Qdrant at ${this.address} did not answer within ${Math.round(this.timeoutMs / 1000)} s: it is overloaded or stopped, or a firewall drops the traffic`)));
       req.on('error', (e: NodeJS.ErrnoException) => {
         if (e instanceof SinkError) return done(e);
         if (signal?.aborted) return done(signal.reason ?? e);
-        const code = e.code ?? '';
-        if (TRANSIENT_CODES.has(code) || /socket hang up/i.test(e.message)) return done(new SinkError('transient', `${code || e.message}`));
-        done(new SinkError('transient', e.message));
+        // every transport error is worth another try; the message says what it was and the likely fix
+        done(new SinkError('transient', explainConnectionError({ service: 'Qdrant', address: this.address, code: e.code ?? null, message: e.message })));
       });
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;

@@ -5,7 +5,7 @@
  * reached (Qdrant down, source file moved) become a note in the report, not a failure to report.
  */
 import type { z } from 'zod';
-import type { FailedPoint, MigrationState, ProgressSample, SourceKind, TimelineEntry, VerificationResult, WorkerRecord } from '../../../shared/contract';
+import type { FailedPoint, MigrationState, Outage, ProgressSample, SourceKind, TimelineEntry, VerificationResult, WorkerRecord } from '../../../shared/contract';
 import { redactConfig, type TargetSchema } from '../../../shared/contract';
 import { describeError } from '../../../shared/errors';
 import { detectSource } from '../source/detect';
@@ -86,6 +86,8 @@ export interface ReportData {
   source: ReportSource;
   timeline: TimelineEntry[];
   paused: PausedInterval[];
+  /** Redis and Qdrant outages the run waited out, with their duration (`to` null: still waiting when the record was written). */
+  outages: Outage[];
   totals: ReportTotals | null;
   samples: ProgressSample[];
   failedPoints: FailedPoint[];
@@ -259,6 +261,7 @@ export async function gatherReportData(requested: ReportTarget, now = new Date()
     source,
     timeline,
     paused,
+    outages: state?.outages ?? [],
     totals: state ? computeTotals(state, record.samples, paused) : null,
     samples: record.samples,
     failedPoints: record.failedPoints,

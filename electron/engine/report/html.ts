@@ -7,7 +7,7 @@ import type { ReportData } from './data';
 import { escapeHtml as h } from './escape';
 import { count, detailLines, duration, when } from './format-values';
 import { lineChart } from './svg-chart';
-import { collectionRows, configRows, FAILED_HEAD, failedRows, PAYLOAD_INDEX_HEAD, payloadIndexRows, sourceRows, TIMELINE_HEAD, timelineRows, totalsRows, WORKERS_HEAD, workerRows } from './sections';
+import { collectionRows, configRows, FAILED_HEAD, failedRows, OUTAGE_HEAD, outageRows, PAYLOAD_INDEX_HEAD, payloadIndexRows, sourceRows, TIMELINE_HEAD, timelineRows, totalsRows, WORKERS_HEAD, workerRows } from './sections';
 
 const CSS = `
 :root{--ok:#1a7f37;--bad:#cf222e;--muted:#57606a;--line:#d0d7de;--bg:#f6f8fa}
@@ -97,6 +97,7 @@ export function renderHtml(d: ReportData): string {
   const failed = d.failedTotal
     ? `${table(FAILED_HEAD, failedRows(d.failedPoints), [2])}${d.failedTotal > d.failedPoints.length ? `<p class="muted">…and ${count(d.failedTotal - d.failedPoints.length)} more (<code>xnai-migrate status</code> lists them).</p>` : ''}`
     : '<p>None: every point was acknowledged by Qdrant.</p>';
+  const outages = d.outages.length ? table(OUTAGE_HEAD, outageRows(d.outages)) : '<p>None: Redis and Qdrant answered throughout.</p>';
   const c = d.collection;
   const collection = c.available
     ? `${kv(collectionRows(c))}${c.payloadSchema.length ? table(PAYLOAD_INDEX_HEAD, payloadIndexRows(c), [2]) : ''}`
@@ -115,6 +116,7 @@ ${note(d.stateNote)}
 <section id="totals"><h2>Totals</h2>${totals || '<p class="muted">No run recorded.</p>'}</section>
 <section id="charts"><h2>Throughput and memory</h2>${d.samples.length ? `<p class="muted small">${count(d.samples.length)} samples from ${h(when(start))}; shaded: paused.</p>` : ''}${charts}</section>
 ${d.workers.length ? `<section id="workers"><h2>Workers (${count(d.workers.length)})</h2>${table(WORKERS_HEAD, workerRows(d.workers), [1, 4, 5, 6, 7, 8])}</section>\n` : ''}<section id="timeline"><h2>Timeline</h2>${timeline}</section>
+<section id="outages"><h2>Outages (${count(d.outages.length)})</h2>${outages}</section>
 <section id="failed"><h2>Failed points (${count(d.failedTotal)})</h2>${failed}</section>
 <section id="source"><h2>Source</h2>${note(src.note)}${source}</section>
 <section id="collection"><h2>Collection after the run: ${h(c.name)}</h2>${collection}</section>

@@ -2,7 +2,7 @@
 import type { ReportData } from './data';
 import { escapeMd, escapeMdCell as cell } from './escape';
 import { count, detailLines, duration, sparkline, when } from './format-values';
-import { collectionRows, configRows, FAILED_HEAD, failedRows, PAYLOAD_INDEX_HEAD, payloadIndexRows, sourceRows, TIMELINE_HEAD, timelineRows, totalsRows, WORKERS_HEAD, workerRows } from './sections';
+import { collectionRows, configRows, FAILED_HEAD, failedRows, OUTAGE_HEAD, outageRows, PAYLOAD_INDEX_HEAD, payloadIndexRows, sourceRows, TIMELINE_HEAD, timelineRows, totalsRows, WORKERS_HEAD, workerRows } from './sections';
 
 function table(head: string[], rows: string[][]): string {
   const line = (r: string[]) => `| ${r.map(cell).join(' | ')} |`;
@@ -52,6 +52,10 @@ export function renderMarkdown(d: ReportData): string {
   out.push('## Timeline', '');
   if (d.timeline.length === 0) out.push('No timeline recorded.', '');
   else out.push(table(TIMELINE_HEAD, timelineRows(d.timeline)), '');
+
+  out.push(`## Outages (${count(d.outages.length)})`, '');
+  if (d.outages.length === 0) out.push('None: Redis and Qdrant answered throughout.', '');
+  else out.push(table(OUTAGE_HEAD, outageRows(d.outages)), '');
 
   out.push(`## Failed points (${count(d.failedTotal)})`, '');
   if (d.failedTotal === 0) out.push('None: every point was acknowledged by Qdrant.', '');

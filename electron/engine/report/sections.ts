@@ -85,3 +85,10 @@ export const WORKERS_HEAD = ['Host', 'PID', 'Role', 'Status', 'Points', 'Batches
 export function workerRows(workers: ReportData['workers']): string[][] {
   return workers.map((w) => [w.host, String(w.pid), w.role, w.status, count(w.processed), count(w.batches), rate(w.pointsPerSec), mb(w.peakRssMb), w.cpuSeconds === undefined ? '—' : `${w.cpuSeconds.toFixed(1)} s`]);
 }
+
+export const OUTAGE_HEAD = ['Service', 'Address', 'From', 'Lasted', 'Reason'];
+
+/** Each outage the run waited out, and how long it lasted. */
+export function outageRows(outages: ReportData['outages']): string[][] {
+  return outages.map((o) => [o.service === 'redis' ? 'Redis' : 'Qdrant', o.address, when(o.from), o.to === null ? 'not over when recorded' : duration(o.to - o.from), o.reason]);
+}

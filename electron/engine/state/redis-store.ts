@@ -30,6 +30,7 @@ import {
 import { UserError } from '../../../shared/errors';
 import { parseJson, stringifyJson } from '../../../shared/json';
 import { holderIsDead } from './lock-holder';
+import { describeConnectionError } from '../connection-failure';
 import { RedisSharedRunStore } from './redis-shared';
 import { SAMPLES_CAP, type LockResult, type StateStore, type StoreAvailability, type VerificationOwner } from './types';
 
@@ -107,6 +108,7 @@ export class RedisStateStore implements StateStore {
     readonly reason = 'Redis is configured',
   ) {
     this.keys = stateKeys(key);
+    this.watchConnection();
     this.shared = new RedisSharedRunStore(redis, { state: this.keys.state, runs: this.keys.runs, run: this.keys.run, runFailed: this.keys.runFailed, base: key });
   }
 
@@ -317,6 +319,34 @@ export class RedisStateStore implements StateStore {
     let n = await this.redis.del(this.keys.state, legacy.failed, legacy.samples, legacy.verification);
     if (runId) n += (await this.deleteRun(runId)) ? 1 : 0;
     return n > 0;
+  }
+
+  /**
+   * ioredis reconnects by itself (commands queue meanwhile): each attempt it announces is an outage's
+   * countdown, and 'ready' after one is its end. The socket's last error says why, in the shared words.
+   */
+  private watchConnection(): void {
+    let lastError: unknown = null;
+    let down = false;
+    const address = `${this.redis.options.host ?? 'localhost'}:${this.redis.options.port ?? 6379}`;
+    const tell = (change: StoreAvailability) => {
+      for (const l of this.availability) l(change);
+    };
+    this.redis.on('error', (e: unknown) => {
+      lastError = e;
+    });
+    this.redis.on('reconnecting', (delayMs: unknown) => {
+      const now = Date.now();
+      down = true;
+      const reason = describeConnectionError('Redis', address, lastError ?? new Error('Connection is closed'));
+      tell({ available: false, at: now, reason, retryAt: typeof delayMs === 'number' ? now + delayMs : null });
+    });
+    this.redis.on('ready', () => {
+      if (!down) return;
+      down = false;
+      lastError = null;
+      tell({ available: true, at: Date.now() });
+    });
   }
 
   onAvailability(listener: (change: StoreAvailability) => void): () => void {

@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import type { ConnectionConfig } from '../../../shared/contract';
 import { UserError } from '../../../shared/errors';
+import { explainConnectionError } from '../../../shared/connection-errors';
 
 export type RedisTarget = Pick<ConnectionConfig, 'redisHost' | 'redisPort' | 'redisPassword' | 'redisDb'>;
 
@@ -28,7 +29,7 @@ export function redisError(e: unknown, t: RedisTarget): UserError {
   if (/DB index is out of range|invalid DB index/i.test(msg)) {
     return new UserError('connection', `Redis at ${describe(t)} has no database ${t.redisDb} (REDIS_DB): use a smaller number`);
   }
-  return new UserError('connection', `Failed to connect to Redis at ${describe(t)}: ${code ?? msg}`);
+  return new UserError('connection', explainConnectionError({ service: 'Redis', address: describe(t), code: code ?? null, message: msg }));
 }
 
 export interface ConnectOptions {
