@@ -110,6 +110,19 @@ describe.skipIf(!BIN)('runs over gRPC and REST against the real Qdrant', () => {
     await expectExactCopy(cfg.collection);
   });
 
+  it('framework stores migrated over gRPC pass verify: documents, metadata and ids as the source has them', async () => {
+    const cli = await bundleCli();
+    for (const store of ['langchain-py-types', 'llamaindex']) {
+      const env = { QDRANT_URL: qdrant.url, QDRANT_GRPC_URL: qdrant.grpcUrl, REDIS_HOST: redis.host, REDIS_PORT: String(redis.port), FAISS_INDEX_PATH: join(process.cwd(), 'test/fixtures/stores', store), QDRANT_COLLECTION: `verify_${store.replace(/-/g, '_')}`, MIGRATION_STATE_KEY: `xnai:migration:grpc-verify-${store}`, LOG_DIR: join(work, 'logs') };
+      const run = await runCli(cli, ['run'], env, work);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`Bulk transport: gRPC at ${qdrant.grpcUrl} (auto:`);
+      const verify = await runCli(cli, ['verify'], env, work);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+      expect(verify.stdout).toMatch(/ok +payloads: (\d+)\/\1 sampled payloads match the source/);
+    }
+  });
+
   for (const transport of TRANSPORTS) {
     describe(`over ${transport}`, () => {
       it('rides out Qdrant killed and restarted mid-run: nothing lost, nothing counted twice', async () => {
