@@ -12,7 +12,7 @@ import { buildReport } from './report';
 import { verifyMigration, type VerifyProgress } from './verify';
 import { createRunController, type RunController } from './migration';
 import { getStateView, resetState, testConnections, withStateStore } from './state';
-import { configForStoredRun, deleteStoredRun, listRunSummaries, requireRun, runDetail } from './state/history';
+import { configForStoredRun, deleteStoredRun, listRunSummaries, requireRun, runDetail, runForVerification } from './state/history';
 import { countPoints, findPoint, findSimilar, getCollectionInfo, getPoint, listCollections, payloadKeys, scrollPoints, sourceVectorFor } from './browse';
 import { checkTarget } from './migration/target-check';
 import { describeLocalServices, describeStarted, startLocalService, stopLocalService, stopServicesStartedHere } from './services';
@@ -37,10 +37,15 @@ export interface EngineServiceOptions {
 
 
 /** A looked-up point with its FAISS vector beside it (when the run's source is known and readable). */
-async function withSourceVector(target: Parameters<typeof getStateView>[0], point: PointView | null) {
+async function withSourceVector(target: Parameters<typeof getStateView>[0] & { collection: string }, point: PointView | null) {
   if (!point) return { point: null, sourceVector: null, sourceNote: null };
   const src = await sourceVectorFor(point, {
-    stateView: () => getStateView(target),
+    // The source of the run that migrated this collection (the history keeps every run), not whatever run is
+    // current: a point of an earlier run's collection is compared with that run's FAISS file.
+    stateView: async () => {
+      const view = await getStateView(target);
+      return { ...view, state: await withStateStore(target, (store) => runForVerification(store, target.collection)) };
+    },
     openIndex: (path) => openFaissIndex(path),
     fingerprint: fingerprintFile,
   });
