@@ -155,6 +155,11 @@ describe('admin app in Chromium', () => {
     }
     await expect.poll(headers).toContain('metadata.page');
 
+    // A point of this earlier run's collection is compared with that run's own FAISS file (the current run
+    // migrated another source): the vectors agree.
+    await page.locator('[data-testid=point-list] button', { hasText: 'Open' }).first().click();
+    await expect.poll(() => page.getByTestId('vector-verdict').textContent(), { timeout: 15_000 }).toMatch(/bit-identical|Equal after normalising/);
+
     // Typing "page" offers metadata.page first (LangChain keeps metadata under "metadata").
     const input = page.getByTestId('filter-input');
     await input.fill('page');
