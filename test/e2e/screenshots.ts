@@ -24,6 +24,7 @@ async function chooseSource(page: Page, path: string): Promise<void> {
 }
 
 async function settings(page: Page, s: Record<string, string>): Promise<void> {
+  await gotoTab(page, 'Set up');
   for (const [k, v] of Object.entries(s)) await setField(page, k, v);
   await page.getByTestId('start-plan').waitFor({ timeout: 30_000 });
 }
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     await page.waitForTimeout(3_000);
     await page.getByTestId('run-resume').click();
     await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=progress-percent]')?.textContent ?? '0') >= 55, undefined, { timeout: 120_000 });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(DOCS, 'screenshot.png') });
     await waitForStatus(page, ['completed'], 300_000);
     env.qdrant.faults.reset();
@@ -102,7 +104,10 @@ async function main(): Promise<void> {
     await page.locator('[data-testid=point-list] button', { hasText: 'Open' }).first().click();
     await page.getByTestId('vector-verdict').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=point-detail] button', { hasText: 'metadata' }).first().click().catch(() => undefined);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      for (const el of document.querySelectorAll('.table-wrap')) el.scrollLeft = 0;
+    });
     await page.getByTestId('filter-input').fill('sour');
     await page.getByTestId('key-suggestions').locator('[role=option]').first().waitFor({ timeout: 15_000 });
     await page.waitForTimeout(300);
