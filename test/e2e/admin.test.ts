@@ -344,4 +344,76 @@ describe('admin app in Chromium', () => {
     // The others are all still there.
     for (const c of [LC, BARE, NUMBERS, 'resumed']) expect(await page.locator(`[data-testid=run-row][data-run-id="${runs[c]}"]`).count()).toBe(1);
   });
+
+  it('shows a Redis outage and a Qdrant outage mid-run in the badge, banner, log, timeline and report, and the run completes', async () => {
+    await chooseSource(IDS);
+    await setField(page, 'collection', 'ids_outages');
+    await setField(page, 'batchSize', '2');
+    await setField(page, 'concurrency', '1');
+    await setField(page, 'distance', 'Euclid');
+    await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
+    const real = env.qdrant.real!;
+    // Slowed so the run is still going through both outages (100 batches).
+    real.throttle({ runMs: 5, stopMs: 60 });
+    const badge = page.getByTestId('header-status');
+    const banner = page.getByTestId('outage-banner');
+    const log = page.getByTestId('log');
+    let runId = '';
+    try {
+      runId = await startAndWait(page, 'start', ['running'], 60_000);
+      await waitForProcessed(page, 10, 60_000);
+
+      // Redis stops: the job keeps running, waiting for Redis, with the countdown and the reason in words.
+      await env.redis.stop();
+      await expect.poll(() => badge.getAttribute('data-waiting'), { timeout: 30_000 }).toBe('redis');
+      expect(await badge.getAttribute('data-status')).toBe('running');
+      expect(await badge.textContent()).toMatch(/^Waiting for Redis( · (retry in \d+ s|retrying now))?$/);
+      await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain(`Redis at 127.0.0.1:${env.redis.port} stopped answering`);
+      expect(await banner.textContent()).not.toMatch(/^[A-Z_]+$/);
+      await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain('Waiting for Redis');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: artifact('admin-outage-redis.png') });
+      await page.waitForTimeout(2_000);
+      await env.redis.start();
+      await expect.poll(() => badge.getAttribute('data-waiting'), { timeout: 30_000 }).toBeNull();
+      await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/Redis at 127\.0\.0\.1:\d+ answers again after [\d.]+ s/);
+      expect(await banner.count()).toBe(0);
+
+      // Qdrant goes away (the real server killed) and comes back.
+      real.throttle(null);
+      await real.kill();
+      await expect.poll(() => badge.getAttribute('data-waiting'), { timeout: 30_000 }).toBe('qdrant');
+      const qdrantOrigin = new URL(env.qdrant.url).origin;
+      await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain(`Qdrant at ${qdrantOrigin} stopped answering`);
+      expect(await banner.textContent()).toMatch(/cannot be reached: (nothing is listening|it closed the connection)/);
+      await page.screenshot({ path: artifact('admin-outage-qdrant.png') });
+      await page.waitForTimeout(2_000);
+      await real.start();
+      await expect.poll(() => badge.getAttribute('data-waiting'), { timeout: 60_000 }).toBeNull();
+    } finally {
+      real.throttle(null);
+      if (!real.running) await real.start();
+    }
+    await waitForStatus(page, ['completed'], 120_000);
+    await expect.poll(() => processed(page)).toBe(200);
+    expect(await qdrantCount('ids_outages')).toBe(200);
+    // Timeline (the Run page's last entries) and the run's record carry both outages with their durations.
+    const events = await page.getByTestId('run-timeline').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-event')));
+    expect(events.filter((e) => e === 'outage-end')).toHaveLength(2);
+    await gotoTab(page, 'Runs');
+    const row = page.locator(`[data-testid=run-row][data-run-id="${runId}"]`);
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('2 outages');
+    await row.getByTestId('run-open').click();
+    const outages = page.getByTestId('run-outages');
+    await expect.poll(() => outages.locator('li').count(), { timeout: 15_000 }).toBe(2);
+    expect(await outages.textContent()).toMatch(/Redis at 127\.0\.0\.1:\d+: from [\d:]+ to [\d:]+ \(\d+:\d\d\)/);
+    expect(await outages.textContent()).toMatch(/Qdrant at http:\/\/127\.0\.0\.1:\d+: from [\d:]+ to [\d:]+ \(\d+:\d\d\)/);
+    const record = page.getByTestId('run-record');
+    await record.getByTestId('report-format').selectOption('md');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), record.getByTestId('export-report').click()]);
+    const report = readFileSync(await download.path(), 'utf8');
+    expect(report).toMatch(/Outages/);
+    expect(report).toMatch(/Redis/);
+    expect(report).toMatch(/Qdrant at http/);
+  }, 240_000);
 });

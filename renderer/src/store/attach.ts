@@ -31,6 +31,11 @@ export function attachBridge(b: Bridge): () => void {
   setBridge(b);
   const offEvent = b.onEvent(receiveEvent);
   const offCheck = watchTargetCheck();
+  // The engine's timeline (outages, throttling, transport: more than the state events say) is read again
+  // whenever the job changes state or an outage begins or ends.
+  const offTimeline = useRun.subscribe((s, prev) => {
+    if (s.status !== prev.status || s.runId !== prev.runId || s.outages.length !== prev.outages.length) void refreshSnapshot();
+  });
   const offConn = b.onConnection((connected) => {
     setConnected(connected);
     if (connected) void refreshSnapshot();
@@ -39,6 +44,7 @@ export function attachBridge(b: Bridge): () => void {
   // that run's collection and state, not at the environment's defaults.
   void Promise.all([refreshSnapshot(), loadDefaults()]).then(adoptCurrentRun);
   return () => {
+    offTimeline();
     offCheck();
     offEvent();
     offConn();

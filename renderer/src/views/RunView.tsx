@@ -123,7 +123,9 @@ function ProgressCard() {
   const memory = useRun((s) => s.memory);
   const warning = useRun((s) => s.lastWarning);
   // A warning stays up while it is recent relative to the engine's latest progress (retries keep renewing it).
-  const showWarning = warning !== null && status === 'running' && (!progress || progress.at - warning.at < 15_000);
+  // During an outage the banner under the header says it all (what, where, since when, the next attempt).
+  const waiting = useRun((s) => s.outages.length > 0);
+  const showWarning = warning !== null && !waiting && status === 'running' && (!progress || progress.at - warning.at < 15_000);
   if (!progress) {
     return (
       <Card title="Progress">
@@ -163,10 +165,10 @@ function ProgressCard() {
         <Stat label="Failed" value={<span className={progress.failed > 0 ? 'bad-text' : undefined}>{fmtInt(progress.failed)}</span>} testId="stat-failed" />
         <Stat label="Total" value={fmtInt(progress.total)} testId="stat-total" />
         <Stat label="Batches" value={`${fmtInt(progress.batchesDone)} / ${fmtInt(progress.batchesTotal)}`} />
-        <Stat label="Points/s" value={paused ? 'paused' : ended ? '—' : fmtRate(rate.pointsPerSec)} hint="Smoothed over the last few seconds" testId="stat-rate" />
+        <Stat label="Points/s" value={paused ? 'paused' : ended ? '—' : waiting ? 'waiting' : fmtRate(rate.pointsPerSec)} hint="Smoothed over the last few seconds" testId="stat-rate" />
         <Stat
           label="ETA"
-          value={ended ? '—' : paused ? `${fmtDuration(rate.etaSeconds)} (paused)` : fmtDuration(rate.etaSeconds)}
+          value={ended ? '—' : paused ? `${fmtDuration(rate.etaSeconds)} (paused)` : waiting ? '— (waiting)' : fmtDuration(rate.etaSeconds)}
           hint="Remaining points at the smoothed rate; frozen while paused"
           testId="stat-eta"
         />
