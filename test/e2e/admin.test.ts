@@ -363,6 +363,11 @@ describe('admin app in Chromium', () => {
       runId = await startAndWait(page, 'start', ['running'], 60_000);
       await waitForProcessed(page, 10, 60_000);
 
+      // The log follows new lines unless the user scrolled up to read: scrolled to the top it stays there.
+      await expect.poll(() => log.evaluate((el) => el.scrollHeight > el.clientHeight + 20), { timeout: 30_000 }).toBe(true);
+      await log.evaluate((el) => el.scrollTo(0, 0));
+      const linesBefore = await log.locator('.log-line').count();
+
       // Redis stops: the job keeps running, waiting for Redis, with the countdown and the reason in words.
       await env.redis.stop();
       await expect.poll(() => badge.getAttribute('data-waiting'), { timeout: 30_000 }).toBe('redis');
@@ -371,12 +376,17 @@ describe('admin app in Chromium', () => {
       await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain(`Redis at 127.0.0.1:${env.redis.port} stopped answering`);
       expect(await banner.textContent()).not.toMatch(/^[A-Z_]+$/);
       await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain('Waiting for Redis');
+      expect(await log.locator('.log-line').count()).toBeGreaterThan(linesBefore);
+      expect(await log.evaluate((el) => el.scrollTop)).toBe(0);
+      // Back at the bottom, it follows again.
+      await log.evaluate((el) => el.scrollTo(0, el.scrollHeight));
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: artifact('admin-outage-redis.png') });
       await page.waitForTimeout(2_000);
       await env.redis.start();
       await expect.poll(() => badge.getAttribute('data-waiting'), { timeout: 30_000 }).toBeNull();
       await expect.poll(() => log.textContent(), { timeout: 15_000 }).toMatch(/Redis at 127\.0\.0\.1:\d+ answers again after [\d.]+ s/);
+      expect(await log.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 8)).toBe(true);
       expect(await banner.count()).toBe(0);
 
       // Qdrant goes away (the real server killed) and comes back.
