@@ -14,6 +14,11 @@
  * Client and server CPU seconds say where the time went (the server's from /proc/<pid>/stat). The
  * machine's load average is printed with the table: figures taken beside other work are not the machine's.
  *
+ * Product rows get the same pre-created collection as raw rows (created before the clock starts for both).
+ * BENCH_NO_INDEXING=1 creates every row's collection with `indexing_threshold: 0` (no HNSW building while
+ * loading, Qdrant's advice for bulk uploads): it shows how much of the server's CPU the indexer takes
+ * during the upload, and how that widens the gap between a slower and a faster client.
+ *
  * BENCH_QUICK=1: 50k points and the main rows only. BENCH_TUNE=1 adds the sweep the defaults were chosen
  * from (points per request × streams for the raw gRPC loader, in-flight batches for the product).
  * BENCH_ROWS runs only the rows named, in order, e.g. `raw:grpc:2,product:grpc:2,product:grpc:4,raw:grpc:2:1000`
@@ -229,6 +234,7 @@ export async function run(): Promise<BenchTable[]> {
   const fresh = async () => {
     const name = `bench_${++n}`;
     await ensureCollection(client, { ...settings(target, name), distance: 'Cosine', layout: 'raw' }, DIM);
+    if (process.env.BENCH_NO_INDEXING === '1') await client.updateCollection(name, { optimizers_config: { indexing_threshold: 0 } });
     return name;
   };
   const measure = async (q: RealQdrant, go: () => Promise<RowResult>) => {
@@ -243,7 +249,8 @@ export async function run(): Promise<BenchTable[]> {
     await dropCollection(target.url, collection);
   };
   const prod = async (transport: TransportKind, concurrency: number, points = count, file = path) => {
-    const collection = `bench_${++n}`;
+    // the same collection as the raw rows get, created before the clock as theirs is
+    const collection = await fresh();
     const config = settings(target, collection, { faissIndexPath: file, transport, concurrency });
     const { result, serverCpu } = await measure(qdrant, () => child('product', config, cpuProf));
     rows.push({ kind: 'product', transport, streams: concurrency, perRequest: BATCH, result, serverCpu, count: points });
@@ -305,7 +312,7 @@ export async function run(): Promise<BenchTable[]> {
     const fmtLoad = (l: number[]) => l.map((v) => v.toFixed(2)).join(', ');
     return [
       {
-        title: `Bulk load into the real Qdrant ${qdrant.version} (${count.toLocaleString('en-US')} × ${DIM}, fresh collection per row: on-disk vectors, Cosine, payload indexes, wait=true)`,
+        title: `Bulk load into the real Qdrant ${qdrant.version} (${count.toLocaleString('en-US')} × ${DIM}, fresh collection per row: on-disk vectors, Cosine, payload indexes, wait=true${process.env.BENCH_NO_INDEXING === '1' ? ', HNSW indexing off (BENCH_NO_INDEXING=1)' : ''})`,
         reference: 'the raw gRPC loader (requests pre-encoded, only sending timed): the best such row is 1.00; target: product over gRPC ≥ 0.90, peak RSS < 300 MB at 1M × 384',
         columns: ['row', 'transport', 'in flight', 'points/request', 'points', 'points/s', 'vs raw gRPC', 'peak RSS MB', 'client CPU s', 'server CPU s'],
         rows: table,
