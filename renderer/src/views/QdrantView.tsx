@@ -19,6 +19,16 @@ const STATUS_TEXT: Record<string, string> = {
   red: 'red: an operation failed',
 };
 
+/** A collection's status colour, with what it means in the long form. */
+function QdrantStatus({ status, long, testId }: { status: string | null; long?: boolean; testId?: string }) {
+  return (
+    <span className={`badge qstatus-${status ?? 'unknown'}`} data-testid={testId}>
+      <span className="dot" aria-hidden="true" />
+      {status ? (long ? (STATUS_TEXT[status] ?? status) : status) : 'unknown'}
+    </span>
+  );
+}
+
 /** Every collection on the server (Qdrant Web UI's list): status, points, segments, vectors; one click shows it. */
 function CollectionsTable({ shown }: { shown: string }) {
   const list = useCollections((s) => s.list);
@@ -46,10 +56,7 @@ function CollectionsTable({ shown }: { shown: string }) {
                   {c.problem ? (
                     <span className="bad-text" title={c.problem}>unreadable</span>
                   ) : (
-                    <span className={`badge qstatus-${c.status ?? 'unknown'}`}>
-                      <span className="dot" aria-hidden="true" />
-                      {c.status ?? 'unknown'}
-                    </span>
+                    <QdrantStatus status={c.status} />
                   )}
                 </td>
                 <td className="num">{fmtInt(c.pointsCount)}</td>
@@ -126,10 +133,7 @@ export function QdrantView() {
               <Stat
                 label="Status"
                 value={
-                  <span className={`badge qstatus-${info.status ?? 'unknown'}`} data-testid="qdrant-status">
-                    <span className="dot" aria-hidden="true" />
-                    {info.status ? STATUS_TEXT[info.status] : 'unknown'}
-                  </span>
+                  <QdrantStatus status={info.status} long testId="qdrant-status" />
                 }
               />
               <Stat label="Points" value={fmtInt(info.pointsCount)} testId="qdrant-points" />
