@@ -424,6 +424,8 @@ describe('renderer in Chromium against xnai-migrate ui', () => {
     // Whatever made Qdrant refuse them is fixed: one click sends exactly those points again.
     env.qdrant.faults.reset();
     await page.getByTestId('retry-failed').click();
+    // the Run page opens once the engine took the retry (the badge may still say the last run's "completed" before)
+    await expect.poll(() => page.getByTestId('tab-run').getAttribute('aria-selected'), { timeout: 30_000 }).toBe('true');
     await waitForStatus(page, ['completed'], 60_000);
     await gotoTab(page, 'Redis state');
     await expect.poll(() => page.getByTestId('redis-processed').textContent(), { timeout: 15_000 }).toBe('200 / 200');

@@ -108,6 +108,32 @@ describe('engine host: crash and restart mid-run', () => {
     expect(new Set(ids)).toEqual(new Set(expectedIds));
     expect(new Set(labels)).toEqual(new Set(TRUTH.labels));
   }, 180_000);
+
+  it('a run resumed from the history is started again the same way when the engine dies, under its own id', async () => {
+    if (qdrant.isStandIn) qdrant.faults.latency(100, { match: { operation: 'upsert_points' } });
+    const base = { faissIndexPath: FIXTURE, qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, stateKey: STATE_KEY, batchSize: 5, concurrency: 1, distance: 'Euclid' as const };
+    const target = { qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, stateKey: STATE_KEY };
+    // a run paused and left, then another run: the first stays in the history, resumable
+    events.length = 0;
+    const { runId } = await host.api.startRun({ config: { ...base, collection: `${COLLECTION}_stored` } });
+    expect(await host.api.pauseRun({})).toEqual({ status: 'paused' });
+    await host.api.cancelRun({});
+    await host.api.startRun({ config: { ...base, collection: `${COLLECTION}_other`, batchSize: 200 } });
+    await until('the other run', () => events.some((e) => e.type === 'state' && e.status === 'completed' && e.runId !== runId), 60_000);
+    events.length = 0;
+
+    expect(await host.api.resumeStoredRun({ ...target, runId })).toEqual({ runId });
+    const processed = () => Math.max(0, ...events.filter((e) => e.type === 'progress' && e.progress.runId === runId).map((e) => (e.type === 'progress' ? e.progress.processed : 0)));
+    await until('part of the resumed run', () => processed() >= 50);
+    const restarts = host.restarts;
+    host.process!.kill('SIGKILL');
+    await until('the engine restart', () => host.restarts === restarts + 1 && host.connected);
+    await host.recovered();
+    await until('the resumed run to complete', () => events.some((e) => e.type === 'state' && e.status === 'completed' && e.runId === runId), 90_000);
+    const detail = await host.api.getRun({ ...target, runId });
+    expect(detail.state).toMatchObject({ run_id: runId, status: 'completed', processed_vectors: TRUTH.ntotal, failed_vectors: 0 });
+    expect(detail.summary.current).toBe(true);
+  }, 180_000);
 });
 
 describe('engine host: processes that will not stay up', () => {

@@ -42,6 +42,8 @@ export interface EngineHostOptions {
 }
 
 type RunMethod = 'startRun' | 'retryFailed';
+/** How the current run is started again after the engine died: its own command, resuming. */
+type RunAgain = { method: RunMethod; config: CommandRequest<'startRun'>['config'] } | { method: 'resumeStoredRun'; request: CommandRequest<'resumeStoredRun'> };
 const ACTIVE: readonly JobStatus[] = ['preparing', 'running', 'pausing'];
 
 export class EngineHost {
@@ -54,7 +56,7 @@ export class EngineHost {
   private stopping = false;
   private crashTimes: number[] = [];
   private status: JobStatus = 'idle';
-  private run: { method: RunMethod; config: CommandRequest<'startRun'>['config'] } | null = null;
+  private run: RunAgain | null = null;
   private recovering: Promise<void> | null = null;
   private readonly runsSeen = new Set<string>();
   /** Engine processes started so far minus one: how many times it was restarted after dying. */
@@ -82,6 +84,12 @@ export class EngineHost {
       retryFailed: async (req) => {
         const r = await c.retryFailed(req);
         this.run = { method: 'retryFailed', config: req.config };
+        if (!this.runsSeen.has(r.runId)) this.status = 'preparing';
+        return r;
+      },
+      resumeStoredRun: async (req) => {
+        const r = await c.resumeStoredRun(req);
+        this.run = { method: 'resumeStoredRun', request: req };
         if (!this.runsSeen.has(r.runId)) this.status = 'preparing';
         return r;
       },
@@ -230,7 +238,8 @@ export class EngineHost {
     const deadline = Date.now() + (this.options.lockWaitMs ?? 120_000);
     for (;;) {
       try {
-        await this.client.api[run.method]({ config: { ...run.config, resumeMode: true } });
+        if (run.method === 'resumeStoredRun') await this.client.api.resumeStoredRun(run.request);
+        else await this.client.api[run.method]({ config: { ...run.config, resumeMode: true } });
         this.emitHost('log', 'the run resumed from its checkpoint in Redis');
         return;
       } catch (e) {
