@@ -342,7 +342,8 @@ describe('control and failures mid-run', () => {
   it('never resumes into a changed index; another file is a new run; RESUME_MODE=false starts a new run', async (ctx) => {
     const own = join(work, 'resume-me.faiss');
     writeFlatIndex(own, 6000, 16);
-    const cfg = config({ batchSize: 1000, faissIndexPath: own });
+    // small batches: the pause lands with most of the run still to do, however loaded the machine
+    const cfg = config({ batchSize: 100, faissIndexPath: own });
     const c = createRunController();
     slowDown(ctx, qdrant, 40);
     await c.start(cfg);
@@ -351,6 +352,7 @@ describe('control and failures mid-run', () => {
     await c.dispose();
     qdrant.faults.reset();
     const paused = await readState(cfg.stateKey);
+    expect(paused.status).toBe('paused');
     // the same file rewritten since: resuming would skip or repeat points, so it is refused
     writeFlatIndex(own, 500, 16);
     await expect(createRunController().start(cfg)).rejects.toThrow(new RegExp(`run ${paused.run_id} under .* migrated a different version of this index .*RESUME_MODE=false to start a new run`));
