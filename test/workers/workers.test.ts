@@ -79,16 +79,24 @@ describe.skipIf(skip !== null)('several workers on one run', () => {
       const d = await doc(key);
       return d?.shared ? d : null;
     });
+    // a slowed server keeps the run going while the workers start (on a quiet machine the seed alone could
+    // otherwise be half-way before they join), so the kill lands on a worker that holds batches
+    qdrant.throttle({ runMs: 5, stopMs: 20 });
     const joined = [spawnCli(cli, ['run', '--join', '--quiet'], e, work), spawnCli(cli, ['run', '--join', '--quiet'], e, work)];
     const victim = joined[1]!;
-    // kill it while it holds batches: once it has reported some work of its own and the run is under way
-    await until('the victim working', async () => {
-      const d = await doc(key);
-      const w = (await db.hvals(`${key}:workers:${first.run_id}`)).map((t) => JSON.parse(t) as WorkerRecord).find((r) => r.pid === victim.child.pid);
-      return d && d.processed_vectors < COUNT / 2 && w && w.batches > 0 ? true : null;
-    });
-    const killedAt = (await doc(key))!.processed_vectors;
-    victim.child.kill('SIGKILL');
+    let killedAt: number;
+    try {
+      // kill it while it holds batches: once it has reported some work of its own and the run is under way
+      await until('the victim working', async () => {
+        const d = await doc(key);
+        const w = (await db.hvals(`${key}:workers:${first.run_id}`)).map((t) => JSON.parse(t) as WorkerRecord).find((r) => r.pid === victim.child.pid);
+        return d && d.processed_vectors < COUNT / 2 && w && w.batches > 0 ? true : null;
+      }, 60_000);
+      killedAt = (await doc(key))!.processed_vectors;
+      victim.child.kill('SIGKILL');
+    } finally {
+      qdrant.throttle(null);
+    }
     const [s, w1, w2] = await Promise.all([seed.done, joined[0]!.done, victim.done]);
     expect(w2.signal).toBe('SIGKILL');
     const show = (r: CliResult) => `${r.code} ${r.stderr}`;
@@ -119,10 +127,13 @@ describe.skipIf(skip !== null)('several workers on one run', () => {
       expect(r.batches).toBeGreaterThan(0);
     }
     expect(records.filter((r) => r.status === 'completed').map((r) => r.pid).sort()).toEqual([seed.child.pid, joined[0]!.child.pid].sort());
-    // counted once: the survivors' own batches and the victim's recorded ones add up to at least every batch
-    // (the victim may have written batches it never recorded, which were redone), yet the document counts each once
+    // counted once: the document above counts every batch exactly once. The records are each worker's own
+    // once-a-second report, so the killed worker's lags by what it merged in its last second (at most its rate
+    // for one heartbeat, plus the batches it had in flight); with that allowance they add up to every batch
     const recorded = records.reduce((n, r) => n + r.batches, 0);
-    expect(recorded).toBeGreaterThanOrEqual(COUNT / BATCH);
+    const victimRecord = records.find((r) => r.pid === victim.child.pid)!;
+    const lagAllowance = Math.ceil(victimRecord.pointsPerSec / BATCH) + 4;
+    expect(recorded).toBeGreaterThanOrEqual(COUNT / BATCH - lagAllowance);
     // the report lists every worker with its host, rate and peak RSS
     const out = join(work, 'report.md');
     const report = await runCli(cli, ['report', '--format', 'md', '--out', out], e, work);
