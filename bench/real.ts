@@ -22,7 +22,7 @@
  * BENCH_QUICK=1: 50k points and the main rows only. BENCH_TUNE=1 adds the sweep the defaults were chosen
  * from (points per request × streams for the raw gRPC loader, in-flight batches for the product).
  * BENCH_ROWS runs only the rows named, in order, e.g. `raw:grpc:2,product:grpc:2,product:grpc:4,raw:grpc:2:1000`
- * (kind:transport:in flight[:points per request]); repeating rows interleaved shows how much the machine's
+ * (kind:transport:in flight[:points per request], REQUEST_POINTS for product rows); repeating rows interleaved shows how much the machine's
  * load moved them. BENCH_POINTS=n overrides the count; BENCH_KEEP=1 keeps the generated FAISS files;
  * BENCH_CPU_PROF=DIR writes a --cpu-prof profile of each product row there.
  */
@@ -248,12 +248,12 @@ export async function run(): Promise<BenchTable[]> {
     rows.push({ kind: 'raw', transport, streams, perRequest, result, serverCpu, count });
     await dropCollection(target.url, collection);
   };
-  const prod = async (transport: TransportKind, concurrency: number, points = count, file = path) => {
+  const prod = async (transport: TransportKind, concurrency: number, requestPoints?: number, points = count, file = path) => {
     // the same collection as the raw rows get, created before the clock as theirs is
     const collection = await fresh();
-    const config = settings(target, collection, { faissIndexPath: file, transport, concurrency });
+    const config = settings(target, collection, { faissIndexPath: file, transport, concurrency, ...(requestPoints ? { requestPoints } : {}) });
     const { result, serverCpu } = await measure(qdrant, () => child('product', config, cpuProf));
-    rows.push({ kind: 'product', transport, streams: concurrency, perRequest: BATCH, result, serverCpu, count: points });
+    rows.push({ kind: 'product', transport, streams: concurrency, perRequest: config.requestPoints, result, serverCpu, count: points });
     await dropCollection(target.url, collection);
   };
 
@@ -264,7 +264,7 @@ export async function run(): Promise<BenchTable[]> {
       for (const [kind, transport, inFlight, per] of only) {
         if ((kind !== 'raw' && kind !== 'product') || (transport !== 'grpc' && transport !== 'rest') || !Number(inFlight)) throw new Error(`BENCH_ROWS: "${[kind, transport, inFlight, per].filter(Boolean).join(':')}" is not kind:transport:in flight[:points per request], e.g. product:grpc:2`);
         if (kind === 'raw') await raw(transport, Number(inFlight), Number(per) || BATCH);
-        else await prod(transport, Number(inFlight));
+        else await prod(transport, Number(inFlight), Number(per) || undefined);
       }
       return tableOf();
     }
@@ -278,11 +278,14 @@ export async function run(): Promise<BenchTable[]> {
       await raw('grpc', 2, BATCH, 2);
       await raw('grpc', 8);
       for (const c of [1, 2, 3, 4, 8]) if (c !== defaults.concurrency) await prod('grpc', c);
+      // REQUEST_POINTS: one batch per request (the seed's way), and four
+      for (const per of [BATCH, 2000]) await prod('grpc', defaults.concurrency, per);
+      await prod('rest', defaults.concurrency, BATCH);
       for (const c of [4, 8]) if (c !== defaults.concurrency) await prod('rest', c);
     }
     if (!quick) {
       const million = source(1_000_000);
-      await prod('grpc', defaults.concurrency, 1_000_000, million);
+      await prod('grpc', defaults.concurrency, undefined, 1_000_000, million);
     }
     return tableOf();
   } finally {

@@ -121,7 +121,7 @@ describe.skipIf(skip !== null)('a real 3-node Qdrant cluster', () => {
     // one batch in flight per shard (the configured concurrency is 2)
     const logs = events.filter((e): e is Extract<EngineEvent, { type: 'log' }> => e.type === 'log').map((e) => e.msg);
     expect(logs.find((m) => m.startsWith('Bulk transport:'))).toMatch(/gRPC/);
-    expect(logs.find((m) => m.startsWith('Qdrant cluster:'))).toMatch(/3 peers; "cl\d+" has 6 shards, replication factor 2, write consistency 1; 6 batches in flight/);
+    expect(logs.find((m) => m.startsWith('Qdrant cluster:'))).toMatch(/3 peers; "cl\d+" has 6 shards, replication factor 2, write consistency 1; 6 requests in flight/);
     expect(events.some((e) => e.type === 'progress' && e.progress.concurrency === 6)).toBe(true);
 
     const state = await readState(cfg.stateKey);

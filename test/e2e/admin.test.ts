@@ -292,6 +292,8 @@ describe('admin app in Chromium', () => {
     await chooseSource(IDS);
     await setField(page, 'collection', 'ids_resumed');
     await setField(page, 'batchSize', '5');
+    // one batch per request: the slowed run is still going when it is cancelled
+    await setField(page, 'requestPoints', '5');
     await setField(page, 'concurrency', '1');
     await setField(page, 'distance', 'Euclid');
     await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');
@@ -349,6 +351,8 @@ describe('admin app in Chromium', () => {
     await chooseSource(IDS);
     await setField(page, 'collection', 'ids_outages');
     await setField(page, 'batchSize', '2');
+    // one batch per request: the run is still going through both outages
+    await setField(page, 'requestPoints', '2');
     await setField(page, 'concurrency', '1');
     await setField(page, 'distance', 'Euclid');
     await expect.poll(() => page.getByTestId('start-plan').getAttribute('data-plan'), { timeout: 20_000 }).toBe('fresh');

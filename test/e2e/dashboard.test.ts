@@ -44,12 +44,13 @@ async function qdrantHasIds(collection: string, ids: string[]): Promise<string[]
   return body.result.map((p) => String(p.id)).sort();
 }
 
-/** Fill the run settings for one scenario: its own collection and state key, small batches. */
+/** Fill the run settings for one scenario: its own collection and state key, small batches, one per request (so runs last long enough to act on). */
 async function configure(collection: string, opts: { batchSize: number; concurrency: number; distance?: string }): Promise<void> {
   await gotoTab(page, 'Set up');
   await setField(page, 'collection', collection);
   await setField(page, 'stateKey', `xnai:migration:${collection}`);
   await setField(page, 'batchSize', String(opts.batchSize));
+  await setField(page, 'requestPoints', String(opts.batchSize));
   await setField(page, 'concurrency', String(opts.concurrency));
   await setField(page, 'distance', opts.distance ?? 'Euclid');
 }

@@ -99,7 +99,8 @@ describe.each(stateStores())('run, status, reset, on $name', (store) => {
 
   it('two runs at once: the second is refused with the holder and expiry (exit 7); Ctrl-C pauses (exit 130) and the next run resumes', async (ctx) => {
     const key = 'xnai:migration:two';
-    const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'two', BATCH_SIZE: '200' });
+    // one batch per request, slowed: the first run is still going when the second starts and when Ctrl-C comes
+    const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'two', BATCH_SIZE: '200', REQUEST_POINTS: '200' });
     slowDown(ctx, qdrant, 40);
     try {
       const first = spawnCli(cli, ['run'], e, work);
@@ -154,11 +155,11 @@ describe.each(stateStores())('run, status, reset, on $name', (store) => {
 
   it('SIGKILL at random points twenty times, then a last run: exactly the source points, exact counts', async (ctx) => {
     const key = 'xnai:migration:kill';
-    // Small batches and slow upserts keep each run's progress to a few batches, so all twenty kills land
-    // mid-run whatever the machine's speed (a run that finished before its kill would prove nothing).
+    // Small batches (one per request) and slow upserts keep each run's progress to a few batches, so all twenty
+    // kills land mid-run whatever the machine's speed (a run that finished before its kill would prove nothing).
     const BATCH = 50;
     const BATCHES = COUNT / BATCH;
-    const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'kill', BATCH_SIZE: String(BATCH), CONCURRENCY_FACTOR: '3' });
+    const e = env({ MIGRATION_STATE_KEY: key, QDRANT_COLLECTION: 'kill', BATCH_SIZE: String(BATCH), REQUEST_POINTS: String(BATCH), CONCURRENCY_FACTOR: '3' });
     slowDown(ctx, qdrant, 40);
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);

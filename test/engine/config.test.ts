@@ -52,7 +52,7 @@ describe('loadConfig', () => {
       'BATCH_SIZE=abc: is not a number; use a whole number from 1 to 10000 (the seed uses 500)',
       'MAX_MEMORY_PERCENT=150: is out of range; use a percentage of total RAM such as 60 (or 60%, or the fraction 0.6), above 0 and at most 100',
       'RESUME_MODE=maybe: is not true or false',
-      '--concurrency 2.5: is not a whole number; use a whole number of batches in flight from 1 to 32',
+      '--concurrency 2.5: is not a whole number; use a whole number of requests in flight from 1 to 32',
     ].sort((a, b) => lines.indexOf(a) - lines.indexOf(b)));
     expect(lines).toHaveLength(5);
     expect(reasons(() => loadConfig({ env: {} }))[0]).toMatch(/^FAISS_INDEX_PATH is not set/);

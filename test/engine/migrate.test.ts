@@ -17,6 +17,7 @@ import { createRunController } from '../../electron/engine/migration/index';
 import { labelPointIds, pointIdForDocument, pointIdForLabel, pointIdToString } from '../../electron/engine/point-id';
 import { resolvePayloadLayout } from '../../electron/engine/payload/index';
 import { findPoint } from '../../electron/engine/browse/index';
+import { openStateStore } from '../../electron/engine/state/open';
 import { startRedis, type TestRedis } from '../support/redis';
 import { needsOwnQdrant, needsStandIn, slowDown, startQdrant, type TestQdrant } from '../support/qdrant/index';
 import { writeFlatIndex } from './support/flat-index';
@@ -132,6 +133,41 @@ describe('full migrations', () => {
     expect(qdrant.violations).toEqual([]);
   });
 
+  it('REQUEST_POINTS sends whole batches together: fewer requests, each batch checkpointed once, a refused point recorded under its own batch', async (ctx) => {
+    needsStandIn(ctx, 'request log and rejectPoints');
+    const upserts = (collection: string) => qdrant.faults.log.filter((r) => r.operationId === 'upsert_points' && r.path.includes(`/collections/${collection}/`));
+    // 6000 points in 60 batches of 100, three batches to a request: 20 requests
+    const clean = config({ batchSize: 100, requestPoints: 300, concurrency: 2 });
+    expect((await runToEnd(clean)).status).toBe('completed');
+    expect(upserts(clean.collection).map((r) => r.status)).toEqual(new Array(20).fill(200));
+    expect(await readState(clean.stateKey)).toMatchObject({ status: 'completed', processed_vectors: 6000, failed_vectors: 0, batches_processed: 60, watermark: 60, completed_above: [] });
+    await expectExactCopy(clean);
+
+    // ten batches to a request; the server refuses two points of two different requests
+    const poisoned = config({ batchSize: 100, requestPoints: 1000, concurrency: 2 });
+    qdrant.faults.rejectPoints([150, 4321], { reason: 'refused by the test' });
+    try {
+      const { status, events } = await runToEnd(poisoned);
+      expect(status).toBe('completed');
+      expect(events.some((e) => e.type === 'log' && e.level === 'warn' && e.msg.startsWith('Point 4321 (FAISS id 4321) failed'))).toBe(true);
+    } finally {
+      qdrant.faults.reset();
+    }
+    const state = await readState(poisoned.stateKey);
+    expect(state).toMatchObject({ status: 'completed', processed_vectors: 5998, failed_vectors: 2, batches_processed: 60, watermark: 60, completed_above: [] });
+    const store = await openStateStore(poisoned);
+    try {
+      const failed = await store.readFailed(state.run_id);
+      expect(failed.map((f) => ({ faissId: f.faissId, batch: f.batch })).sort((a, b) => a.batch - b.batch)).toEqual([
+        { faissId: '150', batch: 1 },
+        { faissId: '4321', batch: 43 },
+      ]);
+    } finally {
+      await store.close();
+    }
+    expect(await countPoints(qdrant.url, poisoned.collection)).toBe(5998);
+  });
+
   it('a LangChain folder: each point is its document, under the docstore id, in the layout langchain-qdrant reads', async () => {
     const store = 'langchain-py';
     // no DISTANCE: auto picks Euclid for this L2 store of unnormalised vectors
@@ -244,7 +280,8 @@ describe('control and failures mid-run', () => {
   it('pause lets in-flight batches finish and says paused; resume completes with exact counts', async (ctx) => {
     slowDown(ctx, qdrant, 15);
     try {
-      const cfg = config({ batchSize: 100, concurrency: 3 });
+      // one batch per request: the pause comes with most of the run still to do
+      const cfg = config({ batchSize: 100, requestPoints: 100, concurrency: 3 });
       const c = createRunController({ progressIntervalMs: 50 });
       await c.start(cfg);
       await untilProcessed(c);
@@ -342,8 +379,8 @@ describe('control and failures mid-run', () => {
   it('never resumes into a changed index; another file is a new run; RESUME_MODE=false starts a new run', async (ctx) => {
     const own = join(work, 'resume-me.faiss');
     writeFlatIndex(own, 6000, 16);
-    // small batches: the pause lands with most of the run still to do, however loaded the machine
-    const cfg = config({ batchSize: 100, faissIndexPath: own });
+    // small batches, one per request: the pause lands with most of the run still to do, however loaded the machine
+    const cfg = config({ batchSize: 100, requestPoints: 100, faissIndexPath: own });
     const c = createRunController();
     slowDown(ctx, qdrant, 40);
     await c.start(cfg);
@@ -381,7 +418,8 @@ describe('control and failures mid-run', () => {
     const probe = { rssBytes: () => rss, heapUsedBytes: () => 0, totalBytes: () => 10 * GB, availableBytes: () => 4 * GB };
     slowDown(ctx, qdrant, 40);
     try {
-      const cfg = config({ batchSize: 100, concurrency: 4 });
+      // one batch per request, so that the run is still going when memory rises
+      const cfg = config({ batchSize: 100, requestPoints: 100, concurrency: 4 });
       const c = createRunController({ memoryProbe: probe, memoryIntervalMs: 50, progressIntervalMs: 50 });
       const events: EngineEvent[] = [];
       c.on((e) => events.push(e));

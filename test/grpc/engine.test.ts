@@ -246,6 +246,8 @@ describe.skipIf(!BIN)('runs over gRPC and REST against the real Qdrant', () => {
           MIGRATION_STATE_KEY: key,
           QDRANT_COLLECTION: `kill_${transport}`,
           BATCH_SIZE: '50',
+          // one batch per request: each run moves a few batches before its kill
+          REQUEST_POINTS: '50',
           CONCURRENCY_FACTOR: '3',
         };
         let seed = 4242;

@@ -79,7 +79,9 @@ describe('engine host: crash and restart mid-run', () => {
       redisPort: redis.port,
       collection: COLLECTION,
       stateKey: STATE_KEY,
+      // small batches, one per request: the engine is killed with most of the run to do
       batchSize: 5,
+      requestPoints: 5,
       concurrency: 1,
       distance: 'Euclid' as const,
     };
@@ -111,7 +113,7 @@ describe('engine host: crash and restart mid-run', () => {
 
   it('a run resumed from the history is started again the same way when the engine dies, under its own id', async () => {
     if (qdrant.isStandIn) qdrant.faults.latency(100, { match: { operation: 'upsert_points' } });
-    const base = { faissIndexPath: FIXTURE, qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, stateKey: STATE_KEY, batchSize: 5, concurrency: 1, distance: 'Euclid' as const };
+    const base = { faissIndexPath: FIXTURE, qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, stateKey: STATE_KEY, batchSize: 5, requestPoints: 5, concurrency: 1, distance: 'Euclid' as const };
     const target = { qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, stateKey: STATE_KEY };
     // a run paused and left, then another run: the first stays in the history, resumable
     events.length = 0;

@@ -232,7 +232,7 @@ describe('browser host', () => {
       c = (await connectWs(port, { token })).client;
       c.onEvent((e) => events.push(e));
       runTarget = { ...target, collection: RUN, stateKey: KEY };
-      config = { faissIndexPath: FLAT, qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, collection: RUN, stateKey: KEY, batchSize: 10, concurrency: 1, distance: 'Euclid' };
+      config = { faissIndexPath: FLAT, qdrantUrl: qdrant.url, redisHost: redis.host, redisPort: redis.port, collection: RUN, stateKey: KEY, batchSize: 10, requestPoints: 10, concurrency: 1, distance: 'Euclid' };
     });
     afterAll(() => c.close());
 

@@ -43,6 +43,7 @@ describe('engine run → verify → report', () => {
       collection: 'engine_run',
       stateKey: 'xnai:migration:engine-run',
       batchSize: 10,
+      requestPoints: 10,
       concurrency: 1,
       distance: 'Cosine',
     });

@@ -24,7 +24,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--index <path>', 'FAISS index file or LangChain/LlamaIndex folder (FAISS_INDEX_PATH)')
     .option('--vector-size <n>', "expected dimension, checked against the index's (VECTOR_SIZE)")
     .option('--batch-size <n>', 'points per batch (BATCH_SIZE, default 500)')
-    .option('--concurrency <n>', 'batches in flight (CONCURRENCY_FACTOR, default 2)')
+    .option('--concurrency <n>', 'upsert requests in flight (CONCURRENCY_FACTOR, default 2)')
+    .option('--request-points <n>', 'points per upsert request: whole batches combined up to it (REQUEST_POINTS, default 1000)')
     .option('--max-memory-percent <fraction>', 'memory limit as a fraction of total RAM (MAX_MEMORY_PERCENT, default 0.6)')
     .option('--distance <name>', 'Cosine, Euclid, Dot or Manhattan (DISTANCE, default Cosine)')
     .option('--payload-layout <layout>', 'auto, langchain, llamaindex or raw (PAYLOAD_LAYOUT, default auto)')
@@ -51,6 +52,7 @@ const FLAG_FIELDS: Record<string, keyof MigrationConfig> = {
   vectorSize: 'vectorSize',
   batchSize: 'batchSize',
   concurrency: 'concurrency',
+  requestPoints: 'requestPoints',
   maxMemoryPercent: 'maxMemoryPercent',
   distance: 'distance',
   payloadLayout: 'payloadLayout',

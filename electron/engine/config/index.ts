@@ -14,8 +14,8 @@ import { UserError } from '../../../shared/errors';
 
 type Field = keyof MigrationConfig;
 
-const NUMBER_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'maxMemoryPercent', 'concurrency', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
-const INT_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'concurrency', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
+const NUMBER_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'maxMemoryPercent', 'concurrency', 'requestPoints', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
+const INT_FIELDS = new Set<Field>(['redisPort', 'redisDb', 'vectorSize', 'batchSize', 'concurrency', 'requestPoints', 'shardNumber', 'replicationFactor', 'writeConsistencyFactor']);
 const BOOL_FIELDS = new Set<Field>(['resumeMode', 'sharedRun']);
 /** Percent settings: `60`, `60%` and `0.6` all mean 60 % (the schema keeps the fraction). */
 const PERCENT_FIELDS = new Set<Field>(['maxMemoryPercent']);
@@ -38,6 +38,7 @@ export const FLAG_FOR_FIELD: Partial<Record<Field, string>> = {
   maxMemoryPercent: '--max-memory-percent',
   resumeMode: '--resume',
   concurrency: '--concurrency',
+  requestPoints: '--request-points',
   distance: '--distance',
   payloadLayout: '--payload-layout',
   shardNumber: '--shard-number',
@@ -61,7 +62,8 @@ const HINTS: Partial<Record<Field, string>> = {
   vectorSize: "use the index's dimension (or leave it unset)",
   batchSize: 'use a whole number from 1 to 10000 (the seed uses 500)',
   maxMemoryPercent: 'use a percentage of total RAM such as 60 (or 60%, or the fraction 0.6), above 0 and at most 100',
-  concurrency: 'use a whole number of batches in flight from 1 to 32',
+  concurrency: 'use a whole number of requests in flight from 1 to 32',
+  requestPoints: 'use a whole number of points per upsert request from 1 to 10000 (default 1000)',
   shardNumber: 'use a whole number from 1 to 1024',
   replicationFactor: 'use a whole number from 1 to 16',
   writeConsistencyFactor: 'use a whole number from 1 to 16',

@@ -1,6 +1,6 @@
 /**
  * Keeps a run inside its memory limit (MAX_MEMORY_PERCENT): one sample a tick, and from it how many
- * batches may be in flight, how many points go in one request, and whether new batches are taken at all.
+ * requests may be in flight, how many points go in one request, and whether new batches are taken at all.
  * Near the limit it halves both and collects garbage; at the limit it stops taking batches until memory is
  * back under it; calm samples win the capacity back one step at a time, so a run does not oscillate.
  * The checkpoint unit (the batch) never changes: only the request size does.
@@ -19,24 +19,24 @@ export interface MemoryThrottleHooks {
 }
 
 export class MemoryThrottle {
-  /** Batches allowed in flight now (at most the configured concurrency). */
+  /** Requests allowed in flight now (at most the configured concurrency). */
   concurrency: number;
-  /** Points per upsert request now (at most the configured batch size). */
+  /** Points per upsert request now (at most REQUEST_POINTS). */
   requestPoints: number;
   /** At the limit: no new batches until a sample is back under it. */
   paused = false;
   private lastWarnAt = 0;
-  /** The most batches ever in flight: the configured concurrency unless raised (one per shard of a cluster). */
+  /** The most requests ever in flight: the configured concurrency unless raised (one per shard of a cluster). */
   private ceiling: number;
 
   constructor(
-    private readonly limits: { maxMemoryPercent: number; concurrency: number; batchSize: number },
+    private readonly limits: { maxMemoryPercent: number; concurrency: number; requestPoints: number },
     private readonly probe: MemoryProbe | undefined,
     private readonly hooks: MemoryThrottleHooks,
   ) {
     this.concurrency = limits.concurrency;
     this.ceiling = limits.concurrency;
-    this.requestPoints = limits.batchSize;
+    this.requestPoints = limits.requestPoints;
   }
 
   /** Allow `n` batches in flight (never fewer than configured); memory pressure still lowers it. */
@@ -64,7 +64,7 @@ export class MemoryThrottle {
       }
       // recover slowly: one more batch in flight per calm sample, up to the configured number
       if (this.concurrency < this.ceiling) this.concurrency++;
-      if (this.requestPoints < this.limits.batchSize) this.requestPoints = Math.min(this.limits.batchSize, this.requestPoints * 2);
+      if (this.requestPoints < this.limits.requestPoints) this.requestPoints = Math.min(this.limits.requestPoints, this.requestPoints * 2);
       return;
     }
     // warn in the seed's words, but not every second while it lasts

@@ -53,7 +53,7 @@ import { ClusterHold } from './cluster-hold';
 import { BatchLedger } from './ledger';
 import { MemoryThrottle } from './memory-throttle';
 import { Cancelled, classifyError } from './errors';
-import { slicePoints } from './point-slices';
+import { joinPoints, slicePoints } from './point-slices';
 import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
 import { freshState, planResume, resumedState, sameSource } from './resume-plan';
@@ -87,6 +87,17 @@ export interface RunDeps {
 }
 
 type Emit = (e: EngineEvent) => void;
+
+/** The batches one upsert request carries: consecutive ones from the reader, or one lease of a shared run. */
+interface RequestGroup {
+  numbers: number[];
+  batches: VectorBatch[];
+}
+
+/** "Batch 4" or "Batches 4, 5": how the log names a request's batches. */
+function batchesLabel(numbers: readonly number[]): string {
+  return numbers.length === 1 ? `Batch ${numbers[0]}` : `Batches ${numbers.join(', ')}`;
+}
 
 const TIMELINE_CAP = 200;
 
@@ -129,7 +140,8 @@ export class Run {
   private cancelled = false;
   private fatal: unknown = null;
   private abort = new AbortController();
-  private inflight = new Map<number, { batch: VectorBatch; abort: AbortController; retrying: boolean }>();
+  /** Requests in flight, by their first batch's number. */
+  private inflight = new Map<number, { batches: VectorBatch[]; abort: AbortController; retrying: boolean }>();
   private requeue: VectorBatch[] = [];
   private wake: (() => void) | null = null;
   private checkpoints: CheckpointWriter;
@@ -434,7 +446,7 @@ export class Run {
     if (!view?.enabled || !c) return;
     const inFlight = Math.min(32, Math.max(config.concurrency, c.shardCount));
     this.throttle.raiseCeiling(inFlight);
-    this.say('info', `Qdrant cluster: ${view.peers.length} peers; "${c.name}" has ${c.shardCount} shards, replication factor ${c.replicationFactor ?? 1}, write consistency ${c.writeConsistencyFactor ?? 1}; ${inFlight} batches in flight`);
+    this.say('info', `Qdrant cluster: ${view.peers.length} peers; "${c.name}" has ${c.shardCount} shards, replication factor ${c.replicationFactor ?? 1}, write consistency ${c.writeConsistencyFactor ?? 1}; ${inFlight} requests in flight`);
     this.clusterHold = new ClusterHold({
       read: () => readClusterView(config, config.collection, { counts: false }),
       changed: (reason) => this.clusterChanged(reason),
@@ -536,17 +548,24 @@ export class Run {
     let exhausted = false;
     try {
       await this.schedule(async () => {
-        for (;;) {
+        // as many batches as one request takes (REQUEST_POINTS, lowered under memory pressure), put-back ones first
+        const group: RequestGroup = { numbers: [], batches: [] };
+        const wanted = Math.max(1, Math.floor(this.throttle.requestPoints / bs));
+        while (group.batches.length < wanted) {
           let batch = this.requeue.shift();
           if (!batch && !exhausted) {
             const next = await iterator.next();
             if (next.done) exhausted = true;
             else batch = next.value;
           }
-          if (!batch) return this.inflight.size === 0 ? 'end' : { idleMs: null };
+          if (!batch) break;
           const number = Math.floor(batch.start / bs);
-          if (!ledger.isDone(number)) return { number, batch };
+          if (ledger.isDone(number)) continue;
+          group.numbers.push(number);
+          group.batches.push(batch);
         }
+        if (group.batches.length > 0) return group;
+        return this.inflight.size === 0 ? 'end' : { idleMs: null };
       });
     } finally {
       await iterator.return?.();
@@ -559,14 +578,15 @@ export class Run {
     const bs = this.state!.batch_size;
     return this.schedule(async () => {
       for (;;) {
+        // one batch per request: each is a lease of its own, completed on its own
         const batch = this.requeue.shift();
-        if (batch) return { number: Math.floor(batch.start / bs), batch };
+        if (batch) return { numbers: [Math.floor(batch.start / bs)], batches: [batch] };
         const lease = await shared.take();
         if (lease === null) return this.inflight.size === 0 && (await this.sharedDrained()) ? 'end' : { idleMs: 250 };
         const n = lease.batch;
         if (lease.handedBack) this.say('info', `Batch ${n}: its lease expired (its worker stopped answering); this worker takes it over`);
         // already counted (its lease expired while its worker was only slow): nothing to redo
-        if (!this.ledger!.isDone(n)) return { number: n, batch: await this.source!.index.readRange(n * bs, bs) };
+        if (!this.ledger!.isDone(n)) return { numbers: [n], batches: [await this.source!.index.readRange(n * bs, bs)] };
         await shared.done(n);
       }
     });
@@ -574,11 +594,11 @@ export class Run {
 
   /**
    * The scheduling loop both kinds of run share: wait for a slot (not paused, not over memory, the cluster not
-   * holding, fewer than `concurrency` in flight), take the next batch from `next`, run it; `idleMs` waits for a
-   * batch to finish (or that long), `end` stops. On a fatal failure or a cancel the siblings are aborted; the
-   * others finish.
+   * holding, fewer than `concurrency` requests in flight), take the next request's batches from `next`, send
+   * them; `idleMs` waits for a request to finish (or that long), `end` stops. On a fatal failure or a cancel
+   * the siblings are aborted; the others finish.
    */
-  private async schedule(next: () => Promise<{ number: number; batch: VectorBatch } | { idleMs: number | null } | 'end'>): Promise<void> {
+  private async schedule(next: () => Promise<RequestGroup | { idleMs: number | null } | 'end'>): Promise<void> {
     const workers = new Set<Promise<void>>();
     while (!this.fatal && !this.cancelled) {
       while (!this.fatal && !this.cancelled && (this.userPaused || this.throttle.paused || this.clusterHold?.held || this.inflight.size >= this.throttle.concurrency)) {
@@ -599,7 +619,7 @@ export class Run {
         });
         continue;
       }
-      const p = this.runBatch(item.number, item.batch).finally(() => {
+      const p = this.runRequest(item).finally(() => {
         workers.delete(p);
         this.poke();
       });
@@ -631,27 +651,31 @@ export class Run {
     w?.();
   }
 
-  private async runBatch(number: number, batch: VectorBatch): Promise<void> {
+  /** Sends one request's batches (in slices when memory is short), then checkpoints each of them. */
+  private async runRequest({ numbers, batches }: RequestGroup): Promise<void> {
     const abort = new AbortController();
     const onAbort = () => abort.abort(this.abort.signal.reason);
     this.abort.signal.addEventListener('abort', onAbort, { once: true });
-    const entry = { batch, abort, retrying: false };
-    this.inflight.set(number, entry);
+    const entry = { batches, abort, retrying: false };
+    const key = numbers[0]!;
+    const label = batchesLabel(numbers);
+    this.inflight.set(key, entry);
     const started = Date.now();
     try {
-      const prepared = this.preparePoints(number, batch);
+      const prepared = joinPoints(batches.map((b, i) => this.preparePoints(numbers[i]!, b)));
+      const count = prepared.ids.length;
       const failed: FailedPoint[] = [];
       // the request size shrinks under memory pressure; the checkpoint unit (the batch) never changes
-      const step = Math.max(1, Math.min(this.throttle.requestPoints, batch.count));
-      for (let from = 0; from < batch.count; from += step) {
-        const part = from === 0 && step >= batch.count ? prepared : slicePoints(prepared, from, Math.min(batch.count, from + step));
+      const step = Math.max(1, Math.min(this.throttle.requestPoints, count));
+      for (let from = 0; from < count; from += step) {
+        const part = from === 0 && step >= count ? prepared : slicePoints(prepared, from, Math.min(count, from + step));
         const result = await writeWithRecovery(this.sink!, part, {
           signal: abort.signal,
           outageBudgetMs: this.deps.outageBudgetMs,
           onRetry: ({ attempt, delayMs, error }) => {
             entry.retrying = true;
             this.outages.waiting('qdrant', safeUrl(this.config.qdrantUrl), error.message, Date.now() + delayMs);
-            if (attempt === 1 || attempt % 5 === 0) this.say('warn', `Batch ${number}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`);
+            if (attempt === 1 || attempt % 5 === 0) this.say('warn', `${label}: ${error.message}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`);
             // a pause during an outage does not wait for it to end: the batch is put back for later
             if (this.userPaused || this.cancelled || this.clusterHold?.held) abort.abort(new Cancelled());
             else void this.clusterHold?.check();
@@ -663,20 +687,21 @@ export class Run {
       }
       this.lastLatencyMs = Date.now() - started;
       for (const f of failed) this.say('warn', `Point ${f.pointId} (FAISS id ${f.faissId}) failed: ${f.reason}`);
-      await this.complete(number, batch.count, failed);
+      // every batch of the request is acknowledged: each is counted once, with its own failed points
+      await Promise.all(numbers.map((n, i) => this.complete(n, batches[i]!.count, failed.filter((f) => f.batch === n))));
     } catch (e) {
       if (e instanceof Cancelled || abort.signal.aborted) {
-        // abandoned, not failed: it is redone after a resume (now or in a later run)
-        if (!this.cancelled && !this.fatal) this.requeue.push(batch);
+        // abandoned, not failed: they are redone after a resume (now or in a later run)
+        if (!this.cancelled && !this.fatal) this.requeue.push(...batches);
         return;
       }
       if (!this.fatal) {
-        this.fatal = e instanceof SinkError ? new UserError('connection', `Failed to upsert batch ${number}: ${e.message}`) : e;
+        this.fatal = e instanceof SinkError ? new UserError('connection', `Failed to upsert ${label.toLowerCase()}: ${e.message}`) : e;
       }
       this.poke();
     } finally {
       this.abort.signal.removeEventListener('abort', onAbort);
-      this.inflight.delete(number);
+      this.inflight.delete(key);
     }
   }
 
@@ -794,7 +819,7 @@ export class Run {
     }
     this.userPaused = true;
     if (!this.clusterHold?.held) this.setStatus('pausing');
-    this.say('info', `Pausing: ${this.inflight.size} batches in flight finish first`);
+    this.say('info', `Pausing: ${this.inflight.size} requests in flight finish first`);
     // batches stuck retrying an outage are put back rather than waited for
     for (const entry of this.inflight.values()) if (entry.retrying) entry.abort.abort(new Cancelled());
     this.poke();

@@ -8,7 +8,7 @@ import { pointIdToString } from '../point-id';
 import type { FailedPoint } from '../../../shared/contract';
 import { PointTooLargeError } from './body-writer';
 import { firstNonFinite } from './float-format';
-import { SinkError, type PointSink, type PreparedPoints } from './types';
+import { SinkError, batchOfPoint, type PointSink, type PreparedPoints } from './types';
 
 export interface RecoveryOptions {
   /** First backoff, ms. */
@@ -54,7 +54,7 @@ export function nonFinitePoints(points: PreparedPoints): { valid: number[]; fail
       failed.push({
         faissId: points.labels[i]!.toString(),
         pointId: pointIdToString(points.ids[i]!),
-        batch: points.batch,
+        batch: batchOfPoint(points, i),
         reason: `vector component ${bad - i * d} is ${points.vectors[bad]} (Qdrant accepts finite numbers only)`,
       });
   }
@@ -70,7 +70,7 @@ export async function writeWithRecovery(sink: PointSink, points: PreparedPoints,
   let retries = 0;
 
   const fail = (i: number, reason: string) =>
-    failed.push({ faissId: points.labels[i]!.toString(), pointId: pointIdToString(points.ids[i]!), batch: points.batch, reason });
+    failed.push({ faissId: points.labels[i]!.toString(), pointId: pointIdToString(points.ids[i]!), batch: batchOfPoint(points, i), reason });
 
   const send = async (order: number[]): Promise<void> => {
     if (order.length === 0) return;

@@ -1,15 +1,26 @@
 /** The bulk write path's interfaces: one batch of points ready to send, and the transport that sends it. */
 import type { PointId } from '../point-id';
 
-/** One batch, columnar: point i has id `ids[i]`, FAISS label `labels[i]`, vector row i and payload text i. */
+/**
+ * One batch (or one request of several batches), columnar: point i has id `ids[i]`, FAISS label `labels[i]`,
+ * vector row i and payload text i.
+ */
 export interface PreparedPoints {
+  /** The batch of every point, or of the first when `pointBatches` is set. */
   readonly batch: number;
+  /** Each point's batch, when one request carries several batches (a failed point is recorded under its own). */
+  readonly pointBatches?: Uint32Array;
   readonly dimension: number;
   readonly ids: readonly PointId[];
   readonly labels: BigInt64Array;
   readonly vectors: Float32Array;
   /** Payload JSON text per point (bigint-exact), or null for no payload. */
   readonly payloads: readonly string[] | null;
+}
+
+/** The batch point i belongs to. */
+export function batchOfPoint(points: PreparedPoints, i: number): number {
+  return points.pointBatches ? points.pointBatches[i]! : points.batch;
 }
 
 /** Positions 0…n−1: every point of a batch, in order (a sink's `order` when none is given). */

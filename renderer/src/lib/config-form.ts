@@ -18,6 +18,7 @@ export interface FormValues {
   collection: string;
   batchSize: string;
   concurrency: string;
+  requestPoints: string;
   maxMemoryPercent: string;
   vectorSize: string;
   distance: DistanceSetting;
@@ -29,8 +30,8 @@ export interface FormValues {
 export type FieldName = keyof FormValues;
 export type FieldErrors = Partial<Record<FieldName, string>>;
 
-const NUMERIC_FIELDS = ['redisPort', 'redisDb', 'batchSize', 'concurrency', 'maxMemoryPercent', 'vectorSize'] as const satisfies readonly FieldName[];
-const INTEGER_FIELDS = new Set<FieldName>(['redisPort', 'redisDb', 'batchSize', 'concurrency', 'vectorSize']);
+const NUMERIC_FIELDS = ['redisPort', 'redisDb', 'batchSize', 'concurrency', 'requestPoints', 'maxMemoryPercent', 'vectorSize'] as const satisfies readonly FieldName[];
+const INTEGER_FIELDS = new Set<FieldName>(['redisPort', 'redisDb', 'batchSize', 'concurrency', 'requestPoints', 'vectorSize']);
 
 /** The schema's defaults, as the form shows them before the host's environment is known. */
 export function emptyForm(): FormValues {
@@ -46,6 +47,7 @@ export function emptyForm(): FormValues {
     collection: d.collection,
     batchSize: String(d.batchSize),
     concurrency: String(d.concurrency),
+    requestPoints: String(d.requestPoints),
     maxMemoryPercent: String(d.maxMemoryPercent),
     vectorSize: '',
     distance: d.distance,
@@ -171,6 +173,7 @@ export const FIELD_ENV: Partial<Record<FieldName, string>> = {
   collection: 'QDRANT_COLLECTION',
   batchSize: 'BATCH_SIZE',
   concurrency: 'CONCURRENCY_FACTOR',
+  requestPoints: 'REQUEST_POINTS',
   maxMemoryPercent: 'MAX_MEMORY_PERCENT',
   vectorSize: 'VECTOR_SIZE',
   distance: 'DISTANCE',

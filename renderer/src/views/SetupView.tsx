@@ -284,8 +284,9 @@ function SettingsCard() {
     <Card title="Run settings">
       <div className="form-grid">
         <TextField field="collection" label="Collection" />
-        <TextField field="batchSize" label="Batch size" inputMode="numeric" hint="Points per upsert (1–10,000)." />
-        <TextField field="concurrency" label="Concurrency" inputMode="numeric" hint="Batches in flight at once (1–32)." />
+        <TextField field="batchSize" label="Batch size" inputMode="numeric" hint="Points per checkpoint (1–10,000)." />
+        <TextField field="requestPoints" label="Points per request" inputMode="numeric" hint="Whole batches go together in one upsert up to this many points (1–10,000)." />
+        <TextField field="concurrency" label="Concurrency" inputMode="numeric" hint="Requests in flight at once (1–32)." />
         <TextField field="maxMemoryPercent" label="Memory limit (% of RAM)" inputMode="decimal" hint={<MemoryLimitHint />} />
         <SelectField field="distance" label="Distance" options={DISTANCE_SETTINGS} hint={metricHint} />
         <SelectField field="payloadLayout" label="Payload layout" options={PAYLOAD_LAYOUTS} hint="auto: the layout of the framework that wrote the folder." />

@@ -21,6 +21,7 @@ const LABELS: Record<FieldName, string> = {
   redisDb: 'Redis database',
   collection: 'Collection',
   batchSize: 'Batch size',
+  requestPoints: 'Points per request',
   concurrency: 'Concurrency',
   maxMemoryPercent: 'Memory limit',
   vectorSize: 'Vector size',
@@ -97,7 +98,7 @@ export function StartPanel() {
       ) : config ? (
         <p data-testid="start-summary">
           Migrate {summary ? `${fmtInt(summary.index.count)} vectors (${summary.index.dimension} dimensions)` : 'the source'} into <strong>{config.collection}</strong> at{' '}
-          <code>{config.qdrantUrl}</code>, {config.batchSize} points per batch, {config.concurrency} in flight,
+          <code>{config.qdrantUrl}</code>, {config.batchSize} points per batch, up to {config.requestPoints} per request, {config.concurrency} in flight,
           {config.resumeMode ? ' resuming from the last checkpoint if there is one.' : ' starting from the first vector.'}
         </p>
       ) : shown.length ? (
