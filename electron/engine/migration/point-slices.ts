@@ -4,7 +4,25 @@
  * pressure a request goes out in smaller slices, and a retry of failed points sends only the points that
  * failed. All of them keep ids, labels, vectors, payloads and each point's batch aligned.
  */
+import type { VectorBatch } from '../faiss/types';
 import type { PreparedPoints } from '../qdrant/types';
+
+/** A read of several batches as those batches: views of `batchSize` rows each (the last may be shorter). */
+export function splitBatch(read: VectorBatch, batchSize: number): VectorBatch[] {
+  if (read.count <= batchSize) return [read];
+  const d = read.dimension;
+  const out: VectorBatch[] = [];
+  for (let from = 0; from < read.count; from += batchSize) {
+    const to = Math.min(read.count, from + batchSize);
+    out.push({ start: read.start + from, count: to - from, dimension: d, ids: read.ids.subarray(from, to), vectors: read.vectors.subarray(from * d, to * d) });
+  }
+  return out;
+}
+
+/** `b` starts where `a` ends, in the same memory: the two can be one view. */
+function follows<T extends Float32Array | BigInt64Array>(a: T, b: T): boolean {
+  return a.buffer === b.buffer && a.byteOffset + a.byteLength === b.byteOffset;
+}
 
 /** Points [from, to) as views over the batch's arrays (no copy: the slice lives only for one request). */
 export function slicePoints(p: PreparedPoints, from: number, to: number): PreparedPoints {
@@ -43,15 +61,17 @@ export function pickPoints(p: PreparedPoints, keep: number[]): PreparedPoints {
 
 /**
  * Several prepared batches as one request's points, in order, each point remembering its batch. One batch is
- * returned as it is; more are copied into one set of arrays (about 1.5 MB for two 500-point batches of 384-d,
- * a small price for a request the server takes ~10 % faster per point).
+ * returned as it is. Batches read together (./splitBatch) lie next to each other in one buffer and become one
+ * view of it; others (batches put back after a pause or an outage) are copied into one set of arrays.
  */
 export function joinPoints(parts: readonly PreparedPoints[]): PreparedPoints {
   if (parts.length === 1) return parts[0]!;
   const d = parts[0]!.dimension;
   const n = parts.reduce((sum, p) => sum + p.ids.length, 0);
-  const vectors = new Float32Array(n * d);
-  const labels = new BigInt64Array(n);
+  const adjacent = parts.every((p, i) => i === 0 || (follows(parts[i - 1]!.vectors, p.vectors) && follows(parts[i - 1]!.labels, p.labels)));
+  const first = parts[0]!;
+  const vectors = adjacent ? new Float32Array(first.vectors.buffer, first.vectors.byteOffset, n * d) : new Float32Array(n * d);
+  const labels = adjacent ? new BigInt64Array(first.labels.buffer, first.labels.byteOffset, n) : new BigInt64Array(n);
   const pointBatches = new Uint32Array(n);
   const ids: PreparedPoints['ids'][number][] = [];
   const withPayloads = parts[0]!.payloads !== null;
@@ -61,8 +81,10 @@ export function joinPoints(parts: readonly PreparedPoints[]): PreparedPoints {
   let at = 0;
   for (const p of parts) {
     const count = p.ids.length;
-    vectors.set(p.vectors.subarray(0, count * d), at * d);
-    labels.set(p.labels.subarray(0, count), at);
+    if (!adjacent) {
+      vectors.set(p.vectors.subarray(0, count * d), at * d);
+      labels.set(p.labels.subarray(0, count), at);
+    }
     if (p.pointBatches) pointBatches.set(p.pointBatches, at);
     else pointBatches.fill(p.batch, at, at + count);
     ids.push(...p.ids);

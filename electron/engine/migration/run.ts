@@ -53,7 +53,7 @@ import { ClusterHold } from './cluster-hold';
 import { BatchLedger } from './ledger';
 import { MemoryThrottle } from './memory-throttle';
 import { Cancelled, classifyError } from './errors';
-import { joinPoints, slicePoints } from './point-slices';
+import { joinPoints, slicePoints, splitBatch } from './point-slices';
 import { preparePoints } from './prepare';
 import { RateTracker } from './progress';
 import { freshState, planResume, resumedState, sameSource } from './resume-plan';
@@ -544,7 +544,10 @@ export class Run {
     if (this.retryMode) return this.retryLoop();
     if (this.shared) return this.sharedLoop();
     if (ledger.allDone()) return;
-    const iterator = source.index.batches({ batchSize: bs, start: ledger.watermark * bs })[Symbol.asyncIterator]();
+    // one read per request: REQUEST_POINTS worth of whole batches, split into batches that share its memory
+    const perRead = Math.max(1, Math.floor(this.config.requestPoints / bs));
+    const iterator = source.index.batches({ batchSize: bs * perRead, start: ledger.watermark * bs })[Symbol.asyncIterator]();
+    const ahead: VectorBatch[] = [];
     let exhausted = false;
     try {
       await this.schedule(async () => {
@@ -552,11 +555,14 @@ export class Run {
         const group: RequestGroup = { numbers: [], batches: [] };
         const wanted = Math.max(1, Math.floor(this.throttle.requestPoints / bs));
         while (group.batches.length < wanted) {
-          let batch = this.requeue.shift();
+          let batch = this.requeue.shift() ?? ahead.shift();
           if (!batch && !exhausted) {
             const next = await iterator.next();
             if (next.done) exhausted = true;
-            else batch = next.value;
+            else {
+              ahead.push(...splitBatch(next.value, bs));
+              batch = ahead.shift();
+            }
           }
           if (!batch) break;
           const number = Math.floor(batch.start / bs);
