@@ -39,7 +39,7 @@ export class MemoryThrottle {
     this.requestPoints = limits.requestPoints;
   }
 
-  /** Allow `n` batches in flight (never fewer than configured); memory pressure still lowers it. */
+  /** Allow `n` requests in flight (never fewer than configured); memory pressure still lowers it. */
   raiseCeiling(n: number): void {
     if (n <= this.ceiling) return;
     this.ceiling = n;
@@ -62,7 +62,7 @@ export class MemoryThrottle {
         this.hooks.say('info', `Memory back under the limit (${s.rssMb}MB / ${s.limitMb}MB): taking batches again`);
         this.hooks.released();
       }
-      // recover slowly: one more batch in flight per calm sample, up to the configured number
+      // recover slowly: one more request in flight per calm sample, up to the configured number
       if (this.concurrency < this.ceiling) this.concurrency++;
       if (this.requestPoints < this.limits.requestPoints) this.requestPoints = Math.min(this.limits.requestPoints, this.requestPoints * 2);
       return;
