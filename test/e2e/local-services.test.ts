@@ -57,8 +57,14 @@ describe.skipIf(!haveQdrant)('set up: start Qdrant for me', () => {
     await result.getByText('unreachable').first().waitFor();
     const store = page.getByTestId('store-in-use');
     const kind = await store.getAttribute('data-kind');
-    if (kind === 'embedded') await expect.poll(() => store.textContent()).toMatch(/^State store: embedded \(no Redis needed\): the embedded store in .*\/data\/state \(no Redis is configured and nothing answers on localhost:6379\)$/);
-    else process.stdout.write('local-services.test.ts: a Redis answers on localhost:6379 here, so the state store shown is Redis\n');
+    if (kind === 'embedded') {
+      await expect.poll(() => store.textContent()).toMatch(/^State store: embedded \(no Redis needed\): the embedded store in .*\/data\/state \(no Redis is configured and nothing answers on localhost:6379\)$/);
+      // Redis is not needed, so its absence is shown as unused, not as a red failure
+      const redisLine = page.getByTestId('connection-redis');
+      expect(await redisLine.getAttribute('class')).toBe('unused');
+      expect(await redisLine.textContent()).toMatch(/^Redis not used: the embedded store keeps the state \(set a Redis host to use Redis\)\. /);
+      expect(await page.getByTestId('connection-qdrant').getAttribute('class')).toBe('bad');
+    } else process.stdout.write('local-services.test.ts: a Redis answers on localhost:6379 here, so the state store shown is Redis\n');
 
     const startButton = page.getByTestId('start-local-qdrant');
     await startButton.waitFor();

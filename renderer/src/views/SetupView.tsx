@@ -197,11 +197,21 @@ function ConnectionCard() {
           <ul className="conn-results">
             {(['qdrant', 'redis'] as const).map((k) => {
               const r = test.value[k];
+              // no Redis is needed when the embedded store keeps the state: its absence is not a failure
+              const unused = k === 'redis' && !r.ok && test.value.store?.kind === 'embedded';
               return (
-                <li key={k} className={r.ok ? 'ok' : 'bad'}>
+                <li key={k} className={r.ok ? 'ok' : unused ? 'unused' : 'bad'} data-testid={`connection-${k}`}>
                   <span className="dot" aria-hidden="true" />
                   <span>
-                    <strong>{k === 'qdrant' ? 'Qdrant' : 'Redis'}</strong> {r.ok ? `reachable${r.version ? ` (version ${r.version})` : ''}` : 'unreachable'}: {r.message}
+                    {unused ? (
+                      <>
+                        <strong>Redis</strong> not used: the embedded store keeps the state (set a Redis host to use Redis). {r.message}
+                      </>
+                    ) : (
+                      <>
+                        <strong>{k === 'qdrant' ? 'Qdrant' : 'Redis'}</strong> {r.ok ? `reachable${r.version ? ` (version ${r.version})` : ''}` : 'unreachable'}: {r.message}
+                      </>
+                    )}
                   </span>
                 </li>
               );
