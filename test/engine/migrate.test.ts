@@ -308,7 +308,8 @@ describe('control and failures mid-run', () => {
 
   it('rides out a Qdrant outage, 503s, 429 with Retry-After and dropped connections mid-run', async (ctx) => {
     needsStandIn(ctx, 'injected 503, 429 and dropped connections');
-    const cfg = config({ batchSize: 200, concurrency: 2 });
+    // one batch per request: the outage comes with most of the run still to do
+    const cfg = config({ batchSize: 200, requestPoints: 200, concurrency: 2 });
     slowDown(ctx, qdrant, 10);
     qdrant.faults.failNext(3, 503, { match: { operation: 'upsert_points' } });
     qdrant.faults.failNext(2, 429, { match: { operation: 'upsert_points' }, retryAfter: 1 });
@@ -334,7 +335,8 @@ describe('control and failures mid-run', () => {
 
   it('rides out Qdrant crashing mid-run (SIGKILL, down 1.2 s, restarted) and hanging mid-run (frozen 1.5 s)', async (ctx) => {
     needsOwnQdrant(ctx, 'restart() and freeze()');
-    const cfg = config({ batchSize: 100, concurrency: 2 });
+    // one batch per request: both faults land with most of the run still to do
+    const cfg = config({ batchSize: 100, requestPoints: 100, concurrency: 2 });
     const c = createRunController({ progressIntervalMs: 20 });
     const logs: string[] = [];
     c.on((e) => e.type === 'log' && logs.push(e.msg));
@@ -362,14 +364,17 @@ describe('control and failures mid-run', () => {
   it('rides out a Redis restart mid-run: no batch lost, none counted twice', async (ctx) => {
     slowDown(ctx, qdrant, 30);
     try {
-      const cfg = config({ batchSize: 100, concurrency: 2 });
+      // five small batches to a request (300 requests): the restart lands mid-run, and the batches of a
+      // request acknowledged while Redis is away are each checkpointed once when it is back
+      const cfg = config({ batchSize: 20, requestPoints: 100, concurrency: 2 });
       const c = createRunController({ progressIntervalMs: 50 });
       await c.start(cfg);
       await untilProcessed(c);
       await redis.restart(700);
+      expect(c.snapshot().progress!.processed, 'the restart landed mid-run').toBeLessThan(6000);
       expect(await c.settled()).toBe('completed');
       const state = await readState(cfg.stateKey);
-      expect(state).toMatchObject({ status: 'completed', processed_vectors: 6000, batches_processed: 60, watermark: 60, completed_above: [] });
+      expect(state).toMatchObject({ status: 'completed', processed_vectors: 6000, batches_processed: 300, watermark: 300, completed_above: [] });
       expect(await countPoints(qdrant.url, cfg.collection)).toBe(6000);
     } finally {
       qdrant.faults.reset();
@@ -463,7 +468,8 @@ describe('control and failures mid-run', () => {
   it('a fatal failure mid-run (the collection deleted) stops every batch in flight and fails with one clear reason', async (ctx) => {
     slowDown(ctx, qdrant, 20);
     try {
-      const cfg = config({ batchSize: 100, concurrency: 3 });
+      // one batch per request: the collection goes with most of the run still to do
+      const cfg = config({ batchSize: 100, requestPoints: 100, concurrency: 3 });
       const c = createRunController({ progressIntervalMs: 50 });
       await c.start(cfg);
       await untilProcessed(c);

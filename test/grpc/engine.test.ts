@@ -47,6 +47,8 @@ function config(transport: TransportKind, over: Partial<MigrationConfig> = {}): 
     faissIndexPath: index,
     distance: 'Euclid',
     batchSize: 100,
+    // one batch per request: kills, freezes and memory pauses land with most of the run still to do
+    requestPoints: 100,
     ...over,
   });
 }

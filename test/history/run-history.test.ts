@@ -131,7 +131,7 @@ describe('two migrations one after the other', () => {
 });
 
 describe('a start refused before its first point', () => {
-  it('a size mismatch leaves every earlier run and the seed\'s key as they were, and is kept as never started', async () => {
+  it('a size mismatch or a wrong VECTOR_SIZE leaves every earlier run and the seed\'s key as they were, and is kept as never started', async () => {
     const before = await raw.get(KEY);
     const earlier = await runs();
     const wide = join(work, 'wide.faiss');
@@ -141,6 +141,12 @@ describe('a start refused before its first point', () => {
     const after = await runs();
     expect(after.slice(1)).toEqual(earlier);
     expect(after[0]).toMatchObject({ status: 'failed', neverStarted: true, resumable: false, current: false, collection: FLAT_COLLECTION, processed: 0, error: expect.stringContaining('holds 8-dimensional vectors but the index has 16') });
+    // a VECTOR_SIZE that is not the index's: refused the same way, and kept beside the first refusal
+    await expect(engine.handlers.startRun({ config: config({ faissIndexPath: wide, collection: `${FLAT_COLLECTION}_sized`, vectorSize: 384 }) })).rejects.toThrow(`VECTOR_SIZE=384 but ${wide} holds 16-dimensional vectors`);
+    expect(await raw.get(KEY)).toBe(before);
+    const sized = await runs();
+    expect(sized.slice(1)).toEqual(after);
+    expect(sized[0]).toMatchObject({ status: 'failed', neverStarted: true, resumable: false, current: false, collection: `${FLAT_COLLECTION}_sized`, processed: 0, error: expect.stringContaining('VECTOR_SIZE=384 but') });
     // and Start of the LangChain folder again is not offered as a resume of the refused run
     const check = await engine.handlers.checkTarget({ config: config({ faissIndexPath: LANGCHAIN, collection: DOCS_COLLECTION }) });
     expect(check.plan).toMatchObject({ kind: 'nothing-left', runId: docsRun });

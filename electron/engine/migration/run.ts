@@ -272,13 +272,10 @@ export class Run {
 
   private async preflight(): Promise<void> {
     const config = this.config;
-    // 1. the source: readable, supported, the dimension the user expects
+    // 1. the source: readable, supported (the dimension the user expects is checked once the history can keep the refusal)
     this.source = await openSource(config.faissIndexPath);
     const summary = this.source.summary.index;
     for (const w of [...summary.warnings, ...this.source.summary.warnings]) this.warn(w);
-    if (config.vectorSize !== undefined && config.vectorSize !== summary.dimension) {
-      throw new UserError('usage', `VECTOR_SIZE=${config.vectorSize} but ${this.source.summary.indexPath} holds ${summary.dimension}-dimensional vectors: set VECTOR_SIZE=${summary.dimension} or leave it unset`);
-    }
     if (!summary.exact) this.warn(`${summary.indexType} stores quantized codes: Qdrant receives the decoded approximations, not the original vectors`);
     this.layout = resolvePayloadLayout(config.payloadLayout, this.source.summary.documents?.defaultLayout);
     checkDocumentIds(this.layout, this.source.summary);
@@ -334,6 +331,10 @@ export class Run {
       if (!this.retryMode && previous.status !== 'completed') this.say('info', `Resuming at batch ${previous.watermark} of ${totalBatches} (${previous.processed_vectors} points already migrated)`);
     } else {
       this.startFresh(total, batchSize, now);
+    }
+    // a new run refused from here on is kept in the run history as never started (./run-history)
+    if (config.vectorSize !== undefined && config.vectorSize !== summary.dimension) {
+      throw new UserError('usage', `VECTOR_SIZE=${config.vectorSize} but ${this.source.summary.indexPath} holds ${summary.dimension}-dimensional vectors: set VECTOR_SIZE=${summary.dimension} or leave it unset`);
     }
 
     // 5. the collection and a look at the vectors' norms
