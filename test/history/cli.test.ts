@@ -110,7 +110,8 @@ describe('xnai-migrate runs', () => {
     const big = join(work, 'big.faiss');
     writeFlatIndex(big, 20_000, 16);
     const collection = `big_${tag}`;
-    const { child, done } = spawnCli(cli, ['run', big, '--batch-size', '100'], env({ QDRANT_COLLECTION: collection }), work);
+    // one 100-point batch per request: Ctrl-C comes with most of the 200 requests still to send
+    const { child, done } = spawnCli(cli, ['run', big, '--batch-size', '100', '--request-points', '100'], env({ QDRANT_COLLECTION: collection }), work);
     // Ctrl-C once some batches are in: the run pauses cleanly and exits 130
     for (let i = 0; i < 400 && (await runList()).runs.find((r) => r.collection === collection && r.processed > 0) === undefined; i++) await new Promise((r) => setTimeout(r, 25));
     child.kill('SIGINT');

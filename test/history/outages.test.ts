@@ -42,7 +42,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const config = (collection: string): MigrationConfig => runConfig({ qdrant, redis, work, stateKey: KEY }, { faissIndexPath: index, collection, batchSize: 100, concurrency: 2 });
+const config = (collection: string): MigrationConfig => runConfig({ qdrant, redis, work, stateKey: KEY }, { faissIndexPath: index, collection, batchSize: 100, requestPoints: 100, concurrency: 2 }); // one batch per request: the outages land mid-run
 const stateTarget = () => ({ qdrantUrl: qdrant.url, qdrantApiKey: qdrant.apiKey, redisHost: redis.host, redisPort: redis.port, redisDb: 0, stateKey: KEY });
 
 async function untilProcessed(atLeast: number): Promise<void> {

@@ -158,7 +158,7 @@ describe('a start refused before its first point', () => {
 describe('resume through the history', () => {
   it('an interrupted run, superseded by another, resumes under its own id and ends exact', async () => {
     const collection = `big_${tag}`;
-    const { runId: bigRun } = await engine.handlers.startRun({ config: config({ faissIndexPath: big, collection, batchSize: 100, concurrency: 2 }) });
+    const { runId: bigRun } = await engine.handlers.startRun({ config: config({ faissIndexPath: big, collection, batchSize: 100, requestPoints: 100, concurrency: 2 }) }); // one batch per request: paused mid-run
     expect(await engine.handlers.pauseRun({})).toEqual({ status: 'paused' });
     const paused = (await runs()).find((r) => r.runId === bigRun)!;
     expect(paused).toMatchObject({ status: 'paused', active: true, resumable: false, current: true });

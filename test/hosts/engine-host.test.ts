@@ -120,7 +120,7 @@ describe('engine host: crash and restart mid-run', () => {
     const { runId } = await host.api.startRun({ config: { ...base, collection: `${COLLECTION}_stored` } });
     expect(await host.api.pauseRun({})).toEqual({ status: 'paused' });
     await host.api.cancelRun({});
-    await host.api.startRun({ config: { ...base, collection: `${COLLECTION}_other`, batchSize: 200 } });
+    await host.api.startRun({ config: { ...base, collection: `${COLLECTION}_other`, batchSize: 200, requestPoints: 200 } });
     await until('the other run', () => events.some((e) => e.type === 'state' && e.status === 'completed' && e.runId !== runId), 60_000);
     events.length = 0;
 

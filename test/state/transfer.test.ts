@@ -42,7 +42,7 @@ const embedded = (key: string) => ({ redisHost: 'localhost', redisPort: 6379, re
 const inRedis = (key: string) => ({ redisHost: redis.host, redisPort: redis.port, redisDb: 0, stateKey: key, stateStore: 'redis' as const });
 
 function config(key: string, over: Partial<MigrationConfig>): MigrationConfig {
-  return MigrationConfigSchema.parse({ qdrantUrl: qdrant.url, qdrantApiKey: qdrant.apiKey, faissIndexPath: index, collection: 'moved', stateKey: key, distance: 'Euclid', batchSize: 100, logDir: join(work, 'logs'), ...over });
+  return MigrationConfigSchema.parse({ qdrantUrl: qdrant.url, qdrantApiKey: qdrant.apiKey, faissIndexPath: index, collection: 'moved', stateKey: key, distance: 'Euclid', batchSize: 100, requestPoints: 100, logDir: join(work, 'logs'), ...over });
 }
 
 describe('state export | import', () => {
